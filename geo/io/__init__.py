@@ -1,0 +1,1 @@
+"""Reading and writing files: demo data, boundaries, CSV and GeoJSON exports."""

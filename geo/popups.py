@@ -1,0 +1,95 @@
+"""HTML for map popups and tooltips.  Every value from a report is escaped here."""
+from __future__ import annotations
+
+from html import escape
+from typing import Any, Mapping, Sequence
+
+import pandas as pd
+
+from geo.schema import GEO_PRECISION, TIME_PRECISION
+
+COUNTRY_NAMES = {"IN": "India", "CN": "China", "ML": "Mali", "FR": "France", "US": "United States",
+                 "RU": "Russia", "BF": "Burkina Faso", "NE": "Niger", "SN": "Senegal", "MR": "Mauritania"}
+
+
+def _e(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return escape(str(value), quote=True)
+
+
+def _figure(claim: Mapping[str, Any]) -> str:
+    value = claim.get("value")
+    qualifier = claim.get("qualifier") or "exact"
+    number = "?" if value is None else str(value)
+    prefix = "" if qualifier == "exact" else f"{qualifier} "
+    return f"{_e(prefix)}{_e(number)} {_e(claim.get('metric'))}"
+
+
+def claims_table(claims: Sequence[Mapping[str, Any]]) -> str:
+    """The claims side by side: who claimed, what figure, from which source."""
+    if not claims:
+        return '<p class="cm-none">No figures claimed in our sources.</p>'
+    rows = "".join(
+        f"<tr><td><b>{_e(c.get('claimant'))}</b><br><small>{_e(c.get('claimant_type'))}</small></td>"
+        f"<td>{_figure(c)}</td><td><small>{_e(c.get('source'))}</small></td></tr>"
+        for c in claims
+    )
+    return ('<table class="cm-claims" style="border-collapse:collapse;width:100%">'
+            "<tr><th align=left>Claimed by</th><th align=left>Figure</th><th align=left>Source</th></tr>"
+            f"{rows}</table>")
+
+
+def nationality_list(codes: Sequence[str]) -> str:
+    """'3 India, 1 China' from a list of ISO2 codes."""
+    counts: dict[str, int] = {}
+    for code in codes:
+        counts[code] = counts.get(code, 0) + 1
+    return ", ".join(f"{n} {COUNTRY_NAMES.get(c, c)}" for c, n in counts.items())
+
+
+def event_popup(row: Mapping[str, Any]) -> str:
+    """Popup HTML for one event: what, where, when, actors, fatalities, claims, notes, source."""
+    when = pd.Timestamp(row["event_date"]).date().isoformat()
+    abduction = row.get("abduction")
+    abduction_html = ""
+    if abduction:
+        count = abduction.get("count")
+        abduction_html = (
+            f"<p><b>Abducted:</b> {_e('unknown number' if count is None else count)}"
+            f" &middot; <b>Nationalities:</b> {_e(nationality_list(abduction.get('nationalities') or ()) or 'unknown')}"
+            f" &middot; <b>Status:</b> {_e(abduction.get('status'))}</p>"
+        )
+    actor2 = f" vs {_e(row.get('actor2'))}" if row.get("actor2") else ""
+    return (
+        '<div class="cm-popup" style="min-width:320px;max-width:460px;font-size:14px">'
+        f"<h4 style='margin:0 0 4px'>{_e(row.get('sub_event_type'))} &middot; {_e(row.get('location'))}</h4>"
+        f"<p style='margin:0 0 6px'><b>{_e(when)}</b> ({_e(TIME_PRECISION.get(int(row.get('time_precision') or 1)))} precision)"
+        f" &middot; {_e(row.get('admin1'))}, {_e(row.get('country'))}"
+        f" &middot; place: {_e(GEO_PRECISION.get(int(row.get('geo_precision') or 1)))}</p>"
+        f"<p style='margin:0 0 6px'>{_e(row.get('actor1'))}{actor2}</p>"
+        f"<p style='margin:0 0 6px'><b>Fatalities (conservative):</b> {_e(row.get('fatalities'))}</p>"
+        f"{abduction_html}{claims_table(row.get('claims') or [])}"
+        f"<p style='margin:6px 0'>{_e(row.get('notes'))}</p>"
+        f"<p style='margin:0'><small>Source: {_e(row.get('source'))} &middot; {_e(row.get('event_id_cnty'))}</small></p>"
+        "</div>"
+    )
+
+
+def zone_popup(row: Mapping[str, Any]) -> str:
+    """Popup HTML for a control-zone assessment."""
+    start = pd.Timestamp(row["valid_from"]).date().isoformat()
+    end = "" if pd.isna(row.get("valid_to")) else pd.Timestamp(row["valid_to"]).date().isoformat()
+    return (
+        '<div class="cm-popup" style="min-width:280px;max-width:420px;font-size:14px">'
+        f"<h4 style='margin:0 0 4px'>{_e(row.get('area'))}: {_e(row.get('status'))}</h4>"
+        f"<p style='margin:0 0 6px'>Assessment valid {_e(start)} &ndash; {_e(end or 'now')}"
+        f" &middot; actor(s): {_e(row.get('actor'))}</p>"
+        f"<p style='margin:0 0 6px'>{_e(row.get('notes'))}</p>"
+        f"<p style='margin:0'><small>Source of the claim: {_e(row.get('source'))}</small></p></div>"
+    )
+
+
+def tooltip(text: Any) -> str:
+    """An escaped single-line tooltip."""
+    return _e(text)

@@ -1,0 +1,247 @@
+"""Storage: events and control zones in SQLite (default) or any SQLAlchemy database.
+
+``CONFLICTMAP_DB`` selects the database: a file path (SQLite) or an SQLAlchemy URL.
+Every write runs in one transaction, so a failure part-way leaves what was
+saved before untouched.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from geo.schema import (
+    ACLED_COLUMNS,
+    Abduction,
+    Claim,
+    ControlZone,
+    Event,
+    Provenance,
+)
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "conflictmap.sqlite"
+
+metadata = sa.MetaData()
+
+_ACLED_TYPES = {
+    "event_date": sa.Date, "year": sa.Integer, "time_precision": sa.Integer, "iso": sa.Integer,
+    "latitude": sa.Float, "longitude": sa.Float, "geo_precision": sa.Integer,
+    "fatalities": sa.Integer, "timestamp": sa.BigInteger, "notes": sa.Text, "source": sa.Text,
+}
+events_table = sa.Table(
+    "events", metadata,
+    *[
+        sa.Column(c, _ACLED_TYPES.get(c, sa.String(500)), primary_key=(c == "event_id_cnty"),
+                  nullable=c in ("assoc_actor_1", "assoc_actor_2", "actor2", "inter2"))
+        for c in ACLED_COLUMNS
+    ],
+    sa.Index("ix_events_date", "event_date"),
+)
+claims_table = sa.Table(
+    "claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id_cnty", sa.String(64), sa.ForeignKey("events.event_id_cnty", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("claimant", sa.String(200), nullable=False),
+    sa.Column("claimant_type", sa.String(50), nullable=False),
+    sa.Column("metric", sa.String(200), nullable=False),
+    sa.Column("value", sa.Integer),
+    sa.Column("qualifier", sa.String(20), nullable=False),
+    sa.Column("statement", sa.Text),
+    sa.Column("source", sa.String(500)),
+)
+abductions_table = sa.Table(
+    "abductions", metadata,
+    sa.Column("event_id_cnty", sa.String(64), sa.ForeignKey("events.event_id_cnty", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("count", sa.Integer),
+    sa.Column("nationalities", sa.String(500), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+)
+provenance_table = sa.Table(
+    "provenance", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id_cnty", sa.String(64), sa.ForeignKey("events.event_id_cnty", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("field", sa.String(100), nullable=False),
+    sa.Column("report", sa.String(500), nullable=False),
+    sa.Column("start", sa.Integer),
+    sa.Column("end", sa.Integer),
+)
+zones_table = sa.Table(
+    "control_zones", metadata,
+    sa.Column("zone_id", sa.String(64), primary_key=True),
+    sa.Column("area", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(50), nullable=False),
+    sa.Column("actor", sa.String(200)),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date),
+    sa.Column("geometry", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("notes", sa.Text),
+)
+
+
+def database_url(value: str | None = None) -> str:
+    """The SQLAlchemy URL for ``value`` or ``$CONFLICTMAP_DB`` (a path or a URL)."""
+    value = value or os.environ.get("CONFLICTMAP_DB") or str(DEFAULT_DB)
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI callback
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Store:
+    """Events and control zones in one database; every write is one transaction."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = database_url(url)
+        self.engine: Engine = sa.create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    # -- setup ---------------------------------------------------------
+    def is_new(self) -> bool:
+        """True when the database has no events table yet (a new file or schema)."""
+        return not sa.inspect(self.engine).has_table("events")
+
+    def create(self) -> None:
+        """Create the tables if they are missing."""
+        metadata.create_all(self.engine)
+
+    # -- writes --------------------------------------------------------
+    def save_events(self, events: Iterable[Event], *, replace: bool = True) -> int:
+        """Insert (or replace, by ``event_id_cnty``) events and their extensions in one transaction."""
+        events = list(events)
+        ids = [e.event_id_cnty for e in events]
+        with self.engine.begin() as conn:
+            if replace and ids:
+                for table in (claims_table, abductions_table, provenance_table, events_table):
+                    conn.execute(table.delete().where(table.c.event_id_cnty.in_(ids)))
+            if events:
+                conn.execute(events_table.insert(), [e.acled_row() for e in events])
+            claims = [dict(asdict(c), event_id_cnty=e.event_id_cnty) for e in events for c in e.claims]
+            if claims:
+                conn.execute(claims_table.insert(), claims)
+            abductions = [
+                {"event_id_cnty": e.event_id_cnty, "count": e.abduction.count,
+                 "nationalities": ";".join(e.abduction.nationalities), "status": e.abduction.status}
+                for e in events if e.abduction is not None
+            ]
+            if abductions:
+                conn.execute(abductions_table.insert(), abductions)
+            prov = [dict(asdict(p), event_id_cnty=e.event_id_cnty) for e in events for p in e.provenance]
+            if prov:
+                conn.execute(provenance_table.insert(), prov)
+        return len(events)
+
+    def save_zones(self, zones: Iterable[ControlZone]) -> int:
+        """Insert or replace control zones in one transaction."""
+        rows = [
+            {**asdict(z), "geometry": json.dumps(z.geometry)}
+            for z in zones
+        ]
+        with self.engine.begin() as conn:
+            if rows:
+                conn.execute(zones_table.delete().where(zones_table.c.zone_id.in_([r["zone_id"] for r in rows])))
+                conn.execute(zones_table.insert(), rows)
+        return len(rows)
+
+    # -- reads ---------------------------------------------------------
+    def events(self) -> list[Event]:
+        """Every stored event, with claims, abduction and provenance, ordered by date."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(events_table).order_by(
+                events_table.c.event_date, events_table.c.event_id_cnty)).mappings().all()
+            claims: dict[str, list[Claim]] = {}
+            for r in conn.execute(sa.select(claims_table).order_by(claims_table.c.id)).mappings():
+                claims.setdefault(r["event_id_cnty"], []).append(
+                    Claim(**{k: r[k] for k in Claim.__dataclass_fields__}))
+            abductions = {
+                r["event_id_cnty"]: Abduction(
+                    count=r["count"],
+                    nationalities=tuple(n for n in r["nationalities"].split(";") if n),
+                    status=r["status"])
+                for r in conn.execute(sa.select(abductions_table)).mappings()
+            }
+            prov: dict[str, list[Provenance]] = {}
+            for r in conn.execute(sa.select(provenance_table).order_by(provenance_table.c.id)).mappings():
+                prov.setdefault(r["event_id_cnty"], []).append(
+                    Provenance(**{k: r[k] for k in Provenance.__dataclass_fields__}))
+        return [
+            Event(
+                **{c: r[c] if r[c] is not None else "" for c in ACLED_COLUMNS},
+                claims=tuple(claims.get(r["event_id_cnty"], ())),
+                abduction=abductions.get(r["event_id_cnty"]),
+                provenance=tuple(prov.get(r["event_id_cnty"], ())),
+            )
+            for r in rows
+        ]
+
+    def zones(self) -> list[ControlZone]:
+        """Every stored control-zone assessment, ordered by area and start date."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(zones_table).order_by(
+                zones_table.c.area, zones_table.c.valid_from)).mappings().all()
+        return [ControlZone(**{**r, "geometry": json.loads(r["geometry"])}) for r in rows]
+
+    def count(self) -> int:
+        """Number of stored events."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(events_table)).scalar_one()
+
+
+def open_store(url: str | None = None, *, seed: bool = True) -> Store:
+    """Open the store; a new database is created and, if ``seed``, loaded with the demo data."""
+    from geo.io.demo import load_demo_events, load_demo_zones
+
+    store = Store(url)
+    if store.is_new():
+        store.create()
+        if seed:
+            store.save_events(load_demo_events())
+            store.save_zones(load_demo_zones())
+    return store
+
+
+def events_frame(events: Sequence[Event]) -> pd.DataFrame:
+    """A DataFrame with the ACLED columns plus ``claims``, ``abduction`` and ``provenance``."""
+    records = []
+    for e in events:
+        row = e.acled_row()
+        row["claims"] = [asdict(c) for c in e.claims]
+        row["abduction"] = asdict(e.abduction) if e.abduction else None
+        row["provenance"] = [asdict(p) for p in e.provenance]
+        records.append(row)
+    frame = pd.DataFrame.from_records(records, columns=[*ACLED_COLUMNS, "claims", "abduction", "provenance"])
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    return frame
+
+
+def zones_frame(zones: Sequence[ControlZone]) -> "pd.DataFrame":
+    """A GeoDataFrame (EPSG:4326) of control-zone assessments."""
+    import geopandas as gpd
+    from shapely.geometry import shape
+
+    records = [{k: v for k, v in asdict(z).items() if k != "geometry"} for z in zones]
+    geoms = [shape(z.geometry) for z in zones]
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame.from_records(records, columns=[f for f in ControlZone.__dataclass_fields__ if f != "geometry"]),
+        geometry=geoms, crs="EPSG:4326")
+    frame["valid_from"] = pd.to_datetime(frame["valid_from"])
+    frame["valid_to"] = pd.to_datetime(frame["valid_to"])
+    return frame
+

@@ -1,0 +1,1 @@
+"""Operations on event and zone frames: filtering and timeline windows."""

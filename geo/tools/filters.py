@@ -1,0 +1,78 @@
+"""Filters for the map and the events table, and the timeline's stepping."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Sequence
+
+import pandas as pd
+
+from geo.schema import ABDUCTION_SUB_EVENT
+
+
+def filter_events(frame: pd.DataFrame, start: date | None = None, end: date | None = None, *,
+                  actors: Sequence[str] = (), event_types: Sequence[str] = (),
+                  countries: Sequence[str] = ()) -> pd.DataFrame:
+    """Events within ``[start, end]`` whose actor, event type and country are selected.
+
+    An empty selection means "all".  An actor matches as actor1, actor2 or an
+    associated actor.  The input frame is not modified.
+    """
+    mask = pd.Series(True, index=frame.index)
+    if start is not None:
+        mask &= frame["event_date"] >= pd.Timestamp(start)
+    if end is not None:
+        mask &= frame["event_date"] <= pd.Timestamp(end)
+    if actors:
+        wanted = set(actors)
+        mask &= frame.apply(lambda r: bool(wanted & set(event_actors(r))), axis=1) if len(frame) else False
+    if event_types:
+        mask &= frame["event_type"].isin(event_types)
+    if countries:
+        mask &= frame["country"].isin(countries)
+    return frame[mask]
+
+
+def event_actors(row: pd.Series) -> list[str]:
+    """Every actor named in a row: actor1, actor2 and the associated actors."""
+    names = [row["actor1"], row["actor2"]]
+    for col in ("assoc_actor_1", "assoc_actor_2"):
+        names += [a.strip() for a in str(row[col] or "").split(";")]
+    return [n for n in names if n]
+
+
+def actor_options(frame: pd.DataFrame) -> list[str]:
+    """Sorted distinct actors named anywhere in the frame."""
+    names: set[str] = set()
+    for _, row in frame.iterrows():
+        names.update(event_actors(row))
+    return sorted(names)
+
+
+def split_layers(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(attacks and other events, abductions) - abductions get their own layer."""
+    is_abduction = frame["sub_event_type"].eq(ABDUCTION_SUB_EVENT)
+    return frame[~is_abduction], frame[is_abduction]
+
+
+def zones_in_window(zones: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """The control assessment valid in ``[start, end]`` for each area.
+
+    An assessment is valid if its ``[valid_from, valid_to]`` overlaps the window;
+    where several overlap for one area, the one that starts latest wins.
+    """
+    start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
+    valid = zones[(zones["valid_from"] <= end_ts)
+                  & (zones["valid_to"].isna() | (zones["valid_to"] >= start_ts))]
+    return valid.sort_values("valid_from").drop_duplicates("area", keep="last").sort_values("area")
+
+
+def step_window(start: date, end: date, lo: date, hi: date, step_days: int) -> tuple[date, date]:
+    """Move the window ``[start, end]`` forward by ``step_days``, keeping its width.
+
+    When the window's end passes ``hi`` it wraps back to begin at ``lo``.
+    """
+    width = end - start
+    new_start = start + timedelta(days=step_days)
+    if new_start + width > hi:
+        new_start = lo
+    return new_start, min(new_start + width, hi)

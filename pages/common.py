@@ -1,0 +1,67 @@
+"""Shared by every page: session-state keys, cached data loaders and error display."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy.exc
+import streamlit as st
+
+from geo.io.boundaries import countries
+from geo.schema import Event, ValidationError
+from geo.storage import Store, database_url, events_frame, open_store, zones_frame
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = ROOT / "static"
+
+class Keys:
+    """Every session-state and widget key, in one place."""
+
+    TIME_WINDOW = "time_window"
+    PENDING_WINDOW = "pending_time_window"
+    LAST_STEP = "last_play_step"
+    PLAYING = "timeline_playing"
+    STEP = "timeline_step"
+    ACTORS = "filter_actors"
+    EVENT_TYPES = "filter_event_types"
+    COUNTRIES = "filter_countries"
+    MAP = "main_map"
+    EVENTS_TABLE = "events_table"
+    CSV_DOWNLOAD = "download_csv"
+    GEOJSON_DOWNLOAD = "download_geojson"
+
+@st.cache_resource(show_spinner="Opening the database…")
+def get_store(url: str) -> Store:
+    """The store for ``url``, created and seeded with the demo data if new."""
+    return open_store(url)
+
+@st.cache_data(show_spinner=False)
+def load_events(url: str) -> list[Event]:
+    """Every stored event."""
+    return get_store(url).events()
+
+@st.cache_data(show_spinner=False)
+def load_frames(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(events frame, control-zone GeoDataFrame) for ``url``."""
+    store = get_store(url)
+    return events_frame(load_events(url)), zones_frame(store.zones())
+
+@st.cache_resource(show_spinner=False)
+def load_countries():  # noqa: ANN201 - a GeoDataFrame
+    """Country polygons for the offline basemap."""
+    return countries()
+
+def current_url() -> str:
+    """The database URL selected by ``CONFLICTMAP_DB`` (or the default file)."""
+    return database_url()
+
+def data_or_stop() -> tuple[list[Event], pd.DataFrame, pd.DataFrame]:
+    """Events and frames, or an error message and a stopped page if the database is unusable."""
+    url = current_url()
+    try:
+        events = load_events(url)
+        frame, zones = load_frames(url)
+    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
+        st.error(f"Could not load the events database ({url}): {exc}")
+        st.stop()
+    return events, frame, zones
