@@ -7,6 +7,7 @@ the local copies, so the map renders with no internet.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from functools import lru_cache
@@ -30,12 +31,32 @@ def embedded_assets() -> dict[str, str]:
 
 
 def local_name(url: str, kind: str) -> str:
-    """A stable, filesystem-safe file name for a CDN URL (``kind`` is ``js`` or ``css``)."""
-    tail = re.sub(r"[^A-Za-z0-9._@-]+", "_", url.split("://", 1)[-1])[-80:]
-    digest = hashlib.sha1(url.encode()).hexdigest()[:8]
-    if not tail.endswith(f".{kind}"):
-        tail += f".{kind}"
-    return f"{digest}-{tail}"
+    """A stable relative path for a CDN URL: ``<digest>/<file name>`` (``kind`` is ``js`` or ``css``).
+
+    The file keeps its own name because Leaflet finds its marker images next to
+    a stylesheet whose name ends in ``leaflet.css``.
+    """
+    base = re.sub(r"[^A-Za-z0-9._@-]+", "_", url.rstrip("/").rsplit("/", 1)[-1])[-60:] or "asset"
+    if not base.endswith(f".{kind}"):
+        base += f".{kind}"
+    return f"{hashlib.sha1(url.encode()).hexdigest()[:10]}/{base}"
+
+
+# Leaflet's stylesheet embeds its default marker as a data URI, but Leaflet 1.9 asks
+# for "<folder of leaflet.css, no trailing slash>marker-icon.png" (Leaflet issue 4968),
+# so the images are written beside that folder under exactly that name.
+_DEFAULT_ICON = re.compile(r"\.leaflet-default-icon-path\s*\{[^}]*url\(data:image/png;base64,([A-Za-z0-9+/=]+)\)")
+_TRANSPARENT_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+
+def _write(target: Path, data: bytes) -> None:
+    if target.exists() and target.stat().st_size == len(data):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
 
 
 def materialise(url: str, kind: str, static_dir: Path) -> str:
@@ -46,12 +67,12 @@ def materialise(url: str, kind: str, static_dir: Path) -> str:
         raise AssetUnavailable(f"no offline copy of {url}") from None
     name = local_name(url, kind)
     target = static_dir / "vendor" / name
-    data = content.encode("utf-8")
-    if not target.exists() or target.stat().st_size != len(data):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+    _write(target, content.encode("utf-8"))
+    icon = _DEFAULT_ICON.search(content) if target.name == "leaflet.css" else None
+    if icon:
+        folder = target.parent
+        _write(folder.parent / f"{folder.name}marker-icon.png", base64.b64decode(icon.group(1)))
+        _write(folder.parent / f"{folder.name}marker-shadow.png", _TRANSPARENT_PNG)
     return name
 
 

@@ -15,14 +15,14 @@ from jinja2 import Template
 
 from geo.layers import ABDUCTION_COLOUR, OTHER_COLOUR, STATUS_COLOURS, SUB_EVENT_COLOURS
 
-SAHEL_CENTER = (15.5, -5.5)
+SAHEL_CENTER = (15.3, -6.8)
 SAHEL_ZOOM = 6
 FOCUS_COUNTRY = "ML"
 ONLINE_TILES = "OpenStreetMap tiles (needs internet)"
 
 
 class Legend(MacroElement):
-    """A fixed legend control in the map's bottom-left corner."""
+    """A fixed, collapsible legend control in the map's bottom-left corner."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -57,10 +57,11 @@ def legend_html() -> str:
     abduction = (f'<div><span style="display:inline-block;width:11px;height:11px;background:{ABDUCTION_COLOUR};'
                  'transform:rotate(45deg);margin:0 7px 0 2px"></span>Abduction (number taken)</div>')
     return (
-        '<div style="background:rgba(255,255,255,.92);padding:8px 10px;border-radius:6px;'
-        'font:13px/1.4 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:60vh;overflow:auto">'
+        '<details open style="background:rgba(255,255,255,.92);padding:6px 10px;border-radius:6px;'
+        'font:13px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:55vh;overflow:auto">'
+        "<summary style='cursor:pointer;font-weight:600'>Legend</summary>"
         f"<b>Attacks</b> (size = fatalities){attacks}<b>Abductions</b>{abduction}"
-        f"<b>Territorial control</b>{zones}</div>"
+        f"<b>Territorial control</b>{zones}</details>"
     )
 
 

@@ -25,9 +25,6 @@ SUB_EVENT_COLOURS: dict[str, str] = {
     "Attack": "#f16913",
     "Remote explosive/landmine/IED": "#6a3d9a",
     "Air/drone strike": "#1f78b4",
-    "Shelling/artillery/missile attack": "#33a02c",
-    "Suicide bomb": "#b15928",
-    "Looting/property destruction": "#8c6d31",
 }
 OTHER_COLOUR = "#636363"
 ABDUCTION_COLOUR = "#7a0177"

@@ -19,11 +19,12 @@ attacks, abductions = split_layers(selected)
 valid_zones = filters.zones(zones)
 
 st.title("Conflict Map · Sahel")
+st.markdown(f"**{filters.start:%d %b %Y} – {filters.end:%d %b %Y}** · move the timeline in the sidebar")
 cols = st.columns(4)
 cols[0].metric("Events", len(selected))
 cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
 cols[2].metric("People abducted", int(sum((a or {}).get("count") or 0 for a in abductions["abduction"])))
-cols[3].metric("Window", f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}")
+cols[3].metric("Control zones shown", len(valid_zones))
 
 groups = [attacks_layer(attacks), control_layer(valid_zones), abductions_layer(abductions)]
 fmap = base_map(load_countries())
