@@ -233,32 +233,32 @@ def _claims(raw: Any) -> tuple[Claim, ...]:
         raise ValidationError("claims", "must be a list")
     out = []
     for i, item in enumerate(raw):
-        if isinstance(item, Claim):
-            out.append(item)
-            continue
-        if not isinstance(item, Mapping):
-            raise ValidationError(f"claims[{i}]", "must be an object")
-        kind = _text(item, "claimant_type") or "other"
-        if kind not in CLAIMANT_TYPES:
-            raise ValidationError(f"claims[{i}].claimant_type", f"must be one of {', '.join(CLAIMANT_TYPES)}")
-        qualifier = _text(item, "qualifier") or "exact"
-        if qualifier not in QUALIFIERS:
-            raise ValidationError(f"claims[{i}].qualifier", f"must be one of {', '.join(QUALIFIERS)}")
-        value = item.get("value")
-        if value not in (None, ""):
-            value = _int(item, "value", low=0, high=10_000_000)
-        else:
-            value = None
-        out.append(Claim(
-            claimant=_text(item, "claimant", required=True, limit=200),
-            claimant_type=kind,
-            metric=_text(item, "metric", required=True, limit=200),
-            value=value,
-            qualifier=qualifier,
-            statement=_text(item, "statement", limit=2000),
-            source=_text(item, "source", limit=500),
-        ))
+        try:
+            out.append(item if isinstance(item, Claim) else _claim(item))
+        except ValidationError as exc:
+            raise ValidationError(f"claims[{i}]" + (f".{exc.field}" if exc.field else ""), exc.message) from None
     return tuple(out)
+
+
+def _claim(item: Any) -> Claim:
+    if not isinstance(item, Mapping):
+        raise ValidationError("", "must be an object")
+    kind = _text(item, "claimant_type") or "other"
+    if kind not in CLAIMANT_TYPES:
+        raise ValidationError("claimant_type", f"must be one of {', '.join(CLAIMANT_TYPES)}")
+    qualifier = _text(item, "qualifier") or "exact"
+    if qualifier not in QUALIFIERS:
+        raise ValidationError("qualifier", f"must be one of {', '.join(QUALIFIERS)}")
+    value = item.get("value")
+    return Claim(
+        claimant=_text(item, "claimant", required=True, limit=200),
+        claimant_type=kind,
+        metric=_text(item, "metric", required=True, limit=200),
+        value=None if value in (None, "") else _int(item, "value", low=0, high=10_000_000),
+        qualifier=qualifier,
+        statement=_text(item, "statement", limit=2000),
+        source=_text(item, "source", limit=500),
+    )
 
 
 def _abduction(raw: Any) -> Abduction | None:
@@ -288,20 +288,23 @@ def _provenance(raw: Any) -> tuple[Provenance, ...]:
         raise ValidationError("provenance", "must be a list")
     out = []
     for i, item in enumerate(raw):
-        if isinstance(item, Provenance):
-            out.append(item)
-            continue
-        if not isinstance(item, Mapping):
-            raise ValidationError(f"provenance[{i}]", "must be an object")
-        start = item.get("start")
-        end = item.get("end")
-        out.append(Provenance(
-            field=_text(item, "field", required=True, limit=100),
-            report=_text(item, "report", required=True, limit=500),
-            start=None if start in (None, "") else _int(item, "start", low=0),
-            end=None if end in (None, "") else _int(item, "end", low=0),
-        ))
+        try:
+            out.append(item if isinstance(item, Provenance) else _provenance_item(item))
+        except ValidationError as exc:
+            raise ValidationError(f"provenance[{i}]" + (f".{exc.field}" if exc.field else ""), exc.message) from None
     return tuple(out)
+
+
+def _provenance_item(item: Any) -> Provenance:
+    if not isinstance(item, Mapping):
+        raise ValidationError("", "must be an object")
+    start, end = item.get("start"), item.get("end")
+    return Provenance(
+        field=_text(item, "field", required=True, limit=100),
+        report=_text(item, "report", required=True, limit=500),
+        start=None if start in (None, "") else _int(item, "start", low=0),
+        end=None if end in (None, "") else _int(item, "end", low=0),
+    )
 
 
 def interaction(inter1: str, inter2: str) -> str:

@@ -1,0 +1,45 @@
+"""Shared fixtures: a fresh database per test, the repo root, and ../shared when present."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A new SQLite file for this test, also selected through CONFLICTMAP_DB."""
+    path = tmp_path / "events.sqlite"
+    monkeypatch.setenv("CONFLICTMAP_DB", str(path))
+    return str(path)
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The ../shared reference folder; tests using it skip on a machine without it."""
+    if not SHARED.is_dir():
+        pytest.skip(f"reference folder {SHARED} is absent (it exists on developer machines and in CI only)")
+    return SHARED
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa: ANN201 - pytest hook
+    """Keep each phase's report on the item so fixtures can tell whether the test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def require_browser() -> str:
+    """Path to Chromium; a failure when CONFLICTMAP_REQUIRE_BROWSER=1 (CI), else a skip."""
+    path = os.environ.get("CONFLICTMAP_CHROMIUM", "/usr/bin/chromium")
+    if Path(path).exists():
+        return path
+    message = f"no Chromium at {path} (apt-get install -y chromium)"
+    if os.environ.get("CONFLICTMAP_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " and CONFLICTMAP_REQUIRE_BROWSER=1", pytrace=False)
+    pytest.skip(message)

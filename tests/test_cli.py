@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.schema import ACLED_COLUMNS
+from tests.conftest import ROOT
+
+
+def run(*args: str, env_db: str | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ)
+    if env_db:
+        env["CONFLICTMAP_DB"] = env_db
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["export", "--help"]])
+def test_help(args: list[str]) -> None:
+    out = run(*args)
+    assert out.returncode == 0 and "usage: python -m geo" in out.stdout
+
+
+def test_export_csv_to_stdout_creates_and_seeds_db(db_url: str) -> None:
+    out = run("export", "--format", "csv", env_db=db_url)
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert list(rows[0]) == list(ACLED_COLUMNS)
+    assert len(rows) == 10
+    assert Path(db_url).exists()
+
+
+def test_export_geojson_to_file(db_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "out.geojson"
+    out = run("export", "--format", "geojson", "-o", str(target), env_db=db_url)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert len(data["features"]) == 10
+    assert any(f["properties"]["abduction"] for f in data["features"])
+
+
+def test_bad_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    out = run("--db", str(tmp_path / "no" / "such" / "dir.sqlite"), "export")
+    assert out.returncode == 1
+    assert out.stderr.startswith("error:") and "Traceback" not in out.stderr
+
+
+def test_unknown_format_is_rejected() -> None:
+    out = run("export", "--format", "xlsx")
+    assert out.returncode == 2 and "invalid choice" in out.stderr

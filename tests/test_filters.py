@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from geo.io.demo import load_demo_events, load_demo_zones
+from geo.storage import events_frame, zones_frame
+from geo.tools.filters import actor_options, filter_events, split_layers, step_window, zones_in_window
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return events_frame(load_demo_events())
+
+
+@pytest.fixture(scope="module")
+def zones() -> pd.DataFrame:
+    return zones_frame(load_demo_zones())
+
+
+@pytest.mark.parametrize(("kwargs", "count"), [
+    ({}, 10),
+    ({"start": date(2025, 6, 1), "end": date(2025, 6, 30)}, 2),
+    ({"start": date(2025, 7, 1), "end": date(2025, 7, 1)}, 8),
+    ({"actors": ["Civilians (China)"]}, 1),
+    ({"actors": ["Military Forces of Mali (2021-)"]}, 9),
+    ({"event_types": ["Violence against civilians"]}, 1),
+    ({"countries": ["Niger"]}, 0),
+])
+def test_filter_events(frame: pd.DataFrame, kwargs: dict, count: int) -> None:
+    before = frame.copy()
+    assert len(filter_events(frame, **kwargs)) == count
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_actor_options_include_associated_actors(frame: pd.DataFrame) -> None:
+    options = actor_options(frame)
+    assert "Civilians (China)" in options and "JNIM: Group for Support of Islam and Muslims" in options
+
+
+def test_split_layers(frame: pd.DataFrame) -> None:
+    attacks, abductions = split_layers(frame)
+    assert len(attacks) == 9 and len(abductions) == 1
+
+
+@pytest.mark.parametrize(("day", "kayes_status"), [
+    (date(2025, 6, 15), "Government"),
+    (date(2025, 7, 2), "JNIM influence"),
+])
+def test_zones_in_window_picks_the_assessment_valid_then(zones: pd.DataFrame, day: date, kayes_status: str) -> None:
+    valid = zones_in_window(zones, day, day)
+    assert valid["area"].is_unique
+    assert valid.set_index("area").loc["Kayes region", "status"] == kayes_status
+
+
+def test_zones_in_window_latest_wins_when_window_spans_a_change(zones: pd.DataFrame) -> None:
+    valid = zones_in_window(zones, date(2025, 6, 1), date(2025, 7, 31))
+    assert valid.set_index("area").loc["Kayes region", "status"] == "JNIM influence"
+
+
+def test_zones_before_any_assessment_are_empty(zones: pd.DataFrame) -> None:
+    assert zones_in_window(zones, date(2020, 1, 1), date(2020, 2, 1)).empty
+
+
+@pytest.mark.parametrize(("window", "expected"), [
+    ((date(2025, 6, 1), date(2025, 6, 10)), (date(2025, 6, 6), date(2025, 6, 15))),
+    ((date(2025, 6, 25), date(2025, 7, 4)), (date(2025, 5, 25), date(2025, 6, 3))),  # wraps
+])
+def test_step_window(window: tuple[date, date], expected: tuple[date, date]) -> None:
+    assert step_window(*window, date(2025, 5, 25), date(2025, 7, 8), 5) == expected

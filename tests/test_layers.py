@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import re
+
+import folium
+import pandas as pd
+import pytest
+
+from geo.basemap import base_map
+from geo.io.boundaries import countries
+from geo.io.demo import load_demo_events, load_demo_zones
+from geo.layers import (
+    ABDUCTIONS, ATTACKS, CONTROL, STATUS_COLOURS, SUB_EVENT_COLOURS, abductions_layer, attacks_layer,
+    control_layer, marker_radius,
+)
+from geo.storage import events_frame, zones_frame
+from geo.tools.filters import split_layers
+from tests.factories import make_event
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return events_frame(load_demo_events())
+
+
+@pytest.fixture(scope="module")
+def zones() -> pd.DataFrame:
+    return zones_frame(load_demo_zones())
+
+
+def render(group: folium.FeatureGroup) -> str:
+    fmap = folium.Map(tiles=None)
+    group.add_to(fmap)
+    return fmap.get_root().render()
+
+
+def test_attacks_layer_draws_each_attack_coloured_and_sized(frame: pd.DataFrame) -> None:
+    attacks, _ = split_layers(frame)
+    before = attacks.copy()
+    group = attacks_layer(attacks)
+    html = render(group)
+    assert group.layer_name == ATTACKS
+    assert html.count("L.circleMarker(") == 9
+    assert SUB_EVENT_COLOURS["Armed clash"] in html
+    assert "Boulkessi" in html and "soldiers killed" in html
+    # claims side by side with their sources
+    assert "Claimed by" in html and "barracks seized" in html and "attackers killed" in html
+    pd.testing.assert_frame_equal(attacks, before)
+
+
+def test_marker_radius_grows_with_fatalities() -> None:
+    assert marker_radius(0) < marker_radius(10) < marker_radius(100)
+    assert marker_radius(float("nan")) == marker_radius(0)
+
+
+def test_abductions_layer_shows_nationalities_and_status(frame: pd.DataFrame) -> None:
+    _, abductions = split_layers(frame)
+    html = render(abductions_layer(abductions))
+    assert html.count("L.marker(") == 1
+    assert "cm-abduction" in html
+    assert "3 India, 1 China" in html and "held" in html
+
+
+def test_control_layer_colours_by_status(zones: pd.DataFrame) -> None:
+    before = zones.copy()
+    group = control_layer(zones)
+    html = render(group)
+    assert group.layer_name == CONTROL
+    assert html.count("L.geoJson(") == len(zones)
+    for status in set(zones["status"]):
+        assert STATUS_COLOURS[status] in html
+    assert "Assessment valid 2025-07-01" in html
+    pd.testing.assert_frame_equal(pd.DataFrame(zones.drop(columns="geometry")),
+                                  pd.DataFrame(before.drop(columns="geometry")))
+
+
+def test_html_in_reports_is_escaped_in_popups_and_tooltips() -> None:
+    event = make_event(notes=XSS, location=XSS, source=XSS, claims=[
+        {"claimant": XSS, "claimant_type": "armed group", "metric": XSS, "value": 1}])
+    frame = events_frame([event])
+    html = render(attacks_layer(frame)) + render(abductions_layer(frame.assign(abduction=[{"count": 1}])))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert" in html
+
+
+def test_base_map_has_borders_legend_and_switchable_tiles() -> None:
+    fmap = base_map(countries())
+    html = fmap.get_root().render()
+    assert "Mali" in html and "Senegal" in html and "Mauritania" in html
+    assert "cm-legend" in html and "Territorial control" in html
+    tiles = re.findall(r"L\.tileLayer\(", html)
+    assert len(tiles) == 1  # offered in the layer control, off by default
+    assert "tile.openstreetmap.org" in html
+    assert ABDUCTIONS in html
