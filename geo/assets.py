@@ -82,15 +82,15 @@ def _elements(element: branca.element.Element) -> Iterator[branca.element.Elemen
         yield from _elements(child)
 
 
-# Map elements that folium gives a CDN list but our maps do not use.
-UNUSED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+# Links folium adds that our maps do not use.  jQuery stays: folium's popups need it.
+UNUSED = {"bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
           "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
 
 
 def localise(fmap: folium.Map, static_dir: Path, url_prefix: str = "/app/static") -> folium.Map:
     """Point every JS/CSS link of ``fmap`` at local copies served from ``url_prefix/vendor``.
 
-    Links our maps do not need (jQuery, Bootstrap, Font Awesome) are dropped.
+    Links our maps do not need (Bootstrap, Font Awesome, awesome-markers) are dropped.
     The change is made on the element instances, never on folium's classes.
     """
     prefix = url_prefix.rstrip("/")

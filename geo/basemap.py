@@ -15,7 +15,7 @@ from jinja2 import Template
 
 from geo.layers import ABDUCTION_COLOUR, OTHER_COLOUR, STATUS_COLOURS, SUB_EVENT_COLOURS
 
-SAHEL_CENTER = (15.3, -6.8)
+SAHEL_CENTER = (15.0, -7.0)
 SAHEL_ZOOM = 6
 FOCUS_COUNTRY = "ML"
 ONLINE_TILES = "OpenStreetMap tiles (needs internet)"
@@ -58,10 +58,12 @@ def legend_html() -> str:
                  'transform:rotate(45deg);margin:0 7px 0 2px"></span>Abduction (number taken)</div>')
     return (
         '<details open style="background:rgba(255,255,255,.92);padding:6px 10px;border-radius:6px;'
-        'font:13px/1.35 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:55vh;overflow:auto">'
+        'font:12px/1.3 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
         "<summary style='cursor:pointer;font-weight:600'>Legend</summary>"
-        f"<b>Attacks</b> (size = fatalities){attacks}<b>Abductions</b>{abduction}"
-        f"<b>Territorial control</b>{zones}</details>"
+        '<div style="display:grid;grid-template-columns:auto auto;gap:0 14px">'
+        f"<div><b>Attacks</b> (size = fatalities){attacks}</div>"
+        f"<div><b>Territorial control</b>{zones}<b>Abductions</b>{abduction}</div>"
+        "</div></details>"
     )
 
 

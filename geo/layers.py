@@ -44,7 +44,7 @@ def marker_radius(fatalities: float) -> float:
 
 
 def _popup(html: str) -> folium.Popup:
-    return folium.Popup(html, max_width=480, lazy=True)
+    return folium.Popup(html, max_width=480)
 
 
 def attacks_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGroup:

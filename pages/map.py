@@ -26,7 +26,7 @@ cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
 cols[2].metric("People abducted", int(sum((a or {}).get("count") or 0 for a in abductions["abduction"])))
 cols[3].metric("Control zones shown", len(valid_zones))
 
-groups = [attacks_layer(attacks), control_layer(valid_zones), abductions_layer(abductions)]
+groups = [control_layer(valid_zones), attacks_layer(attacks), abductions_layer(abductions)]  # bottom to top
 fmap = base_map(load_countries())
 try:
     localise(fmap, STATIC_DIR)

@@ -1,0 +1,161 @@
+"""Real-browser tests: Chromium drives the running app with every non-localhost request blocked."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from geo.schema import ACLED_COLUMNS
+from tests.conftest import ROOT, require_browser
+
+pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+from playwright.sync_api import Frame, Page, Route, expect, sync_playwright  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL_PREFIXES = ("http://localhost:", "http://127.0.0.1:", "ws://localhost:", "ws://127.0.0.1:", "data:", "blob:")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, tmp: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://localhost:{self.port}"
+        self.log_path = tmp / "streamlit.log"
+        env = {**os.environ, "CONFLICTMAP_DB": str(tmp / "browser.sqlite")}
+        self.log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "localhost",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.output()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)  # polling the health endpoint while the server boots
+        raise RuntimeError(f"streamlit not healthy after {timeout} s:\n{self.output()}")
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    require_browser()
+    srv = Server(tmp_path_factory.mktemp("browser"))
+    try:
+        srv.wait_healthy()
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def page(server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
+    blocked: list[str] = []
+
+    def offline(route: Route) -> None:
+        if route.request.url.startswith(LOCAL_PREFIXES):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=require_browser(), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        context.route("**/*", offline)
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        yield tab
+        failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+        if failed:
+            print(f"\n--- streamlit server log ---\n{server.output()}\n--- blocked requests: {blocked}")
+        browser.close()
+    assert not blocked, f"the page tried to reach the internet: {blocked}"
+
+
+def open_map(page: Page, url: str) -> Frame:
+    page.goto(url)
+    page.locator(MAP_IFRAME).wait_for()
+    frame = page.frame_locator(MAP_IFRAME)
+    expect(frame.locator(".leaflet-control-layers")).to_be_visible()
+    return page.locator(MAP_IFRAME).element_handle().content_frame()
+
+
+def test_map_renders_offline_with_three_layers_and_timeline(page: Page, server: Server) -> None:
+    frame = open_map(page, server.url)
+    layers = frame.locator(".leaflet-control-layers-overlays").inner_text()
+    for name in ("Attacks", "Territorial control", "Abductions"):
+        assert name in layers
+    attacks = frame.locator("path.cm-attack")
+    expect(attacks).to_have_count(9)
+    expect(frame.locator(".cm-abduction")).to_have_count(1)
+    expect(frame.locator(".cm-legend")).to_be_visible()
+
+    # Move the window's end back before July: the July wave and the abduction leave the map.
+    end_thumb = page.get_by_role("slider", name="Date window — end")
+    end_thumb.focus()
+    for _ in range(8):
+        end_thumb.press("ArrowLeft")
+    expect(page.locator('[data-testid="stSlider"]')).to_contain_text("2025-06-30")
+    frame = page.locator(MAP_IFRAME).element_handle().content_frame()
+    expect(frame.locator("path.cm-attack")).to_have_count(2)
+    expect(frame.locator(".cm-abduction")).to_have_count(0)
+
+
+def test_clicking_a_marker_opens_popup_with_claims(page: Page, server: Server) -> None:
+    frame = open_map(page, server.url)
+    frame.locator(".cm-abduction").first.click()
+    popup = frame.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("3 India, 1 China")
+    expect(popup).to_contain_text("held")
+    frame.locator(".leaflet-popup-close-button").click()
+    expect(popup).to_have_count(0)
+    frame.locator("path.cm-attack").first.click()
+    expect(popup).to_contain_text("Claimed by")
+
+
+def test_events_page_downloads_acled_csv(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/events")
+    button = page.get_by_role("button", name="Download CSV (ACLED columns)")
+    with page.expect_download() as info:
+        button.click()
+    path = info.value.path()
+    rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+    assert rows[0] == list(ACLED_COLUMNS)
+    assert len(rows) == 11
+    assert {r[21] for r in rows[1:]} >= {"Kayes", "Diboli", "Timbuktu", "Boulkessi"}

@@ -1,0 +1,29 @@
+"""AppTest for the Events page."""
+from __future__ import annotations
+
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from pages.common import Keys
+from tests.conftest import ROOT
+
+TIMEOUT = 30
+
+
+def test_events_page_lists_filtered_events_in_acled_columns(db_url: str) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/events.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Events"
+    table = at.dataframe[0].value
+    assert len(table) == 10
+    assert list(table.columns[:7]) == ["event_id_cnty", "event_date", "year", "time_precision",
+                                       "disorder_type", "event_type", "sub_event_type"]
+    assert "claims" in table.columns
+    kayes = table.set_index("location").loc["Kayes", "claims"]
+    assert "about 80 attackers killed" in kayes and "JNIM: 3 barracks seized" in kayes
+
+    at.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 6, 30))).run()
+    assert len(at.dataframe[0].value) == 2
+    assert "2 of 10 events" in at.markdown[0].value
