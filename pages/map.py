@@ -40,7 +40,7 @@ st_folium(
     fmap,
     key=Keys.MAP,
     feature_group_to_add=groups,
-    layer_control=folium.LayerControl(collapsed=False, position="topright"),
+    layer_control=folium.LayerControl(collapsed=False, position="topleft"),
     returned_objects=[],
     height=640,
     use_container_width=True,

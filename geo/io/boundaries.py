@@ -10,6 +10,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import geopandas as gpd
+import shapely
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 # west, south, east, north: the Sahel and its neighbours
@@ -22,12 +23,18 @@ def natural_earth_countries_path() -> str:
 
 
 @lru_cache(maxsize=4)
-def countries(bbox: tuple[float, float, float, float] = SAHEL_BBOX, tolerance: float = 0.01) -> gpd.GeoDataFrame:
-    """Country polygons (``iso_a2``, ``name``, ``geometry``) meeting ``bbox``, simplified."""
+def countries(bbox: tuple[float, float, float, float] = SAHEL_BBOX, tolerance: float = 0.01,
+              grid: float = 0.001) -> gpd.GeoDataFrame:
+    """Country polygons (``iso_a2``, ``name``, ``geometry``) clipped to ``bbox``, simplified.
+
+    Coordinates are snapped to ``grid`` degrees (about 100 m) to keep the map light.
+    """
     frame = gpd.read_file(f"zip://{natural_earth_countries_path()}", encoding="utf-8", bbox=bbox,
                           columns=["ISO_A2_EH", "NAME"])
     frame = frame.rename(columns={"ISO_A2_EH": "iso_a2", "NAME": "name"})
-    frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
+    geometry = frame.geometry.clip_by_rect(*bbox).simplify(tolerance, preserve_topology=True)
+    frame["geometry"] = shapely.set_precision(geometry.values, grid)
+    frame = frame[~frame.geometry.is_empty]
     return frame[["iso_a2", "name", "geometry"]].reset_index(drop=True)
 
 

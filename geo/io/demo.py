@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from shapely.geometry import mapping
+from shapely import set_precision
 from shapely.ops import unary_union
 
 from geo.io.boundaries import admin1_regions
@@ -45,5 +46,5 @@ def load_demo_zones(path: Path = DATA_DIR / "control_zones.json") -> list[Contro
         missing = sorted(set(names) - set(shapes["name"]))
         if missing or not names:
             raise ValidationError(f"zone {number}.regions", f"unknown admin-1 region(s): {missing or names}")
-        record["geometry"] = mapping(unary_union(list(shapes.geometry)))
+        record["geometry"] = mapping(set_precision(unary_union(list(shapes.geometry)), 0.001))
     return validate_records(records, validate_zone, "zone")

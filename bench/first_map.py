@@ -1,0 +1,93 @@
+"""Time from opening the page to the first map with its markers drawn, in headless Chromium.
+
+Runs the app and a baseline (a bare streamlit-folium map with one marker,
+bench/baseline_app.py) in the same run, each on its own Streamlit server with
+every non-localhost request blocked, and prints cold (first load after the
+server starts) and warm (median of the next loads) times.
+
+    python bench/first_map.py [--runs 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.test_browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME, free_port  # noqa: E402
+
+TARGET_S = 3.0
+
+
+def serve(script: Path, db: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "localhost", "--server.enableStaticServing", "true"],
+        cwd=ROOT, env={**os.environ, "CONFLICTMAP_DB": str(db)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://localhost:{port}"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return proc, url
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{script} did not start")
+
+
+def time_loads(url: str, expected_markers: int, runs: int, chromium: str) -> list[float]:
+    times = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(url)
+            frame = page.frame_locator(MAP_IFRAME)
+            frame.locator("path.cm-attack").nth(expected_markers - 1).wait_for(timeout=60_000)
+            times.append(time.perf_counter() - start)
+            context.close()
+        browser.close()
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    args = ap.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, script, markers in (("baseline (bare map)", ROOT / "bench" / "baseline_app.py", 1),
+                                      ("conflict map", ROOT / "app.py", 9)):
+            proc, url = serve(script, Path(tmp) / f"{markers}.sqlite")
+            try:
+                times = time_loads(url, markers, args.runs + 1, args.chromium)
+            finally:
+                proc.terminate()
+                proc.wait()
+            results[name] = times
+    print(f"{'':22}{'cold s':>8}{'warm median s':>15}{'warm max s':>12}")
+    for name, times in results.items():
+        print(f"{name:22}{times[0]:8.2f}{statistics.median(times[1:]):15.2f}{max(times[1:]):12.2f}")
+    app = results["conflict map"]
+    base = results["baseline (bare map)"]
+    print(f"app minus baseline (warm median): {statistics.median(app[1:]) - statistics.median(base[1:]):+.2f} s")
+    verdict = "meets" if max(app) <= TARGET_S else "MISSES"
+    print(f"target: first map within {TARGET_S:.0f} s of opening the page -> {verdict} (worst {max(app):.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
