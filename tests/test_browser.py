@@ -159,3 +159,15 @@ def test_events_page_downloads_acled_csv(page: Page, server: Server) -> None:
     assert rows[0] == list(ACLED_COLUMNS)
     assert len(rows) == 11
     assert {r[21] for r in rows[1:]} >= {"Kayes", "Diboli", "Timbuktu", "Boulkessi"}
+
+
+def test_play_steps_the_timeline_by_itself(page: Page, server: Server) -> None:
+    open_map(page, server.url)
+    window_end = page.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]').nth(1)
+    expect(window_end).to_have_text("2025-07-08")
+    page.get_by_text("Play", exact=True).click()
+    # the window narrows and then keeps moving forward without further input
+    expect(window_end).not_to_have_text("2025-07-08", timeout=10_000)
+    first = window_end.inner_text()
+    expect(window_end).not_to_have_text(first, timeout=10_000)
+    page.get_by_text("Play", exact=True).click()
