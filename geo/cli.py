@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Sequence
 
 import sqlalchemy.exc
+from geopy.exc import GeocoderQueryError
 
 from geo.io.export import to_csv, to_geojson_text
+from geo.io.geonames import GeoNamesFormatError
 from geo.schema import ValidationError
 from geo.storage import open_store
 
@@ -25,6 +28,51 @@ def _export(args: argparse.Namespace) -> int:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
         print(f"wrote {len(events)} events to {path}", file=sys.stderr)
+    return 0
+
+
+GEOCODE_FIELDS = ("name", "latitude", "longitude", "country", "admin1", "geo_precision", "feature", "source")
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from geo.geocoder import GazetteerGeocoder
+
+    geocoder = GazetteerGeocoder(country_codes=args.country)
+    results = []
+    for name in args.names:
+        try:
+            location = geocoder.geocode(name)
+        except GeocoderQueryError as exc:
+            print(f"error: {name[:60]!r}: {exc}", file=sys.stderr)
+            location = None
+        if location is None:
+            results.append({"query": name, **dict.fromkeys(GEOCODE_FIELDS), "candidates": []})
+            continue
+        raw = location.raw
+        results.append({"query": name, **{k: raw[k] for k in GEOCODE_FIELDS}, "candidates": raw["candidates"]})
+    if args.json:
+        json.dump(results, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for r in results:
+            if r["latitude"] is None:
+                print(f"{r['query']}\tnot found")
+            else:
+                others = len(r["candidates"]) - 1
+                more = f"\t({others} other candidates)" if others > 0 else ""
+                print(f"{r['query']}\t{r['name']}, {r['country']}\t{r['latitude']:.4f}, {r['longitude']:.4f}"
+                      f"\tprecision {r['geo_precision']}\t{r['feature']}{more}")
+    return 0
+
+
+def _gazetteer_build(args: argparse.Namespace) -> int:
+    from geo.gazetteer import local_index_path
+    from geo.io.geonames import build_local_index
+
+    out = Path(args.out) if args.out else local_index_path()
+    countries = [c.strip().upper() for c in args.countries.split(",") if c.strip()] if args.countries else []
+    count = build_local_index([Path(f) for f in args.files], out, countries)
+    print(f"indexed {count} places from {len(args.files)} file(s) into {out}", file=sys.stderr)
     return 0
 
 
@@ -45,6 +93,25 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "geojson"), default="csv", help="output format (default csv)")
     export.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
     export.set_defaults(func=_export)
+
+    geocode = sub.add_parser("geocode", help="look place names up in the offline gazetteer",
+                             description="Geocode place names offline. Unknown names get null coordinates.")
+    geocode.add_argument("--country", default=None, help="country hint(s), ISO2, comma-separated (e.g. ML)")
+    geocode.add_argument("--json", action="store_true", help="print a JSON list, one object per name, in order")
+    geocode.add_argument("names", nargs="+", metavar="NAME")
+    geocode.set_defaults(func=_geocode)
+
+    gazetteer = sub.add_parser("gazetteer", help="manage the gazetteer",
+                               description="Manage the offline gazetteer.")
+    gsub = gazetteer.add_subparsers(dest="gazetteer_command", required=True, metavar="ACTION")
+    build = gsub.add_parser("build", help="index GeoNames country dumps locally",
+                            description="Load GeoNames country dumps (the standard tab-separated geoname "
+                                        "table, e.g. ML.txt) into the local gazetteer index "
+                                        "($CONFLICTMAP_GAZETTEER, default local/gazetteer.csv).")
+    build.add_argument("--countries", default="", help="keep only these ISO2 codes, comma-separated (e.g. ML,BF,NE)")
+    build.add_argument("--out", default=None, help="index file to write (default: the local index)")
+    build.add_argument("files", nargs="+", metavar="FILE")
+    build.set_defaults(func=_gazetteer_build)
     return parser
 
 
@@ -53,6 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
+    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, GeoNamesFormatError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
