@@ -104,6 +104,7 @@ class Gazetteer:
         self.places: list[Place] = []
         self._index: dict[str, list[int]] = {}
         self._keys: list[str] = []
+        self._by_initial: dict[str, list[str]] = {}
         self.add(places)
 
     def __len__(self) -> int:
@@ -121,6 +122,9 @@ class Gazetteer:
                     if idx not in bucket:
                         bucket.append(idx)
         self._keys = list(self._index)
+        self._by_initial: dict[str, list[str]] = {}
+        for key in self._keys:
+            self._by_initial.setdefault(key[0], []).append(key)
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate normalises exactly to ``name``'s form."""
@@ -136,12 +140,10 @@ class Gazetteer:
         key = normalise(query)[:MAX_QUERY]
         if not key:
             return []
+        hints = {c.upper() for c in country_codes}
         hits: list[tuple[int, float, str, str]] = [(i, 100.0, key, "exact") for i in self._index.get(key, ())]
         if not hits and len(key) >= 4:
-            for match, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8,
-                                                   score_cutoff=FUZZY_CUTOFF):
-                hits += [(i, float(score), match, "fuzzy") for i in self._index[match]]
-        hints = {c.upper() for c in country_codes}
+            hits = self._fuzzy(key, hints)
         words = set(normalise(f"{query} {context}").split())
         best: dict[int, Candidate] = {}
         for i, score, matched, how in hits:
@@ -151,6 +153,23 @@ class Gazetteer:
                 best[i] = Candidate(place, total, matched, how)
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.place.name))
         return _dedupe(ranked)[:limit]
+
+
+    def _fuzzy(self, key: str, hints: set[str]) -> list[tuple[int, float, str, str]]:
+        """Near-miss spellings: names sharing the first letter first, then all names.
+
+        With a country hint, fuzzy matches abroad are dropped: a misspelt Malian
+        village must not land on a look-alike in another country.
+        """
+        hits: list[tuple[int, float, str, str]] = []
+        for keys in (self._by_initial.get(key[0], []), self._keys):
+            for match, score, _ in process.extract(key, keys, scorer=fuzz.ratio, limit=8,
+                                                   score_cutoff=FUZZY_CUTOFF):
+                hits += [(i, float(score), match, "fuzzy") for i in self._index[match]
+                         if not hints or self.places[i].country in hints]
+            if hits:
+                break
+        return hits
 
 
 def rank(place: Place, match_score: float, hints: set[str], words: set[str]) -> float:
