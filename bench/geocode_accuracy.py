@@ -35,6 +35,7 @@ TARGET = 0.95
 def truth_points(names: list[tuple[str, str, str]]) -> dict[tuple[str, str], tuple[float, float]]:
     wanted = {(cc, normalise(truth)) for _, cc, truth in names}
     best: dict[tuple[str, str], tuple[tuple, tuple[float, float]]] = {}
+    ties: dict[tuple[str, str], int] = {}
     for cc in {cc for cc, _ in wanted}:
         with (REFERENCE / f"{cc}.txt").open(encoding="utf-8") as f:
             for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -43,9 +44,13 @@ def truth_points(names: list[tuple[str, str, str]]) -> dict[tuple[str, str], tup
                 key = (cc, normalise(row[1]))
                 if key in wanted:
                     rank = (SEAT_ORDER.get(row[7], 9), -int(row[14] or 0))
-                    if key not in best or rank < best[key][0]:
+                    if key in best and rank == best[key][0]:
+                        ties[key] = ties.get(key, 1) + 1
+                    elif key not in best or rank < best[key][0]:
                         best[key] = (rank, (float(row[4]), float(row[5])))
-    out = {k: v[1] for k, v in best.items()}
+                        ties.pop(key, None)
+    # several same-named villages with no seat or population: the reference cannot say which is meant
+    out = {k: v[1] for k, v in best.items() if k not in ties}
     for name, point in KNOWN.items():
         for cc, _ in wanted:
             if (cc, normalise(name)) in wanted:
@@ -102,7 +107,8 @@ def main() -> None:
         names = [(r["query"], r["country"], r["truth"]) for r in csv.DictReader(f)]
     truth = truth_points(names)
     missing = [n for n in names if (n[1], normalise(n[2])) not in truth]
-    print(f"{len(names)} names; {len(names) - len(missing)} with a reference point")
+    print(f"{len(names)} names; {len(names) - len(missing)} with an unambiguous reference point")
+    print(f"    no usable reference point: {', '.join(q for q, _, _ in missing)}")
     names = [n for n in names if n not in missing]
 
     tracemalloc.start()
