@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Sequence
 
@@ -11,6 +12,7 @@ import sqlalchemy.exc
 from geopy.exc import GeocoderQueryError
 
 from geo.io.export import to_csv, to_geojson_text
+from geo.extract.text import ReportError
 from geo.io.geonames import GeoNamesFormatError
 from geo.schema import ValidationError
 from geo.storage import open_store
@@ -76,6 +78,61 @@ def _gazetteer_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_reports(paths: list[str]) -> list[tuple[Path, str]]:
+    from geo.extract.text import decode_report
+
+    out = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            raise ReportError(f"{name}: no such file")
+        out.append((path, decode_report(path.read_bytes(), path.name)))
+    return out
+
+
+def _published(value: str | None) -> date:
+    from geo.schema import parse_date
+
+    return parse_date(value, "--published") if value else date.today()
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from geo.extract.pipeline import extract
+
+    reports = _read_reports(args.files)
+    results = [extract(text, published=_published(args.published), source=args.source or path.name,
+                       report=path.name).to_json() for path, text in reports]
+    if args.json:
+        json.dump(results[0] if len(results) == 1 else results, sys.stdout, ensure_ascii=False, indent=1,
+                  default=str)
+        sys.stdout.write("\n")
+    else:
+        for (path, _), result in zip(reports, results):
+            print(f"{path.name}: {len(result['events'])} events, {len(result['places'])} place mentions")
+            for e in result["events"]:
+                print(f"  {e['event_date']}  {e['sub_event_type']:<32} {e['location']:<40} "
+                      f"fatalities {e['fatalities']}")
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from geo.extract.pipeline import extract
+    from geo.tools.dedup import deduplicate
+
+    reports = _read_reports(args.files)  # every file is read and checked before anything is saved
+    store = open_store(args.db)
+    extracted = [e for path, text in reports
+                 for e in extract(text, published=_published(args.published), source=args.source or path.name,
+                                  report=path.name).events]
+    to_save, matches = deduplicate(extracted, store.events())
+    store.save_events(to_save)
+    print(f"{len(reports)} report(s): {len(extracted)} events extracted, {len(matches)} merged with an "
+          f"existing event, {len(to_save) - len(matches)} new; {store.count()} events stored")
+    for match in matches:
+        print(f"  merged into {match.existing}: {match.reason}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -112,6 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default=None, help="index file to write (default: the local index)")
     build.add_argument("files", nargs="+", metavar="FILE")
     build.set_defaults(func=_gazetteer_build)
+
+    for name, func, text in (
+            ("extract", _extract, "extract events from reports and print them (nothing is saved)"),
+            ("ingest", _ingest, "extract events from reports and save them, merging duplicates")):
+        cmd = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] +
+                             ". Reports are .txt or .html files in English or French.")
+        cmd.add_argument("--published", default=None, help="publication date, YYYY-MM-DD (default: today); "
+                                                            "relative dates resolve against it")
+        cmd.add_argument("--source", default=None, help="source name for the events (default: the file name)")
+        if name == "extract":
+            cmd.add_argument("--json", action="store_true", help="print JSON: {places, events, control} per file")
+        cmd.add_argument("files", nargs="+", metavar="FILE")
+        cmd.set_defaults(func=func)
     return parser
 
 
@@ -120,6 +190,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, GeoNamesFormatError, OSError) as exc:
+    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, GeoNamesFormatError, ReportError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

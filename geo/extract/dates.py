@@ -1,0 +1,131 @@
+"""Dates in report text resolved against the publication date, with ACLED ``time_precision``.
+
+``resolve_date("on Tuesday", published=date(2025, 7, 3))`` -> ``(date(2025, 7, 1), 1)``.
+Precision: 1 = the day is known, 2 = the week, 3 = only the month.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+    "janvier": 1, "fevrier": 2, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "décembre": 12,
+}
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+}
+MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+WEEKDAY = "|".join(WEEKDAYS)
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
+    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<mon>{MONTH})\.?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+                       re.IGNORECASE)),
+    ("mdy", re.compile(rf"\b(?P<mon>{MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+                       re.IGNORECASE)),
+    ("weekday", re.compile(rf"\b(?:(?:on|last|this|ce|dernier)\s+)?(?P<wd>{WEEKDAY})\b", re.IGNORECASE)),
+    ("yesterday", re.compile(r"\b(yesterday|hier|la veille)\b", re.IGNORECASE)),
+    ("today", re.compile(r"\b(today|aujourd'hui|aujourd’hui|this morning|ce matin|overnight|la nuit dernière)\b",
+                         re.IGNORECASE)),
+    ("last_week", re.compile(r"\b(last week|la semaine dernière|la semaine passée)\b", re.IGNORECASE)),
+    ("this_week", re.compile(r"\b(this week|cette semaine|in recent days|ces derniers jours)\b", re.IGNORECASE)),
+    ("last_month", re.compile(r"\b(last month|le mois dernier|le mois passé)\b", re.IGNORECASE)),
+    ("this_month", re.compile(r"\b(earlier this month|this month|début du mois|plus tôt ce mois|ce mois-ci)\b",
+                              re.IGNORECASE)),
+    ("month_year", re.compile(rf"\b(?:in|en|early|late|mid|début|fin)?\s*(?P<mon>{MONTH})\s+(?P<y>(?:19|20)\d\d)\b",
+                              re.IGNORECASE)),
+]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found in text: the resolved day, its precision, and where it was written."""
+
+    value: date
+    precision: int
+    start: int
+    end: int
+    text: str
+
+
+def _month_day(mon: str, day: int, year: int | None, published: date) -> date | None:
+    month = MONTHS[mon.lower().rstrip(".")]
+    if year is None:
+        year = published.year
+        # "30 December" in a report of 2 January is last year
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        if candidate > published + timedelta(days=2):
+            year -= 1
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[date, int] | None:
+    if kind == "iso":
+        try:
+            return date(int(match["y"]), int(match["m"]), int(match["d"])), 1
+        except ValueError:
+            return None
+    if kind in ("dmy", "mdy"):
+        day = _month_day(match["mon"], int(match["d"]), int(match["y"]) if match["y"] else None, published)
+        return (day, 1) if day else None
+    if kind == "weekday":
+        wanted = WEEKDAYS[match["wd"].lower()]
+        back = (published.weekday() - wanted) % 7  # the most recent such day, the publication day included
+        return published - timedelta(days=back), 1
+    if kind == "yesterday":
+        return published - timedelta(days=1), 1
+    if kind == "today":
+        return published, 1
+    if kind == "last_week":
+        return published - timedelta(days=7), 2
+    if kind == "this_week":
+        return published - timedelta(days=3), 2
+    if kind == "last_month":
+        first = published.replace(day=1) - timedelta(days=1)
+        return first.replace(day=15), 3
+    if kind == "this_month":
+        # a report of the 1st or 2nd writing "earlier this month" was written in the month before
+        if published.day <= 2:
+            previous = published.replace(day=1) - timedelta(days=1)
+            return previous.replace(day=15), 3
+        return published.replace(day=max(1, published.day // 2)), 3
+    if kind == "month_year":
+        return date(int(match["y"]), MONTHS[match["mon"].lower()], 15), 3
+    return None
+
+
+def find_dates(text: str, published: date) -> list[DateMention]:
+    """Every date expression in ``text``, resolved against ``published``, in text order, not overlapping."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            resolved = _resolve(kind, match, published)
+            if resolved is None or resolved[0] > published + timedelta(days=1):
+                continue
+            taken.append((start, end))
+            found.append(DateMention(resolved[0], resolved[1], start, end, match.group(0).strip()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def resolve_date(text: str, published: date) -> tuple[date, int]:
+    """The first date in ``text``, or the publication date with week precision when none is written."""
+    dates = find_dates(text, published)
+    if dates:
+        return dates[0].value, dates[0].precision
+    return published, 2

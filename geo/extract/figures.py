@@ -1,0 +1,179 @@
+"""Figures in a sentence (killed, wounded, abducted, seized) and who claimed them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.extract.actors import find_actors
+from geo.extract.numbers import NUMBER, QUALIFIER, Quantity, parse_quantity
+
+KILLED = r"(?:killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|eliminated|lives|slain|massacred|morts?|tués?|" \
+         r"neutralisés?|abattus?|décédés?)"
+WOUNDED = r"(?:wounded|injured|hurt|blessés?)"
+ABDUCTED = r"(?:abducted|kidnapped|taken hostage|seized as hostages|held hostage|enlevés?|kidnappés?|" \
+           r"pris en otage|otages?)"
+SEIZED = r"(?:seized?|seizing|captured?|capturing|took|taken?|overran|destroyed|burned|pris|détruits?|incendiés?)"
+NOUN = r"(?:[\w'’-]+\s+){0,3}?"
+# a number, but not a bare article ("an army"), though "a dozen" is one
+QTY = rf"\b(?!(?:a|an|un|une)\s+(?!dozen|douzaine|dizaine|vingtaine|trentaine|centaine|hundred|thousand)\w)" \
+      rf"(?:(?:{QUALIFIER})\s+)?{NUMBER}"
+AUX = r"(?:were|have been|had been|was|are|being|got|ont été|a été|sont|ont|had|have)"
+VICTIMS = {
+    "attackers": r"attackers|militants|jihadists?|terrorists?|assailants|insurgents|fighters|enemy|gunmen|"
+                 r"djihadistes|terroristes|assaillants|islamists?",
+    "soldiers": r"soldiers|troops|servicemen|military personnel|gendarmes|policemen|militaires|soldats|"
+                r"army personnel",
+    "civilians": r"civilians|villagers|people|residents|workers|civils|personnes|habitants",
+}
+FIGURE = re.compile(
+    rf"(?P<qty>{QTY})\s+(?P<noun>{NOUN})(?:{AUX}\s+)?(?P<verb>{KILLED}|{WOUNDED}|{ABDUCTED})\b"
+    rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping)"
+    rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>{NOUN}\w+)"
+    rf"|\b(?P<verb3>{SEIZED})\s+(?:control\s+of\s+)?(?P<qty3>{QTY})\s+"
+    rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))",
+    re.IGNORECASE)
+CLAIMANTS = [
+    ("state", re.compile(r"\b(army|armed forces|military spokesperson|military said|FAMa|spokesperson|spokesman|"
+                         r"government|ministry|gendarmerie|armée|état-major|gouvernement|authorities|autorités)\b",
+                         re.IGNORECASE)),
+    ("armed group", re.compile(r"\b(group's statement|the group|JNIM|GSIM|ISSP|ISGS|terrorists|jihadists|"
+                               r"militants|insurgents|propaganda|djihadistes|terroristes|communiqué du groupe)\b",
+                               re.IGNORECASE)),
+    ("local sources", re.compile(r"\b(local sources?|residents?|eyewitness(?:es)?|witnesses|villagers|"
+                                 r"sources locales|habitants|témoins)\b", re.IGNORECASE)),
+    ("officials", re.compile(r"\b(officials?|mayor|governor|prefect|élus?|maire|gouverneur|préfet)\b", re.IGNORECASE)),
+    ("analysts", re.compile(r"\b(analysts?|experts?|security sources?|sources sécuritaires|researchers?)\b",
+                            re.IGNORECASE)),
+    ("media", re.compile(r"\b(France 24|AFP|Reuters|RFI|AP|Associated Press|media|journalists?|newspapers?|"
+                         r"médias|journalistes?)\b", re.IGNORECASE)),
+]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number in a sentence: what it counts, of whom, how hedged, and who said it."""
+
+    metric: str          # "attackers killed", "soldiers killed", "people abducted", "barracks seized"...
+    kind: str            # "killed", "wounded", "abducted", "seized"
+    quantity: Quantity
+    claimant: str
+    claimant_type: str
+    start: int
+    end: int
+
+
+def _kind(verb: str) -> str:
+    verb = verb.lower()
+    if re.fullmatch(WOUNDED, verb):
+        return "wounded"
+    if re.fullmatch(ABDUCTED, verb) or verb in ("abducting", "kidnapping"):
+        return "abducted"
+    return "killed"
+
+
+def _victims(noun: str, sentence: str) -> str:
+    for name, pattern in VICTIMS.items():
+        if re.search(rf"\b({pattern})\b", noun, re.IGNORECASE):
+            return name
+    return "people"
+
+
+SPEECH = re.compile(r"\b(said|says|say|reported|reports|claimed(?! the lives?)|claims?(?! the lives?)|confirmed|stated|announced|asserted|"
+                    r"insisted|according to|told|selon|a indiqué|a affirmé|affirme|revendiqu\w*|a annoncé)\b",
+                    re.IGNORECASE)
+
+
+def claimant_for(sentence: str, default: str, group: str = "JNIM: Group for Support of Islam and Muslims",
+                 ) -> tuple[str, str]:
+    """(claimant, claimant type) for a figure in ``sentence``.
+
+    The claimant is the source word nearest a speech verb ("the army said",
+    "according to local sources", "JNIM claimed"); ``default`` (the report's
+    source) when nobody is quoted, ``group`` for an unnamed armed group.
+    """
+    verbs = [m.start() for m in SPEECH.finditer(sentence)]
+    if not verbs:
+        return default, "media"
+    best: tuple[float, str, str] | None = None
+    for kind, pattern in CLAIMANTS:
+        for match in pattern.finditer(sentence):
+            distance = min(abs(match.start() - v) for v in verbs)
+            if best is None or distance < best[0]:
+                best = (distance, kind, match.group(0))
+    if best is None:
+        return default, "media"
+    if best[1] == "media":
+        return best[2], "media"
+    kind = best[1]
+    actors = find_actors(sentence)
+    if kind == "state":
+        state = [a.actor.name for a in actors if a.actor.inter == "State forces" and not a.generic]
+        return (state[0] if state else "Military Forces of Mali (2021-)"), kind
+    if kind == "armed group":
+        groups = [a.actor.name for a in actors if a.actor.inter == "Rebel group"]
+        return (groups[0] if groups else group), kind
+    return kind.capitalize(), kind
+
+
+def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the report") -> list[Figure]:
+    """Every figure in ``sentence`` (offsets shifted by ``offset``)."""
+    out = []
+    for match in FIGURE.finditer(sentence):
+        if match.group("qty3"):
+            quantity = parse_quantity(match.group("qty3"))
+            noun = re.sub(r"^military\s+", "", match.group("noun3").lower())
+            metric, kind = f"{noun} seized", "seized"
+        else:
+            qty_text = match.group("qty") or match.group("qty2")
+            noun = match.group("noun") or match.group("noun2") or ""
+            verb = match.group("verb") or match.group("verb2")
+            quantity = parse_quantity(qty_text)
+            kind = _kind(verb)
+            victims = _victims(noun, sentence)
+            metric = f"{victims} {kind}" if kind != "abducted" else "people abducted"
+        if quantity is None or quantity.value == 0:
+            continue
+        if kind == "abducted":
+            quantity = max([quantity, *_people_counts(sentence[:match.end()])], key=lambda q: q.value)
+        claimant, claimant_type = claimant_for(sentence, default_claimant)
+        out.append(Figure(metric, kind, quantity, claimant, claimant_type,
+                          offset + match.start(), offset + match.end()))
+    return out
+
+
+PEOPLE = re.compile(rf"(?P<qty>{QTY})\s+(?:[\w'’-]+\s+){{0,2}}?(?:nationals|foreigners|workers|people|civilians|"
+                    rf"hostages|citizens|persons|employees|engineers|ressortissants|personnes|travailleurs|"
+                    rf"otages|civils|ouvriers)\b", re.IGNORECASE)
+
+
+def _people_counts(text: str) -> list[Quantity]:
+    """Head counts of people in ``text`` ("four foreign nationals")."""
+    return [q for m in PEOPLE.finditer(text) if (q := parse_quantity(m.group("qty"))) is not None]
+
+
+DEMONYMS = {
+    "indian": "IN", "chinese": "CN", "french": "FR", "egyptian": "EG", "moroccan": "MA", "russian": "RU",
+    "turkish": "TR", "austrian": "AT", "swiss": "CH", "american": "US", "emirati": "AE", "iranian": "IR",
+    "german": "DE", "italian": "IT", "spanish": "ES", "belgian": "BE", "malian": "ML", "burkinabe": "BF",
+    "nigerien": "NE", "senegalese": "SN", "mauritanian": "MR", "togolese": "TG", "beninese": "BJ",
+    "ghanaian": "GH", "nigerian": "NG", "algerian": "DZ", "romanian": "RO", "south african": "ZA",
+    "indiens": "IN", "indien": "IN", "chinois": "CN", "français": "FR", "égyptiens": "EG", "marocains": "MA",
+    "russes": "RU", "turcs": "TR", "autrichien": "AT", "suisse": "CH", "américain": "US", "iraniens": "IR",
+    "italiens": "IT", "allemand": "DE", "maliens": "ML", "burkinabè": "BF", "nigériens": "NE",
+}
+DEMONYM = "|".join(sorted(DEMONYMS, key=len, reverse=True))
+NATIONALS = re.compile(
+    rf"(?P<qty>{NUMBER})\s+(?P<dem>{DEMONYM})\b|(?P<dem2>{DEMONYM})\s+(?:citizens?|nationals?|workers?|"
+    rf"engineers?|employees?|hostages?)\b|(?P<qty3>{NUMBER})\s+(?:ressortissants?|travailleurs?|ouvriers?)\s+"
+    rf"(?P<dem3>{DEMONYM})\b", re.IGNORECASE)
+
+
+def nationalities(sentence: str) -> list[str]:
+    """ISO2 codes of the nationalities counted in ``sentence`` ("three Indian citizens and one Chinese")."""
+    codes: list[str] = []
+    for match in NATIONALS.finditer(sentence):
+        dem = (match.group("dem") or match.group("dem2") or match.group("dem3")).lower()
+        qty_text = match.group("qty") or match.group("qty3")
+        quantity = parse_quantity(qty_text) if qty_text else None
+        codes += [DEMONYMS[dem]] * (quantity.value if quantity and quantity.value < 1000 else 1)
+    return codes

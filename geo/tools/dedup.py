@@ -1,0 +1,104 @@
+"""Deduplication: two reports of the same incident become one event with both sources.
+
+Two events match when their sub-event types are compatible, their dates fall
+within the window their precisions allow, they are within ``SAME_PLACE_KM`` of
+each other (or one is an area that contains the other), and they share actor1.
+The merge keeps every claim once and recomputes the conservative fatalities, so
+the army's "about 80" and "over 80" for one wave are not added up.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from geo.gazetteer import haversine_km
+from geo.schema import Claim, Event
+
+SAME_PLACE_KM = 50.0
+AREA_KM = 300.0   # an event placed on a region or border area may match a town this far away
+PRECISION_DAYS = {1: 1, 2: 7, 3: 31}
+COMPATIBLE = [{"Armed clash", "Attack", "Non-state actor overtakes territory"},
+              {"Abduction/forced disappearance"}, {"Remote explosive/landmine/IED"}, {"Air/drone strike"},
+              {"Government regains territory"}, {"Other"}]
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why two events were judged the same incident."""
+
+    existing: str
+    days: int
+    km: float
+    reason: str
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in COMPATIBLE)
+
+
+def same_incident(new: Event, old: Event) -> Match | None:
+    """A :class:`Match` if ``new`` and ``old`` report the same incident, else None."""
+    if not _compatible(new.sub_event_type, old.sub_event_type) or new.country != old.country:
+        return None
+    if new.actor1 != old.actor1:
+        return None
+    days = abs((new.event_date - old.event_date).days)
+    if days > max(PRECISION_DAYS[new.time_precision], PRECISION_DAYS[old.time_precision]):
+        return None
+    km = haversine_km(new.latitude, new.longitude, old.latitude, old.longitude)
+    limit = AREA_KM if max(new.geo_precision, old.geo_precision) == 3 else SAME_PLACE_KM
+    if km > limit:
+        return None
+    reason = (f"same kind of event ({old.sub_event_type}), {days} day(s) apart, {km:.0f} km apart, "
+              f"same actor ({old.actor1.split(':')[0]})")
+    return Match(old.event_id_cnty, days, km, reason)
+
+
+def conservative(claims: Sequence[Claim]) -> int:
+    """ACLED's conservative fatalities: the lowest figure per group of victims, summed."""
+    lowest: dict[str, int] = {}
+    for claim in claims:
+        if claim.metric.endswith("killed") and claim.value is not None:
+            lowest[claim.metric] = min(lowest.get(claim.metric, claim.value), claim.value)
+    return sum(lowest.values())
+
+
+def merge(old: Event, new: Event, match: Match) -> Event:
+    """``old`` enriched with ``new``: both sources, every distinct claim, the more precise place and date."""
+    claims = list(old.claims)
+    for claim in new.claims:
+        if not any((c.claimant, c.metric, c.value, c.qualifier) == (claim.claimant, claim.metric, claim.value,
+                                                                     claim.qualifier) for c in claims):
+            claims.append(claim)
+    better_place = new if new.geo_precision < old.geo_precision else old
+    better_date = new if new.time_precision < old.time_precision else old
+    sources = "; ".join(dict.fromkeys([*old.source.split("; "), *new.source.split("; ")]))
+    abduction = old.abduction
+    if new.abduction and (abduction is None or (new.abduction.count or 0) > (abduction.count or 0)):
+        abduction = new.abduction
+    note = f"{old.notes} [Merged a second report: {match.reason}.]"
+    return replace(
+        old, source=sources, claims=tuple(claims), provenance=old.provenance + new.provenance,
+        fatalities=conservative(claims) if claims else max(old.fatalities, new.fatalities),
+        location=better_place.location, latitude=better_place.latitude, longitude=better_place.longitude,
+        geo_precision=better_place.geo_precision, admin1=better_place.admin1, admin2=better_place.admin2,
+        event_date=better_date.event_date, year=better_date.event_date.year,
+        time_precision=better_date.time_precision, abduction=abduction, notes=note[:20_000],
+    )
+
+
+def deduplicate(new_events: Sequence[Event], existing: Sequence[Event]) -> tuple[list[Event], list[Match]]:
+    """Events to save: new ones, and existing ones merged with their duplicates; plus the matches made."""
+    pool = {e.event_id_cnty: e for e in existing}
+    out: dict[str, Event] = {}
+    matches: list[Match] = []
+    for event in new_events:
+        candidates = [*out.values(), *[e for k, e in pool.items() if k not in out]]
+        found = next(((old, m) for old in candidates if (m := same_incident(event, old))), None)
+        if found is None:
+            out[event.event_id_cnty] = event
+            continue
+        old, match = found
+        out[old.event_id_cnty] = merge(old, event, match)
+        matches.append(match)
+    return list(out.values()), matches
