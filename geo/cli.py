@@ -90,10 +90,11 @@ def _read_reports(paths: list[str]) -> list[tuple[Path, str]]:
     return out
 
 
-def _published(value: str | None) -> date:
+def _published(value: str | None) -> date | None:
+    """The --published date; None lets the report's dateline (else today) decide."""
     from geo.schema import parse_date
 
-    return parse_date(value, "--published") if value else date.today()
+    return parse_date(value, "--published") if value else None
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -175,8 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
             ("ingest", _ingest, "extract events from reports and save them, merging duplicates")):
         cmd = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] +
                              ". Reports are .txt or .html files in English or French.")
-        cmd.add_argument("--published", default=None, help="publication date, YYYY-MM-DD (default: today); "
-                                                            "relative dates resolve against it")
+        cmd.add_argument("--published", default=None, help="publication date, YYYY-MM-DD (default: the report's "
+                                                            "dateline, else today); relative dates resolve "
+                                                            "against it")
         cmd.add_argument("--source", default=None, help="source name for the events (default: the file name)")
         if name == "extract":
             cmd.add_argument("--json", action="store_true", help="print JSON: {places, events, control} per file")

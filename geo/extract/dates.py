@@ -129,3 +129,18 @@ def resolve_date(text: str, published: date) -> tuple[date, int]:
     if dates:
         return dates[0].value, dates[0].precision
     return published, 2
+
+
+DATELINE = re.compile(r"^[ \t]*(?:[A-ZÀ-Ý][\w'’. -]{1,40},\s*)?(?P<date>[^\n]{4,30}?)\s*(?:—|–|-{1,2}|\.|:)\s",
+                      re.MULTILINE)
+
+
+def datelines(text: str, published: date) -> list[DateMention]:
+    """Datelines ("Bamako, 1 July 2025 —" at a paragraph's start): when the report was written, not the events."""
+    out = []
+    for match in DATELINE.finditer(text):
+        found = find_dates(match.group("date"), published)
+        if found and found[0].precision == 1 and found[0].start == 0:
+            start = match.start("date")
+            out.append(DateMention(found[0].value, 1, start, start + found[0].end, found[0].text))
+    return out

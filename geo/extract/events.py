@@ -110,13 +110,17 @@ def is_background(sentence: str, dates: Sequence[DateMention], published: date) 
 
 
 def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: date,
-               source: str) -> list[Draft]:
-    """The draft event(s) a sentence reports; empty when it reports none."""
+               source: str, skip_dates: Sequence[DateMention] = ()) -> list[Draft]:
+    """The draft event(s) a sentence reports; empty when it reports none.
+
+    ``skip_dates`` are datelines: they date the report, not the events in it.
+    """
     category = category_of(sentence.text)
     if category is None:
         return []
     dates = [DateMention(d.value, d.precision, d.start + sentence.start, d.end + sentence.start, d.text)
              for d in find_dates(sentence.text, published)]
+    dates = [d for d in dates if not any(d.start < s.end and s.start < d.end for s in skip_dates)]
     if is_background(sentence.text, dates, published):
         return []
     inside = [p for p in places if sentence.start <= p.start < sentence.end and p.place is not None]

@@ -32,9 +32,10 @@ QUALIFIERS = [
     (r"up to|as many as|jusqu'à|jusqu’à", "up to"),
     (r"fewer than|less than|under|moins de", "fewer than"),
 ]
-NUMBER_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES, *DOZENS, "vingts", "and", "et"], key=len, reverse=True))
-# digits (with thousands separators) or a run of number words joined by spaces/hyphens
-NUMBER = rf"(?:\d{{1,3}}(?:[,\u202f ]\d{{3}})+|\d+|(?:(?:{NUMBER_WORD})(?:[\s-]+(?:{NUMBER_WORD}))*))"
+NUMBER_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES, *DOZENS, "vingts"], key=len, reverse=True))
+# digits (with thousands separators) or a run of number words joined by spaces, hyphens, "and"/"et"
+NUMBER = (rf"(?:\d{{1,3}}(?:[,\u202f ]\d{{3}})+|\d+|"
+          rf"(?:(?:{NUMBER_WORD})(?:[\s-]+(?:(?:and|et)[\s-]+)?(?:{NUMBER_WORD}))*))")
 QUALIFIER = "|".join(q for q, _ in QUALIFIERS)
 QUANTITY = re.compile(rf"\b(?:(?P<qual>{QUALIFIER})\s+)?(?P<num>{NUMBER})\b", re.IGNORECASE)
 

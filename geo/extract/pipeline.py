@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Sequence
 
 from geo.extract.actors import Actor, find_actors
+from geo.extract.dates import datelines
 from geo.extract.events import SUB_EVENTS, Draft, drafts_for, main_group, main_state, merge_drafts
 from geo.extract.figures import Figure, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
@@ -99,6 +100,8 @@ def build_event(draft: Draft, *, published: date, source: str, report: str, grou
     """
     mention = draft.place
     place = mention.place if mention else (country_area if draft.distinct else home)
+    if mention is None and place is not None and place.geo_precision == 1:
+        place = replace(place, geo_precision=2)  # placed by the report's main place, not its own mention
     when, precision = draft.when(published)
     event_type, sub = SUB_EVENTS[draft.category]
     named_groups = [a.actor for a in draft.actors if a.actor.inter != "State forces" and not a.generic]
@@ -193,15 +196,22 @@ def _control_claimant(sentence: str, source: str) -> str:
     return match.group(1).strip() if match else source
 
 
-def extract(text: str, *, published: date, source: str = "unknown source", report: str = "report",
+def extract(text: str, *, published: date | None = None, source: str = "unknown source", report: str = "report",
             country_codes: Sequence[str] = ("ML",), gazetteer: Gazetteer | None = None) -> Extraction:
-    """Extract places, events and control statements from report ``text``."""
+    """Extract places, events and control statements from report ``text``.
+
+    Relative dates resolve against ``published``; without it, the report's
+    dateline ("Bamako, 1 July 2025 —"), else today.
+    """
     gazetteer = gazetteer or default_gazetteer()
+    lines = datelines(text, published or date.today())
+    if published is None:
+        published = lines[0].value if lines else date.today()
     places = find_places(text, gazetteer, country_codes=country_codes)
     resolved = [p for p in places if p.place is not None]
     drafts: list[Draft] = []
     for sentence in sentences(text):
-        found = drafts_for(sentence, resolved, published, source)
+        found = drafts_for(sentence, resolved, published, source, lines)
         if found:
             drafts += found
         elif drafts:  # a figure in a follow-up sentence belongs to the incident just described

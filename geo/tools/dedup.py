@@ -1,8 +1,8 @@
 """Deduplication: two reports of the same incident become one event with both sources.
 
 Two events match when their sub-event types are compatible, their dates fall
-within the window their precisions allow, they are within ``SAME_PLACE_KM`` of
-each other (or one is an area that contains the other), and they share actor1.
+within the window their precisions allow, their places are as close as their
+precisions allow (``PRECISION_KM``), and they share actor1.
 The merge keeps every claim once and recomputes the conservative fatalities, so
 the army's "about 80" and "over 80" for one wave are not added up.
 """
@@ -14,8 +14,8 @@ from typing import Sequence
 from geo.gazetteer import haversine_km
 from geo.schema import Claim, Event
 
-SAME_PLACE_KM = 50.0
-AREA_KM = 300.0   # an event placed on a region or border area may match a town this far away
+# How far apart two reports of one incident may place it, by the vaguer geo_precision of the two.
+PRECISION_KM = {1: 50.0, 2: 100.0, 3: 300.0}
 PRECISION_DAYS = {1: 1, 2: 7, 3: 31}
 COMPATIBLE = [{"Armed clash", "Attack", "Non-state actor overtakes territory"},
               {"Abduction/forced disappearance"}, {"Remote explosive/landmine/IED"}, {"Air/drone strike"},
@@ -46,8 +46,7 @@ def same_incident(new: Event, old: Event) -> Match | None:
     if days > max(PRECISION_DAYS[new.time_precision], PRECISION_DAYS[old.time_precision]):
         return None
     km = haversine_km(new.latitude, new.longitude, old.latitude, old.longitude)
-    limit = AREA_KM if max(new.geo_precision, old.geo_precision) == 3 else SAME_PLACE_KM
-    if km > limit:
+    if km > PRECISION_KM[max(new.geo_precision, old.geo_precision)]:
         return None
     reason = (f"same kind of event ({old.sub_event_type}), {days} day(s) apart, {km:.0f} km apart, "
               f"same actor ({old.actor1.split(':')[0]})")
@@ -76,10 +75,15 @@ def merge(old: Event, new: Event, match: Match) -> Event:
     abduction = old.abduction
     if new.abduction and (abduction is None or (new.abduction.count or 0) > (abduction.count or 0)):
         abduction = new.abduction
+    # A figure the stored event already carries (same claimant, metric and number, however hedged) is
+    # already in its fatalities - perhaps split over a wave of events - and must not be counted again.
+    known = {(c.claimant, c.metric, c.value) for c in old.claims}
+    fresh = [c for c in new.claims if c.metric.endswith("killed") and (c.claimant, c.metric, c.value) not in known]
+    fatalities = conservative(claims) if fresh else old.fatalities
     note = f"{old.notes} [Merged a second report: {match.reason}.]"
     return replace(
         old, source=sources, claims=tuple(claims), provenance=old.provenance + new.provenance,
-        fatalities=conservative(claims) if claims else max(old.fatalities, new.fatalities),
+        fatalities=fatalities,
         location=better_place.location, latitude=better_place.latitude, longitude=better_place.longitude,
         geo_precision=better_place.geo_precision, admin1=better_place.admin1, admin2=better_place.admin2,
         event_date=better_date.event_date, year=better_date.event_date.year,
