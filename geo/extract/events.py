@@ -11,6 +11,8 @@ from geo.extract.dates import DateMention, find_dates
 from geo.extract.figures import Figure, find_figures, nationalities
 from geo.extract.places import PlaceMention
 from geo.extract.text import Sentence
+from shapely.geometry import Point
+
 from geo.gazetteer import haversine_km
 
 I = re.IGNORECASE
@@ -26,7 +28,9 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("regained", re.compile(r"\b(retook|recaptured|regained control|reprise? le contrôle|a repris)\b", I)),
     ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege)\b", I)),
     ("attack", re.compile(r"\b(attack\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
-                          r"clash\w*|fighting|attaqu\w*|assaut\w*|embuscades?|affrontements?|combats?)\b", I)),
+                          r"clash\w*|fighting|struck|strikes?|attaqu\w*|assaut\w*|embuscades?|affrontements?|"
+                          r"combats?|hit (?:\w+ ){0,3}(?:army|military|posts?|positions?|bases?|camps?|barracks))\b",
+                          I)),
 ]
 SUB_EVENTS = {
     "abduction": ("Violence against civilians", "Abduction/forced disappearance"),
@@ -63,12 +67,30 @@ class Draft:
     figures: list[Figure] = field(default_factory=list)
     nationalities: list[str] = field(default_factory=list)
     distinct: bool = False  # "other incidents": never merged into a located event
+    anchors: list[PlaceMention] = field(default_factory=list)  # each merged sentence's own place
 
     @property
     def place(self) -> PlaceMention | None:
-        """The most specific place mentioned: a town beats a border area, which beats a country."""
-        ranked = sorted(self.places, key=lambda m: (_specificity(m), -m.start), reverse=True)
-        return ranked[0] if ranked else None
+        """Where the draft happened.
+
+        In one sentence, the first place named below country level ("in the Kayes
+        region ... and further east around Niono" is in the Kayes region), or a
+        town named inside that area.  Across merged sentences, the most specific
+        of the sentences' own places.
+        """
+        if self.anchors:
+            return max(self.anchors, key=lambda m: (_specificity(m), -m.start))
+        if not self.places:
+            return None
+        ordered = sorted(self.places, key=lambda m: m.start)
+        first = next((m for m in ordered if _specificity(m) >= 2), ordered[0])
+        area = first.place.geometry if first.place is not None else None
+        if _specificity(first) < 4 and area is not None:
+            for mention in ordered:
+                p = mention.place
+                if _specificity(mention) == 4 and area.contains(Point(p.longitude, p.latitude)):
+                    return mention
+        return first
 
     def when(self, published: date) -> tuple[date, int]:
         """The draft's date and precision; the publication week when no date is written.
@@ -168,11 +190,15 @@ def merge_drafts(drafts: Sequence[Draft], published: date) -> list[Draft]:
                         and _compatible_dates(existing, draft, published) and _compatible_places(existing, draft):
                     target = existing
                     break
+        own = [draft.place] if draft.place is not None else []
         if target is None:
             merged.append(Draft(draft.category, list(draft.sentences), list(draft.places), list(draft.dates),
                                 list(draft.actors), list(draft.figures), list(draft.nationalities),
-                                draft.distinct))
+                                draft.distinct, own))
             continue
+        if not target.anchors and target.place is not None:
+            target.anchors = [target.place]
+        target.anchors += own
         target.sentences += draft.sentences
         target.places += draft.places
         target.dates += draft.dates

@@ -13,7 +13,7 @@ WOUNDED = r"(?:wounded|injured|hurt|blessés?)"
 ABDUCTED = r"(?:abducted|kidnapped|taken hostage|seized as hostages|held hostage|enlevés?|kidnappés?|" \
            r"pris en otage|otages?)"
 SEIZED = r"(?:seized?|seizing|captured?|capturing|took|taken?|overran|destroyed|burned|pris|détruits?|incendiés?)"
-NOUN = r"(?:[\w'’-]+\s+){0,3}?"
+NOUN = r"(?:[\w'’-]+,?\s+){0,3}?"
 # a number, but not a bare article ("an army"), though "a dozen" is one
 QTY = rf"\b(?!(?:a|an|un|une)\s+(?!dozen|douzaine|dizaine|vingtaine|trentaine|centaine|hundred|thousand)\w)" \
       rf"(?:(?:{QUALIFIER})\s+)?{NUMBER}"
@@ -163,9 +163,9 @@ DEMONYMS = {
 }
 DEMONYM = "|".join(sorted(DEMONYMS, key=len, reverse=True))
 NATIONALS = re.compile(
-    rf"(?P<qty>{NUMBER})\s+(?P<dem>{DEMONYM})\b|(?P<dem2>{DEMONYM})\s+(?:citizens?|nationals?|workers?|"
-    rf"engineers?|employees?|hostages?)\b|(?P<qty3>{NUMBER})\s+(?:ressortissants?|travailleurs?|ouvriers?)\s+"
-    rf"(?P<dem3>{DEMONYM})\b", re.IGNORECASE)
+    rf"\b(?P<qty>{NUMBER})\s+(?P<dem>{DEMONYM})s?\b|\b(?P<dem2>{DEMONYM})\s+(?:citizens?|nationals?|workers?|"
+    rf"engineers?|employees?|hostages?)\b|\b(?P<qty3>{NUMBER})\s+(?:ressortissants?|travailleurs?|ouvriers?)\s+"
+    rf"(?P<dem3>{DEMONYM})s?\b", re.IGNORECASE)
 
 
 def nationalities(sentence: str) -> list[str]:

@@ -196,6 +196,17 @@ def _control_claimant(sentence: str, source: str) -> str:
     return match.group(1).strip() if match else source
 
 
+def _share_main_date(drafts: Sequence[Draft], published: date) -> None:
+    """Undated drafts take the day the report gives for the same kind of incident ("on Tuesday")."""
+    for draft in drafts:
+        if draft.dates:
+            continue
+        dated = next((d for d in drafts if d.category == draft.category and d.dates
+                      and d.when(published)[1] == 1 and abs((d.when(published)[0] - published).days) <= 7), None)
+        if dated is not None:
+            draft.dates = [min(dated.dates, key=lambda m: (m.precision, m.start))]
+
+
 def extract(text: str, *, published: date | None = None, source: str = "unknown source", report: str = "report",
             country_codes: Sequence[str] = ("ML",), gazetteer: Gazetteer | None = None) -> Extraction:
     """Extract places, events and control statements from report ``text``.
@@ -220,6 +231,7 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                 drafts[-1].figures += figures
                 drafts[-1].sentences.append(sentence)
     merged = merge_drafts(drafts, published)
+    _share_main_date(merged, published)
     all_actors = find_actors(text)
     group, state = main_group(all_actors), main_state(all_actors)
     located = [d.place for d in merged if d.place is not None and d.place.place.feature != "country"]
