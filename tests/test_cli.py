@@ -99,3 +99,53 @@ def test_gazetteer_build_from_geonames_dump(tmp_path: Path) -> None:
 def test_more_help(args: list[str]) -> None:
     out = run(*args)
     assert out.returncode == 0 and "usage:" in out.stdout
+
+
+REPORTS = ROOT / "data" / "reports"
+
+
+def test_extract_json_for_one_file() -> None:
+    out = run("extract", "--json", "--published", "2025-07-01",
+              str(REPORTS / "2025-07-01_western_mali_offensive_en.txt"))
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"places", "events"}
+    assert any(e["location"] == "Kayes" and e["fatalities"] == 80 for e in data["events"])
+    assert all({"claims", "abducted", "evidence"} <= set(e) for e in data["events"])
+
+
+def test_ingest_merges_duplicates_and_prints_a_summary(db_url: str) -> None:
+    en = str(REPORTS / "2025-07-01_western_mali_offensive_en.txt")
+    fr = str(REPORTS / "2025-07-02_mali_attaques_coordonnees_fr.txt")
+    first = run("ingest", en, env_db=db_url)
+    assert first.returncode == 0, first.stderr
+    second = run("ingest", fr, env_db=db_url)
+    assert second.returncode == 0, second.stderr
+    assert "merged with an existing event" in second.stdout and "merged into" in second.stdout
+
+
+BAD_REPORTS = {"empty": (b"", "empty"), "binary": (b"\x00\x01\x02\x03" * 100, "binary"),
+               "oversized": (b"a" * 2_000_001, "limit")}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_REPORTS))
+def test_bad_report_files_fail_cleanly_and_save_nothing(db_url: str, tmp_path: Path, kind: str) -> None:
+    content, message = BAD_REPORTS[kind]
+    run("export", env_db=db_url)  # creates and seeds the database
+    good = REPORTS / "2025-06-03_timbuktu_boulkessi_en.html"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    out = run("ingest", str(good), str(bad), env_db=db_url)
+    assert out.returncode == 1 and message in out.stderr and "Traceback" not in out.stderr
+    assert run("export", env_db=db_url).stdout.count("\n") == 11  # still the 10 demo events
+
+
+def test_missing_report_file() -> None:
+    out = run("extract", "/no/such/report.txt")
+    assert out.returncode == 1 and "no such file" in out.stderr
+
+
+@pytest.mark.parametrize("args", [["extract", "--help"], ["ingest", "--help"]])
+def test_extract_help(args: list[str]) -> None:
+    out = run(*args)
+    assert out.returncode == 0 and "usage:" in out.stdout

@@ -132,11 +132,14 @@ def test_conservative_fatalities_take_the_lowest_claim_per_group() -> None:
     assert conservative_fatalities(figures) == 60 + 40
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "empty"), (b"   \n ", "empty"), (b"\x00\x01\x02binary" * 10, "binary"),
-    (b"x" * 2_000_001, "limit"), (b"<html><script>var a;</script></html>", "no text"),
-])
-def test_unusable_reports_are_clear_errors(data: bytes, message: str) -> None:
+UNUSABLE = {"empty": (b"", "empty"), "blank": (b"   \n ", "empty"), "binary": (b"\x00\x01\x02binary" * 10, "binary"),
+            "oversized": (b"x" * 2_000_001, "limit"), "script only": (b"<html><script>var a;</script></html>",
+                                                                       "no text")}
+
+
+@pytest.mark.parametrize("kind", sorted(UNUSABLE))
+def test_unusable_reports_are_clear_errors(kind: str) -> None:
+    data, message = UNUSABLE[kind]
     with pytest.raises(ReportError, match=message):
         decode_report(data, "upload.txt")
 
