@@ -131,8 +131,8 @@ class Gazetteer:
         return [self.places[i] for i in self._index.get(normalise(name), ())]
 
     def search(self, query: str, *, country_codes: Sequence[str] = (), context: str = "",
-               limit: int = 10) -> list[Candidate]:
-        """Ranked candidates for ``query``: exact matches first, then fuzzy ones.
+               limit: int = 10, fuzzy: bool = True) -> list[Candidate]:
+        """Ranked candidates for ``query``: exact matches, or else (if ``fuzzy``) near spellings.
 
         ``country_codes`` hint the country (a report's country); ``context`` is
         surrounding text, whose words favour feature types ("camp", "airport").
@@ -142,7 +142,7 @@ class Gazetteer:
             return []
         hints = {c.upper() for c in country_codes}
         hits: list[tuple[int, float, str, str]] = [(i, 100.0, key, "exact") for i in self._index.get(key, ())]
-        if not hits and len(key) >= 4:
+        if not hits and fuzzy and len(key) >= 4:
             hits = self._fuzzy(key, hints)
         words = set(normalise(f"{query} {context}").split())
         best: dict[int, Candidate] = {}

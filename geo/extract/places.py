@@ -95,7 +95,7 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
         if _overlaps(taken, *match.span()):
             continue
         name = match.group(1) or match.group(2)
-        found = gazetteer.search(f"{name} region", country_codes=hints, limit=5)
+        found = gazetteer.search(f"{name} region", country_codes=hints, limit=5, fuzzy=False)
         if found and found[0].how == "exact" and found[0].place.feature == "admin1":
             mentions.append(PlaceMention(match.group(0), match.start(), match.end(), found[0].place, tuple(found)))
             taken.append(match.span())
@@ -141,7 +141,7 @@ def _resolve_name(name: str, start: int, end: int, text: str, gazetteer: Gazette
     if not key or key in STOPWORDS or all(w in STOPWORDS for w in key.split()):
         return None
     context = text[max(0, start - 80):end + 80]
-    candidates = gazetteer.search(name, country_codes=hints, context=context, limit=5)
+    candidates = gazetteer.search(name, country_codes=hints, context=context, limit=5, fuzzy=False)
     exact = [c for c in candidates if c.how == "exact"]
     if not exact:
         return None
