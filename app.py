@@ -9,4 +9,5 @@ st.set_page_config(page_title="Conflict Map · Sahel", page_icon=str(ICON), layo
 st.navigation([
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map", default=True),
     st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events"),
+    st.Page("pages/reports.py", title="Reports", icon=":material/article:", url_path="reports"),
 ]).run()

@@ -18,6 +18,7 @@ class Keys:
     """Every session-state and widget key, in one place."""
 
     TIME_WINDOW = "time_window"
+    BOUNDS = "timeline_bounds"
     PENDING_WINDOW = "pending_time_window"
     LAST_STEP = "last_play_step"
     PLAYING = "timeline_playing"
@@ -29,6 +30,18 @@ class Keys:
     EVENTS_TABLE = "events_table"
     CSV_DOWNLOAD = "download_csv"
     GEOJSON_DOWNLOAD = "download_geojson"
+    REPORT_TEXT = "report_text"
+    REPORT_FILES = "report_files"
+    REPORT_PUBLISHED = "report_published"
+    REPORT_USE_DATELINE = "report_use_dateline"
+    REPORT_SOURCE = "report_source"
+    REPORT_COUNTRY = "report_country"
+    EXTRACT = "extract_button"
+    REVIEW = "review_batch"
+    REVIEW_TABLE = "review_table"
+    REVIEW_MAP = "review_map"
+    SAVE = "save_button"
+    SAVED = "save_message"
 
 @st.cache_resource(show_spinner="Opening the database…")
 def get_store(url: str) -> Store:
@@ -50,6 +63,12 @@ def load_frames(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def load_countries():  # noqa: ANN201 - a GeoDataFrame
     """Country polygons for the offline basemap."""
     return countries()
+
+def refresh_data() -> None:
+    """Forget cached events after a save, so every page shows the new ones."""
+    load_events.clear()
+    load_frames.clear()
+
 
 def current_url() -> str:
     """The database URL selected by ``CONFLICTMAP_DB`` (or the default file)."""

@@ -85,8 +85,11 @@ def render(frame: pd.DataFrame) -> Filters:
     if pending is not None:
         st.session_state[Keys.TIME_WINDOW] = pending
     window = st.session_state.get(Keys.TIME_WINDOW)
-    if window is None or not (lo <= window[0] <= window[1] <= hi):
+    old_bounds = st.session_state.get(Keys.BOUNDS)
+    # a window that spanned all the data keeps spanning it when new events widen the range
+    if window is None or window == old_bounds or not (lo <= window[0] <= window[1] <= hi):
         st.session_state[Keys.TIME_WINDOW] = (lo, hi)
+    st.session_state[Keys.BOUNDS] = (lo, hi)
     with st.sidebar:
         st.header("Timeline")
         start, end = st.slider("Date window", min_value=lo, max_value=hi, step=timedelta(days=1),

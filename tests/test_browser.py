@@ -171,3 +171,19 @@ def test_play_steps_the_timeline_by_itself(page: Page, server: Server) -> None:
     first = window_end.inner_text()
     expect(window_end).not_to_have_text(first, timeout=10_000)
     page.get_by_text("Play", exact=True).click()
+
+
+# Runs last: it adds an event to the shared server's database.
+def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> None:
+    report = (ROOT / "data" / "reports" / "2025-09-05_kayes_nioro_blockade_en.txt").read_text(encoding="utf-8")
+    page.goto(f"{server.url}/reports")
+    page.get_by_label("Report text").fill(report)
+    page.get_by_role("button", name="Extract events").click()
+    expect(page.get_by_text("pasted text: 1 event(s)")).to_be_visible()
+    expect(page.locator("mark.cm-place").first).to_be_visible()
+    page.get_by_role("button", name="Save 1 event(s)").click()
+    expect(page.get_by_text("Saved 1 event(s)")).to_be_visible()
+    frame = open_map(page, server.url)
+    expect(frame.locator("path.cm-attack")).to_have_count(10)
+    frame.locator("path.cm-attack").last.click()
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("Other")

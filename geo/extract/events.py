@@ -29,7 +29,8 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege)\b", I)),
     ("attack", re.compile(r"\b(attack\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
                           r"clash\w*|fighting|struck|strikes?|attaqu\w*|assaut\w*|embuscades?|affrontements?|"
-                          r"combats?|hit (?:\w+ ){0,3}(?:army|military|posts?|positions?|bases?|camps?|barracks))\b",
+                          r"combats?|killed|killing|massacred?|executed|tués|tuées|massacrés?|exécutés?|"
+                          r"hit (?:\w+ ){0,3}(?:army|military|posts?|positions?|bases?|camps?|barracks))\b",
                           I)),
 ]
 SUB_EVENTS = {

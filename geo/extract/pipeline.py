@@ -196,6 +196,18 @@ def _control_claimant(sentence: str, source: str) -> str:
     return match.group(1).strip() if match else source
 
 
+WHOLE_SET = re.compile(r"\b(the|these|those|all|ces|les)\s+(attacks|assaults|raids|offensives|attaques|assauts)\b",
+                       re.IGNORECASE)
+
+
+def _continues(draft: Draft, previous: Draft) -> bool:
+    """A sentence with no place or date of its own goes on about the previous incident,
+    unless it speaks of "the attacks" as a whole."""
+    return (not draft.places and not draft.dates and not draft.distinct and not previous.distinct
+            and draft.category == previous.category
+            and not any(WHOLE_SET.search(s.text) for s in draft.sentences))
+
+
 def _share_main_date(drafts: Sequence[Draft], published: date) -> None:
     """Undated drafts take the day the report gives for the same kind of incident ("on Tuesday")."""
     for draft in drafts:
@@ -223,7 +235,13 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     drafts: list[Draft] = []
     for sentence in sentences(text):
         found = drafts_for(sentence, resolved, published, source, lines)
-        if found:
+        if len(found) == 1 and drafts and _continues(found[0], drafts[-1]):
+            # no place, no date, same kind of event: the narrative goes on about the previous incident
+            drafts[-1].sentences.append(sentence)
+            drafts[-1].figures += found[0].figures
+            drafts[-1].actors += found[0].actors
+            drafts[-1].nationalities = drafts[-1].nationalities or found[0].nationalities
+        elif found:
             drafts += found
         elif drafts:  # a figure in a follow-up sentence belongs to the incident just described
             figures = find_figures(sentence.text, sentence.start, source)

@@ -1,0 +1,144 @@
+"""Reports page: paste or upload reports, review the extracted events, and save them."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import sqlalchemy.exc
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.assets import localise
+from geo.basemap import base_map
+from geo.extract.pipeline import extract
+from geo.extract.text import ReportError, decode_report
+from geo.layers import abductions_layer, attacks_layer
+from geo.review import apply_review, events_at, highlight, relocate, review_rows
+from geo.schema import TAXONOMY, ValidationError
+from geo.storage import events_frame
+from geo.tools.dedup import deduplicate
+from geo.tools.filters import split_layers
+from pages.common import STATIC_DIR, Keys, current_url, get_store, load_countries, refresh_data
+
+MAX_FILES = 50
+COUNTRIES = {"Mali": "ML", "Burkina Faso": "BF", "Niger": "NE", "Mauritania": "MR", "Senegal": "SN"}
+SUB_EVENTS = [s for subs in TAXONOMY.values() for s in subs]
+
+st.title("Reports")
+st.caption("Paste a report or upload .txt/.html files. Nothing is saved until you review the events and "
+           "press Save.")
+
+with st.form("report_form"):
+    text = st.text_area("Report text", key=Keys.REPORT_TEXT, height=180,
+                        placeholder="Paste a news report in English or French…")
+    files = st.file_uploader("Or upload reports", type=["txt", "html", "htm"], accept_multiple_files=True,
+                             key=Keys.REPORT_FILES)
+    left, middle, right = st.columns(3)
+    use_dateline = left.checkbox("Date from the report's dateline", value=True, key=Keys.REPORT_USE_DATELINE,
+                                 help="Otherwise relative dates resolve against the date on the right.")
+    published = middle.date_input("Publication date", value=date.today(), key=Keys.REPORT_PUBLISHED)
+    source = right.text_input("Source", key=Keys.REPORT_SOURCE, placeholder="e.g. France 24")
+    country = st.selectbox("Reports are about", list(COUNTRIES), key=Keys.REPORT_COUNTRY)
+    submitted = st.form_submit_button("Extract events", type="primary")
+
+if submitted:
+    inputs = [("pasted text", text.encode("utf-8"))] if text.strip() else []
+    inputs += [(f.name, f.getvalue()) for f in (files or [])[:MAX_FILES]]
+    if files and len(files) > MAX_FILES:
+        st.warning(f"Only the first {MAX_FILES} files are read; upload the rest in another batch.")
+    if not inputs:
+        st.error("Paste a report or upload at least one file.")
+    batch = []
+    progress = st.progress(0.0, text="Extracting…") if inputs else None
+    for number, (name, data) in enumerate(inputs, 1):
+        try:
+            report_text = decode_report(data, name)
+        except ReportError as exc:
+            st.error(str(exc))
+            continue
+        result = extract(report_text, published=None if use_dateline else published,
+                         source=source.strip() or name, report=name, country_codes=[COUNTRIES[country]])
+        batch.append({"name": name, "result": result, "events": list(result.events)})
+        progress.progress(number / len(inputs), text=f"Extracted {number} of {len(inputs)}: {name}")
+    st.session_state[Keys.REVIEW] = batch
+    st.session_state.pop(Keys.REVIEW_TABLE, None)
+
+if message := st.session_state.pop(Keys.SAVED, None):
+    st.success(message)
+
+batch = st.session_state.get(Keys.REVIEW) or []
+for index, item in enumerate(batch):
+    result, events = item["result"], item["events"]
+    st.subheader(f"{item['name']}: {len(events)} event(s)")
+    st.markdown(highlight(result.text, result.places, events), unsafe_allow_html=True)
+    doubtful = [m for m in result.places if not m.resolved or len(m.candidates) > 1]
+    for m_index, mention in enumerate(doubtful):
+        targets = events_at(events, mention)
+        if not mention.resolved:
+            st.warning(f"“{mention.text}” is not in the gazetteer: type its coordinates in the table below.")
+            continue
+        if not targets:
+            continue
+        cols = st.columns(min(len(mention.candidates), 4) + 1)
+        cols[0].write(f"“{mention.text}” could be:")
+        for c_index, cand in enumerate(mention.candidates[:4]):
+            label = f"{cand.place.name} ({cand.place.country}, {cand.place.feature})"
+            if cols[c_index + 1].button(label, key=f"cand_{index}_{m_index}_{c_index}"):
+                item["events"] = [relocate(e, cand.place) if e.event_id_cnty in targets else e for e in events]
+                st.session_state.pop(Keys.REVIEW_TABLE, None)
+                st.rerun()
+
+all_events = [e for item in batch for e in item["events"]]
+if batch and not all_events:
+    st.info("No events found in these reports. Check the place names and dates, or add events by hand later.")
+if all_events:
+    frame = events_frame(all_events)
+    attacks, abductions = split_layers(frame)
+    fmap = localise(base_map(load_countries()), STATIC_DIR)
+    groups = [attacks_layer(attacks), abductions_layer(abductions)]
+    for group in groups:
+        localise(group, STATIC_DIR)  # type: ignore[arg-type]
+    st_folium(fmap, key=Keys.REVIEW_MAP, feature_group_to_add=groups, returned_objects=[], height=380,
+              use_container_width=True)
+    st.markdown("**Review**: untick what is wrong, correct any cell, then save.")
+    edited = st.data_editor(
+        pd.DataFrame(review_rows(all_events)), key=Keys.REVIEW_TABLE, hide_index=True, width="stretch",
+        disabled=["event_id_cnty", "claims"],
+        column_config={
+            "save": st.column_config.CheckboxColumn("save"),
+            "event_date": st.column_config.DateColumn("event_date", format="YYYY-MM-DD"),
+            "sub_event_type": st.column_config.SelectboxColumn("sub_event_type", options=SUB_EVENTS),
+            "latitude": st.column_config.NumberColumn("latitude", min_value=-90.0, max_value=90.0, format="%.4f"),
+            "longitude": st.column_config.NumberColumn("longitude", min_value=-180.0, max_value=180.0,
+                                                       format="%.4f"),
+            "geo_precision": st.column_config.NumberColumn("geo_precision", min_value=1, max_value=3, step=1),
+            "fatalities": st.column_config.NumberColumn("fatalities", min_value=0, step=1),
+            "claims": st.column_config.TextColumn("claims (who said what)", width="large"),
+        },
+    )
+    url = current_url()
+    try:
+        reviewed = apply_review(all_events, edited.to_dict("records"))
+        existing = get_store(url).events()
+    except ValidationError as exc:
+        st.error(f"Fix the table before saving: {exc}")
+        reviewed = None
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        st.error(f"Could not read the events database ({url}): {exc}")
+        reviewed = None
+    if reviewed is not None:
+        to_save, matches = deduplicate(reviewed, existing)
+        for match in matches:
+            st.info(f"Will merge into stored event {match.existing}: {match.reason}.")
+        if st.button(f"Save {len(reviewed)} event(s)", key=Keys.SAVE, type="primary", disabled=not reviewed):
+            try:
+                get_store(url).save_events(to_save)
+            except sqlalchemy.exc.SQLAlchemyError as exc:
+                st.error(f"Nothing was saved: {exc}")
+            else:
+                refresh_data()
+                st.session_state[Keys.SAVED] = (f"Saved {len(reviewed)} event(s): {len(matches)} merged into "
+                                                f"existing events, {len(reviewed) - len(matches)} new.")
+                st.session_state.pop(Keys.REVIEW, None)
+                st.session_state.pop(Keys.REVIEW_TABLE, None)
+                st.rerun()

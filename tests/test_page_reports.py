@@ -1,0 +1,57 @@
+"""AppTest for the Reports page: paste, extract, review, save."""
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from geo.storage import open_store
+from pages.common import Keys
+from tests.conftest import ROOT
+
+TIMEOUT = 30
+REPORTS = ROOT / "data" / "reports"
+
+
+def open_reports() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page("pages/reports.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def extract_button(at: AppTest):  # noqa: ANN201 - a Button element
+    return next(b for b in at.button if b.label == "Extract events")
+
+
+def test_paste_review_and_save(db_url: str) -> None:
+    at = open_reports()
+    at.text_area(key=Keys.REPORT_TEXT).input((REPORTS / "2025-09-05_kayes_nioro_blockade_en.txt").read_text())
+    extract_button(at).click().run()
+    assert not at.exception and not at.error
+    assert at.subheader[0].value == "pasted text: 1 event(s)"
+    table = at.dataframe[0].value
+    assert list(table["sub_event_type"]) == ["Other"] and list(table["location"]) == ["Kayes"]
+    assert open_store(db_url).count() == 10  # nothing saved before review
+    at.button(key=Keys.SAVE).click().run()
+    assert not at.exception
+    assert "Saved 1 event(s)" in at.success[0].value
+    events = open_store(db_url).events()
+    assert len(events) == 11 and any("blockade" in e.tags for e in events)
+
+
+def test_a_second_report_of_a_stored_incident_is_merged_not_added(db_url: str) -> None:
+    at = open_reports()
+    at.text_area(key=Keys.REPORT_TEXT).input(
+        (REPORTS / "2025-07-02_mali_attaques_coordonnees_fr.txt").read_text())
+    extract_button(at).click().run()
+    assert any("Will merge into stored event MLICM0001" in i.value for i in at.info)
+    at.button(key=Keys.SAVE).click().run()
+    events = open_store(db_url).events()
+    assert len(events) == 10
+    assert sum(e.fatalities for e in events) == 110  # the army's 80 is not counted again
+
+
+def test_nothing_to_read_is_a_clear_message(db_url: str) -> None:
+    at = open_reports()
+    extract_button(at).click().run()
+    assert "Paste a report or upload" in at.error[0].value
+    assert not at.exception
