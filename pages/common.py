@@ -64,6 +64,23 @@ def load_countries():  # noqa: ANN201 - a GeoDataFrame
     """Country polygons for the offline basemap."""
     return countries()
 
+def require_app_navigation() -> None:
+    """Make sure this page runs under app.py's ``st.navigation``.
+
+    Streamlit treats a ``pages/`` folder as a legacy multipage app until app.py
+    calls ``st.navigation``; if the first request after the server starts is a
+    page URL (/events, /reports), it would run that page on its own, without
+    app.py's page config and navigation. Switch the legacy mode off and rerun,
+    which runs app.py and then this page. Uses Streamlit's ``PagesManager``
+    (no public API for this as of 1.67).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def refresh_data() -> None:
     """Forget cached events after a save, so every page shows the new ones."""
     load_events.clear()

@@ -6,7 +6,9 @@ import streamlit as st
 from geo.io.export import to_csv, to_geojson_text
 from geo.schema import ACLED_COLUMNS
 from pages import sidebar
-from pages.common import Keys, data_or_stop
+from pages.common import Keys, data_or_stop, require_app_navigation
+
+require_app_navigation()
 
 events, frame, zones = data_or_stop()
 filters = sidebar.render(frame)

@@ -10,7 +10,9 @@ from geo.basemap import base_map
 from geo.layers import abductions_layer, attacks_layer, control_layer
 from geo.tools.filters import split_layers
 from pages import sidebar
-from pages.common import STATIC_DIR, Keys, data_or_stop, load_countries
+from pages.common import STATIC_DIR, Keys, data_or_stop, load_countries, require_app_navigation
+
+require_app_navigation()
 
 events, frame, zones = data_or_stop()
 filters = sidebar.render(frame)

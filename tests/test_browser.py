@@ -187,3 +187,25 @@ def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> 
     expect(frame.locator("path.cm-attack")).to_have_count(10)
     frame.locator("path.cm-attack").last.click()
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("Other")
+
+
+def test_a_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_path: Path) -> None:
+    """Streamlit's legacy pages/ mode must not take over when /reports is the first URL served."""
+    chromium = require_browser()
+    srv = Server(tmp_path)
+    try:
+        srv.wait_healthy()
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            tab = browser.new_page()
+            tab.goto(f"{srv.url}/reports")
+            expect(tab.get_by_role("heading", name="Reports")).to_be_visible(timeout=30_000)
+            nav = tab.locator('[data-testid="stSidebarNav"]')
+            expect(nav).to_contain_text("Map")
+            expect(nav).not_to_contain_text("common")
+            browser.close()
+    except AssertionError:
+        print(f"\n--- streamlit server log ---\n{srv.output()}")
+        raise
+    finally:
+        srv.stop()
