@@ -1,6 +1,7 @@
 """Shared by every page: session-state keys, cached data loaders and error display."""
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
 import pandas as pd
@@ -69,16 +70,18 @@ def require_app_navigation() -> None:
 
     Streamlit treats a ``pages/`` folder as a legacy multipage app until app.py
     calls ``st.navigation``; if the first request after the server starts is a
-    page URL (/events, /reports), it would run that page on its own, without
-    app.py's page config and navigation. Switch the legacy mode off and rerun,
-    which runs app.py and then this page. Uses Streamlit's ``PagesManager``
-    (no public API for this as of 1.67).
+    page URL (/events, /reports), it runs that page on its own, without app.py's
+    page config and navigation. Here the legacy mode is switched off and app.py
+    runs in its place, within the same script run (so a pending click is kept);
+    app.py then runs this page again, properly. Uses Streamlit's
+    ``PagesManager`` flag (no public API for this as of 1.67).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+        st.stop()
 
 
 def refresh_data() -> None:
