@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -16,6 +20,24 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     path = tmp_path / "events.sqlite"
     monkeypatch.setenv("CONFLICTMAP_DB", str(path))
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def frame() -> "pd.DataFrame":
+    """The demo events as a frame (ACLED columns plus extensions)."""
+    from geo.io.demo import load_demo_events
+    from geo.storage import events_frame
+
+    return events_frame(load_demo_events())
+
+
+@pytest.fixture(scope="session")
+def zones() -> "pd.DataFrame":
+    """The demo control-zone assessments as a GeoDataFrame."""
+    from geo.io.demo import load_demo_zones
+    from geo.storage import zones_frame
+
+    return zones_frame(load_demo_zones())
 
 
 @pytest.fixture

@@ -5,19 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.io.demo import load_demo_events, load_demo_zones
-from geo.storage import events_frame, zones_frame
 from geo.tools.filters import actor_options, filter_events, split_layers, step_window, zones_in_window
-
-
-@pytest.fixture(scope="module")
-def frame() -> pd.DataFrame:
-    return events_frame(load_demo_events())
-
-
-@pytest.fixture(scope="module")
-def zones() -> pd.DataFrame:
-    return zones_frame(load_demo_zones())
 
 
 @pytest.mark.parametrize(("kwargs", "count"), [

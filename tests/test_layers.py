@@ -8,26 +8,15 @@ import pytest
 
 from geo.basemap import base_map
 from geo.io.boundaries import countries
-from geo.io.demo import load_demo_events, load_demo_zones
 from geo.layers import (
     ABDUCTIONS, ATTACKS, CONTROL, STATUS_COLOURS, SUB_EVENT_COLOURS, abductions_layer, attacks_layer,
     control_layer, marker_radius,
 )
-from geo.storage import events_frame, zones_frame
+from geo.storage import events_frame
 from geo.tools.filters import split_layers
 from tests.factories import make_event
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def frame() -> pd.DataFrame:
-    return events_frame(load_demo_events())
-
-
-@pytest.fixture(scope="module")
-def zones() -> pd.DataFrame:
-    return zones_frame(load_demo_zones())
 
 
 def render(group: folium.FeatureGroup) -> str:
