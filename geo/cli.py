@@ -122,13 +122,15 @@ def _ingest(args: argparse.Namespace) -> int:
 
     reports = _read_reports(args.files)  # every file is read and checked before anything is saved
     store = open_store(args.db)
-    extracted = [e for path, text in reports
-                 for e in extract(text, published=_published(args.published), source=args.source or path.name,
-                                  report=path.name).events]
+    results = [(extract(text, published=_published(args.published), source=args.source or path.name,
+                        report=path.name), args.source or path.name) for path, text in reports]
+    extracted = [e for result, _ in results for e in result.events]
+    zones = [z for result, source in results for z in result.zones(source)]
     to_save, matches = deduplicate(extracted, store.events())
-    store.save_events(to_save)
+    store.save(events=to_save, zones=zones)
     print(f"{len(reports)} report(s): {len(extracted)} events extracted, {len(matches)} merged with an "
-          f"existing event, {len(to_save) - len(matches)} new; {store.count()} events stored")
+          f"existing event, {len(extracted) - len(matches)} new; {len(zones)} control assessment(s) added; "
+          f"{store.count()} events stored")
     for match in matches:
         print(f"  merged into {match.existing}: {match.reason}")
     return 0

@@ -31,6 +31,7 @@ ABDUCTION_COLOUR = "#7a0177"
 STATUS_COLOURS: dict[str, str] = {
     "JNIM control": "#67000d",
     "IS Sahel control": "#3f007d",
+    "Jihadist control": "#a50f15",
     "JNIM influence": "#fb6a4a",
     "Contested": "#fdae6b",
     "Government": "#4292c6",

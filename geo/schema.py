@@ -169,7 +169,8 @@ class ControlZone:
     notes: str = ""
 
 
-CONTROL_STATUSES = ("JNIM control", "IS Sahel control", "JNIM influence", "Contested", "Government")
+CONTROL_STATUSES = ("JNIM control", "IS Sahel control", "Jihadist control", "JNIM influence", "Contested",
+                    "Government")
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool = False, limit: int = 10_000) -> str:

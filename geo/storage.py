@@ -88,6 +88,35 @@ zones_table = sa.Table(
 )
 
 
+def _write_events(conn: sa.Connection, events: list[Event], replace: bool) -> None:
+    ids = [e.event_id_cnty for e in events]
+    if replace and ids:
+        for table in (claims_table, abductions_table, provenance_table, events_table):
+            conn.execute(table.delete().where(table.c.event_id_cnty.in_(ids)))
+    if events:
+        conn.execute(events_table.insert(), [e.acled_row() for e in events])
+    claims = [dict(asdict(c), event_id_cnty=e.event_id_cnty) for e in events for c in e.claims]
+    if claims:
+        conn.execute(claims_table.insert(), claims)
+    abductions = [
+        {"event_id_cnty": e.event_id_cnty, "count": e.abduction.count,
+         "nationalities": ";".join(e.abduction.nationalities), "status": e.abduction.status}
+        for e in events if e.abduction is not None
+    ]
+    if abductions:
+        conn.execute(abductions_table.insert(), abductions)
+    prov = [dict(asdict(p), event_id_cnty=e.event_id_cnty) for e in events for p in e.provenance]
+    if prov:
+        conn.execute(provenance_table.insert(), prov)
+
+
+def _write_zones(conn: sa.Connection, zones: list[ControlZone]) -> None:
+    rows = [{**asdict(z), "geometry": json.dumps(z.geometry)} for z in zones]
+    if rows:
+        conn.execute(zones_table.delete().where(zones_table.c.zone_id.in_([r["zone_id"] for r in rows])))
+        conn.execute(zones_table.insert(), rows)
+
+
 def database_url(value: str | None = None) -> str:
     """The SQLAlchemy URL for ``value`` or ``$CONFLICTMAP_DB`` (a path or a URL)."""
     value = value or os.environ.get("CONFLICTMAP_DB") or str(DEFAULT_DB)
@@ -125,40 +154,20 @@ class Store:
     # -- writes --------------------------------------------------------
     def save_events(self, events: Iterable[Event], *, replace: bool = True) -> int:
         """Insert (or replace, by ``event_id_cnty``) events and their extensions in one transaction."""
-        events = list(events)
-        ids = [e.event_id_cnty for e in events]
-        with self.engine.begin() as conn:
-            if replace and ids:
-                for table in (claims_table, abductions_table, provenance_table, events_table):
-                    conn.execute(table.delete().where(table.c.event_id_cnty.in_(ids)))
-            if events:
-                conn.execute(events_table.insert(), [e.acled_row() for e in events])
-            claims = [dict(asdict(c), event_id_cnty=e.event_id_cnty) for e in events for c in e.claims]
-            if claims:
-                conn.execute(claims_table.insert(), claims)
-            abductions = [
-                {"event_id_cnty": e.event_id_cnty, "count": e.abduction.count,
-                 "nationalities": ";".join(e.abduction.nationalities), "status": e.abduction.status}
-                for e in events if e.abduction is not None
-            ]
-            if abductions:
-                conn.execute(abductions_table.insert(), abductions)
-            prov = [dict(asdict(p), event_id_cnty=e.event_id_cnty) for e in events for p in e.provenance]
-            if prov:
-                conn.execute(provenance_table.insert(), prov)
-        return len(events)
+        return self.save(events=events, replace=replace)[0]
 
     def save_zones(self, zones: Iterable[ControlZone]) -> int:
         """Insert or replace control zones in one transaction."""
-        rows = [
-            {**asdict(z), "geometry": json.dumps(z.geometry)}
-            for z in zones
-        ]
+        return self.save(zones=zones)[1]
+
+    def save(self, *, events: Iterable[Event] = (), zones: Iterable[ControlZone] = (),
+             replace: bool = True) -> tuple[int, int]:
+        """Save events and control zones together in one transaction; returns how many of each."""
+        events, zones = list(events), list(zones)
         with self.engine.begin() as conn:
-            if rows:
-                conn.execute(zones_table.delete().where(zones_table.c.zone_id.in_([r["zone_id"] for r in rows])))
-                conn.execute(zones_table.insert(), rows)
-        return len(rows)
+            _write_events(conn, events, replace)
+            _write_zones(conn, zones)
+        return len(events), len(zones)
 
     # -- reads ---------------------------------------------------------
     def events(self) -> list[Event]:

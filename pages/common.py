@@ -42,6 +42,8 @@ class Keys:
     REVIEW_TABLE = "review_table"
     REVIEW_MAP = "review_map"
     SAVE = "save_button"
+    SAVE_ZONES = "save_zones"
+    ZONES_TABLE = "zones_table"
     SAVED = "save_message"
 
 @st.cache_resource(show_spinner="Opening the database…")

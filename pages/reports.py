@@ -62,7 +62,8 @@ if submitted:
             continue
         result = extract(report_text, published=None if use_dateline else published,
                          source=source.strip() or name, report=name, country_codes=[COUNTRIES[country]])
-        batch.append({"name": name, "result": result, "events": list(result.events)})
+        batch.append({"name": name, "result": result, "events": list(result.events),
+                      "source": source.strip() or name})
         progress.progress(number / len(inputs), text=f"Extracted {number} of {len(inputs)}: {name}")
     st.session_state[Keys.REVIEW] = batch
     st.session_state.pop(Keys.REVIEW_TABLE, None)
@@ -93,6 +94,7 @@ for index, item in enumerate(batch):
                 st.rerun()
 
 all_events = [e for item in batch for e in item["events"]]
+all_zones = [z for item in batch for z in item["result"].zones(item["source"])]
 if batch and not all_events:
     st.info("No events found in these reports. Check the place names and dates, or add events by hand later.")
 if all_events:
@@ -134,15 +136,24 @@ if all_events:
         to_save, matches = deduplicate(reviewed, existing)
         for match in matches:
             st.info(f"Will merge into stored event {match.existing}: {match.reason}.")
+        save_zones = False
+        if all_zones:
+            st.markdown("**Territorial-control claims found**")
+            st.dataframe(pd.DataFrame([{"area": z.area, "status": z.status, "actor": z.actor,
+                                        "valid from": z.valid_from, "claimed by": z.source} for z in all_zones]),
+                         hide_index=True, width="stretch", key=Keys.ZONES_TABLE)
+            save_zones = st.checkbox(f"Add these {len(all_zones)} assessment(s) to the control layer", value=True,
+                                     key=Keys.SAVE_ZONES)
         if st.button(f"Save {len(reviewed)} event(s)", key=Keys.SAVE, type="primary", disabled=not reviewed):
             try:
-                get_store(url).save_events(to_save)
+                get_store(url).save(events=to_save, zones=all_zones if save_zones else ())
             except sqlalchemy.exc.SQLAlchemyError as exc:
                 st.error(f"Nothing was saved: {exc}")
             else:
                 refresh_data()
+                zone_note = f" Added {len(all_zones)} control assessment(s)." if save_zones else ""
                 st.session_state[Keys.SAVED] = (f"Saved {len(reviewed)} event(s): {len(matches)} merged into "
-                                                f"existing events, {len(reviewed) - len(matches)} new.")
+                                                f"existing events, {len(reviewed) - len(matches)} new.{zone_note}")
                 st.session_state.pop(Keys.REVIEW, None)
                 st.session_state.pop(Keys.REVIEW_TABLE, None)
                 st.rerun()

@@ -205,7 +205,7 @@ def test_blockade_is_tagged() -> None:
     result = run("2025-09-05_kayes_nioro_blockade_en.txt")
     blockade = [e for e in result.events if "blockade" in e.tags]
     assert blockade and blockade[0].location == "Kayes"
-    assert result.control and result.control[0]["status"] == "blockade"
+    assert result.control and result.control[0].kind == "blockade"
 
 
 def test_unknown_places_are_kept_and_flagged() -> None:
@@ -228,3 +228,35 @@ def test_every_json_field_the_scorer_reads() -> None:
     event = data["events"][0]
     assert {"event_date", "event_type", "sub_event_type", "actor1", "location", "latitude", "longitude",
             "fatalities", "tags", "claims", "abducted", "evidence"} <= set(event)
+
+
+@pytest.mark.parametrize(("text", "status", "regions"), [
+    ("Analysts say JNIM controls much of northern and central Mali.", "JNIM control",
+     {"Timbuktu", "Gao", "Kidal", "Mopti", "Ségou"}),
+    ("Jihadists now control about two-thirds of western Mali, according to security analysts.",
+     "Jihadist control", {"Kayes"}),
+    ("L'EIGS contrôle la moitié du nord du Mali.", "IS Sahel control", {"Timbuktu", "Gao", "Kidal"}),
+])
+def test_control_statements_become_zones(text: str, status: str, regions: set[str]) -> None:
+    from shapely.geometry import shape
+
+    from geo.io.boundaries import admin1_regions
+
+    result = extract(text, published=date(2025, 7, 3), source="test")
+    [zone] = result.zones("test")
+    assert zone.status == status and zone.valid_from == date(2025, 7, 3)
+    area = shape(zone.geometry)
+    mali = admin1_regions()[admin1_regions()["iso_a2"] == "ML"]
+    inside = {r.name for r in mali.itertuples() if area.contains(r.geometry.representative_point())}
+    assert inside == regions
+
+
+def test_blockade_of_towns_is_a_contested_zone_around_them() -> None:
+    result = extract("JNIM declared a blockade of Kayes and Nioro du Sahel on Monday.", published=date(2025, 9, 5))
+    [zone] = result.zones("test")
+    assert zone.status == "Contested" and "Kayes" in zone.area and "Nioro du Sahel" in zone.area
+
+
+def test_a_claim_about_the_whole_country_has_no_drawable_zone() -> None:
+    result = extract("Jihadists control two-thirds of Mali, analysts say.", published=date(2025, 7, 3))
+    assert result.control and result.zones("test") == []

@@ -33,9 +33,11 @@ def test_paste_review_and_save(db_url: str) -> None:
     assert open_store(db_url).count() == 10  # nothing saved before review
     at.button(key=Keys.SAVE).click().run()
     assert not at.exception
-    assert "Saved 1 event(s)" in at.success[0].value
-    events = open_store(db_url).events()
+    assert "Saved 1 event(s)" in at.success[0].value and "Added 2 control assessment(s)" in at.success[0].value
+    store = open_store(db_url)
+    events = store.events()
     assert len(events) == 11 and any("blockade" in e.tags for e in events)
+    assert {z.status for z in store.zones() if z.zone_id.startswith("X")} == {"Contested", "JNIM control"}
 
 
 def test_a_second_report_of_a_stored_incident_is_merged_not_added(db_url: str) -> None:

@@ -103,3 +103,18 @@ def test_events_frame_has_acled_columns_and_extensions(db_url: str) -> None:
 def test_unwritable_location_raises_a_database_error(tmp_path: Path) -> None:
     with pytest.raises(sa.exc.OperationalError):
         open_store(str(tmp_path / "missing-dir" / "x.sqlite"))
+
+
+def test_events_and_zones_are_saved_in_one_transaction(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.io.demo import load_demo_zones
+
+    store = open_store(db_url, seed=False)
+    zone = load_demo_zones()[0]
+
+    def broken_insert(*_args, **_kwargs):
+        raise sa.exc.OperationalError("INSERT INTO control_zones", {}, Exception("disk full"))
+
+    monkeypatch.setattr(storage.zones_table, "insert", broken_insert)
+    with pytest.raises(sa.exc.OperationalError):
+        store.save(events=[make_event()], zones=[zone])
+    assert store.count() == 0 and store.zones() == []

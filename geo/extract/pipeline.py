@@ -8,13 +8,14 @@ from datetime import date
 from typing import Any, Sequence
 
 from geo.extract.actors import Actor, find_actors
+from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.dates import datelines
 from geo.extract.events import SUB_EVENTS, Draft, drafts_for, main_group, main_state, merge_drafts
 from geo.extract.figures import Figure, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import sentences
 from geo.gazetteer import Gazetteer, Place, default_gazetteer
-from geo.schema import Event, validate_event
+from geo.schema import ControlZone, Event, validate_event
 
 COUNTRIES = {  # ISO2 -> (name, ISO numeric, ISO3, ACLED region)
     "ML": ("Mali", 466, "MLI", "Western Africa"), "BF": ("Burkina Faso", 854, "BFA", "Western Africa"),
@@ -26,10 +27,6 @@ COUNTRIES = {  # ISO2 -> (name, ISO numeric, ISO3, ACLED region)
     "GH": ("Ghana", 288, "GHA", "Western Africa"), "GM": ("Gambia", 270, "GMB", "Western Africa"),
     "GW": ("Guinea-Bissau", 624, "GNB", "Western Africa"), "LY": ("Libya", 434, "LBY", "Northern Africa"),
 }
-CONTROL = re.compile(r"\b(control(?:s|led|ling)?|holds?|governs?|quasi-state|blockade of|blocus de|contrôlent|"
-                     r"contrôle)\b", re.IGNORECASE)
-SHARE = re.compile(r"\b(two-thirds|two thirds|half|a third|one third|three-quarters|most|much|deux tiers|la moitié|"
-                   r"un tiers|\d{1,3}\s?(?:%|per ?cent|pour ?cent))\b(?:\s+of)?", re.IGNORECASE)
 
 
 @dataclass
@@ -39,16 +36,22 @@ class Extraction:
     places: list[PlaceMention]
     events: list[Event]
     evidence: list[list[dict[str, Any]]]
-    control: list[dict[str, Any]] = field(default_factory=list)
+    control: list[ControlStatement] = field(default_factory=list)
     text: str = ""
+    published: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The ``python -m geo extract --json`` object."""
         return {
             "places": [place_json(m) for m in self.places],
             "events": [event_json(e, ev) for e, ev in zip(self.events, self.evidence)],
-            "control": self.control,
+            "control": [c.to_json() for c in self.control],
         }
+
+    def zones(self, source: str) -> list[ControlZone]:
+        """Control-zone entries for the control layer, one per statement whose area can be drawn."""
+        zones = [to_zone(c, self.published or date.today(), source) for c in self.control]
+        return [z for z in zones if z is not None]
 
 
 def place_json(mention: PlaceMention) -> dict[str, Any]:
@@ -164,38 +167,6 @@ def _notes(sub: str, location: str, when: date, actor: str, claims: Sequence[dic
     return " ".join(parts)
 
 
-def control_statements(text: str, places: Sequence[PlaceMention], source: str, report: str) -> list[dict]:
-    """Territorial-control statements: who controls how much of where, by whose account."""
-    out = []
-    for sentence in sentences(text):
-        if not CONTROL.search(sentence.text):
-            continue
-        share = SHARE.search(sentence.text)
-        blockade = re.search(r"\b(blockade|blocus)\b", sentence.text, re.IGNORECASE)
-        if not share and not blockade and not re.search(r"quasi-state|governs|holds", sentence.text, re.I):
-            continue
-        actors = [a.actor.name for a in find_actors(sentence.text) if a.actor.inter != "State forces"]
-        inside = [p for p in places if sentence.start <= p.start < sentence.end and p.place is not None]
-        areas = [p.place.name for p in inside]
-        directions = re.findall(r"\b(northern|central|southern|eastern|western|north|centre|center)\b",
-                                sentence.text, re.IGNORECASE)
-        out.append({
-            "actor": actors[0] if actors else "jihadist groups",
-            "area": " and ".join(dict.fromkeys(d.lower() for d in directions)) + (" " if directions else "")
-                    + (", ".join(dict.fromkeys(areas)) or "Mali"),
-            "share": share.group(1) if share else None,
-            "status": "blockade" if blockade else "control",
-            "claimed_by": _control_claimant(sentence.text, source),
-            "report": report, "start": sentence.start, "end": sentence.end,
-        })
-    return out
-
-
-def _control_claimant(sentence: str, source: str) -> str:
-    match = re.search(r"according to ([\w\s'-]{3,40}?)(?:[,.]|$)", sentence, re.IGNORECASE)
-    return match.group(1).strip() if match else source
-
-
 WHOLE_SET = re.compile(r"\b(the|these|those|all|ces|les)\s+(attacks|assaults|raids|offensives|attaques|assauts)\b",
                        re.IGNORECASE)
 
@@ -264,4 +235,4 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
         evidence.append(ev)
     mentions = places + unresolved_names(text, places)
     return Extraction(sorted(mentions, key=lambda m: m.start), events, evidence,
-                      control_statements(text, resolved, source, report), text)
+                      control_statements(text, resolved, source, report, group), text, published)
