@@ -13,6 +13,7 @@ from geopy.exc import GeocoderQueryError
 
 from geo.io.export import to_csv, to_geojson_text
 from geo.extract.text import ReportError
+from geo.io.acled import ImportFormatError
 from geo.io.geonames import GeoNamesFormatError
 from geo.schema import ValidationError
 from geo.storage import open_store
@@ -21,6 +22,14 @@ from geo.storage import open_store
 def _export(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     events = store.events()
+    if args.format == "gpkg":
+        if args.output in (None, "-"):
+            raise ReportError("--format gpkg writes a file: give -o FILE.gpkg")
+        from geo.io.export import to_geopackage
+
+        to_geopackage(events, Path(args.output))
+        print(f"wrote {len(events)} events to {args.output}", file=sys.stderr)
+        return 0
     text = to_csv(events) if args.format == "csv" else to_geojson_text(events)
     if args.output in (None, "-"):
         sys.stdout.write(text)
@@ -136,6 +145,28 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from geo.io.acled import read_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise ReportError(f"{args.file}: no such file")
+    result = read_file(path, args.format)
+    store = open_store(args.db)
+    store.save_events(result.events)
+    print(f"{path.name} ({result.format}): {result.rows} rows, {len(result.events)} events imported, "
+          f"{len(result.rejected)} rows rejected; {store.count()} events stored")
+    if result.rejected:
+        if args.rejected:
+            Path(args.rejected).write_text(result.rejection_csv(), encoding="utf-8")
+            print(f"rejected rows and reasons written to {args.rejected}")
+        for line, reason in result.rejected[:10]:
+            print(f"  line {line}: {reason}")
+        if len(result.rejected) > 10:
+            print(f"  ... {len(result.rejected) - 10} more (use --rejected FILE for all)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -150,9 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Export every stored event as ACLED-layout CSV or as GeoJSON "
                                         "(with claims, abductions and provenance). A new database is "
                                         "created and loaded with the demo events first.")
-    export.add_argument("--format", choices=("csv", "geojson"), default="csv", help="output format (default csv)")
+    export.add_argument("--format", choices=("csv", "geojson", "gpkg"), default="csv",
+                        help="output format (default csv; gpkg needs -o)")
     export.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
     export.set_defaults(func=_export)
+
+    imp = sub.add_parser("import", help="import an ACLED or UCDP GED export",
+                         description="Import an ACLED export (current or older layouts, monadic or dyadic, old or "
+                                     "new taxonomy) or a UCDP GED CSV. Bad rows are rejected with their line and "
+                                     "reason; re-importing a file adds no duplicates.")
+    imp.add_argument("--format", choices=("auto", "acled", "ucdp"), default="auto", help="file format (default auto)")
+    imp.add_argument("--rejected", default=None, metavar="FILE", help="write rejected rows and reasons to this CSV")
+    imp.add_argument("file", metavar="FILE")
+    imp.set_defaults(func=_import)
 
     geocode = sub.add_parser("geocode", help="look place names up in the offline gazetteer",
                              description="Geocode place names offline. Unknown names get null coordinates.")
@@ -194,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, GeoNamesFormatError, ReportError, OSError) as exc:
+    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, GeoNamesFormatError, ReportError, ImportFormatError,
+            OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

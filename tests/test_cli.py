@@ -149,3 +149,27 @@ def test_missing_report_file() -> None:
 def test_extract_help(args: list[str]) -> None:
     out = run(*args)
     assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_import_cli_reports_rejections_and_is_idempotent(db_url: str, tmp_path: Path) -> None:
+    bad = ROOT / "tests" / "fixtures" / "acled" / "bad_rows.csv"
+    rejected = tmp_path / "rejected.csv"
+    out = run("import", "--rejected", str(rejected), str(bad), env_db=db_url)
+    assert out.returncode == 0, out.stderr
+    assert "1 events imported, 4 rows rejected" in out.stdout and "line 2: event_date" in out.stdout
+    assert rejected.read_text(encoding="utf-8").count("\n") == 5
+    again = run("import", str(bad), env_db=db_url)
+    assert "11 events stored" in again.stdout  # 10 demo events + 1, not 12
+
+
+def test_import_rejects_a_non_export() -> None:
+    out = run("import", str(ROOT / "README.md"))
+    assert out.returncode == 1 and "not an ACLED or UCDP" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_export_geopackage(db_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "events.gpkg"
+    out = run("export", "--format", "gpkg", "-o", str(target), env_db=db_url)
+    assert out.returncode == 0, out.stderr
+    assert target.stat().st_size > 0
+    assert run("export", "--format", "gpkg", env_db=db_url).returncode == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import asdict
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from geo.schema import ACLED_COLUMNS, Event
@@ -56,3 +58,26 @@ def to_geojson(events: Sequence[Event]) -> dict[str, Any]:
 def to_geojson_text(events: Sequence[Event]) -> str:
     """The GeoJSON export as UTF-8 text."""
     return json.dumps(to_geojson(events), ensure_ascii=False, indent=1)
+
+
+def to_geopackage(events: Sequence[Event], path: Path, layer: str = "events") -> None:
+    """A GeoPackage of points with the ACLED columns (claims, abduction and provenance as JSON text)."""
+    import geopandas as gpd
+
+    rows = []
+    for event in events:
+        row = {c: _plain(v) for c, v in event.acled_row().items()}
+        row["claims"] = json.dumps([asdict(c) for c in event.claims], ensure_ascii=False)
+        row["abduction"] = json.dumps(asdict(event.abduction), ensure_ascii=False) if event.abduction else ""
+        row["provenance"] = json.dumps([asdict(p) for p in event.provenance], ensure_ascii=False)
+        rows.append(row)
+    frame = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy([e.longitude for e in events],
+                                                               [e.latitude for e in events]), crs="EPSG:4326")
+    tmp = path.with_name(path.name + ".tmp.gpkg")
+    tmp.unlink(missing_ok=True)
+    frame.to_file(tmp, layer=layer, driver="GPKG")
+    tmp.replace(path)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
