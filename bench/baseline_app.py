@@ -2,7 +2,6 @@
 from pathlib import Path
 
 import folium
-import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.assets import localise

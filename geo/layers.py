@@ -107,3 +107,54 @@ def control_layer(zones: pd.DataFrame, name: str = CONTROL) -> folium.FeatureGro
         _popup(zone_popup(row)).add_to(layer)
         layer.add_to(group)
     return group
+
+
+MAX_MARKERS = 1500  # above this many events a layer is drawn as grid cells, not one marker each
+
+
+def grid_cells(events: pd.DataFrame, cell_deg: float) -> pd.DataFrame:
+    """Events binned into square cells of ``cell_deg`` degrees: count, fatalities, main sub-event type, centre."""
+    keys = pd.DataFrame({
+        "row": (events["latitude"] // cell_deg).astype(int),
+        "col": (events["longitude"] // cell_deg).astype(int),
+        "fatalities": events["fatalities"].astype(int),
+        "sub_event_type": events["sub_event_type"],
+    })
+    cells = keys.groupby(["row", "col"]).agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+    main = (keys.groupby(["row", "col"])["sub_event_type"]
+            .agg(lambda s: s.value_counts().index[0]).rename("main_type"))
+    cells = cells.join(main).reset_index()
+    cells["latitude"] = (cells["row"] + 0.5) * cell_deg
+    cells["longitude"] = (cells["col"] + 0.5) * cell_deg
+    return cells
+
+
+def density_layer(events: pd.DataFrame, name: str = ATTACKS, cell_deg: float = 0.25,
+                  max_cells: int = 2500) -> folium.FeatureGroup:
+    """Events aggregated on a grid: one circle per cell, sized by events, coloured by the main sub-event type.
+
+    The cell grows until there are at most ``max_cells`` cells, so a 100,000-event
+    selection stays a few thousand map elements.
+    """
+    cells = grid_cells(events, cell_deg)
+    while len(cells) > max_cells:
+        cell_deg *= 2
+        cells = grid_cells(events, cell_deg)
+    group = folium.FeatureGroup(name=f"{name} (grid of {cell_deg:g}°)", show=True)
+    for cell in cells.itertuples():
+        colour = SUB_EVENT_COLOURS.get(cell.main_type, OTHER_COLOUR)
+        text = (f"{cell.events} events, {cell.fatalities} fatalities in this {cell_deg:g}° cell; "
+                f"mostly {cell.main_type}")
+        folium.CircleMarker(
+            location=(cell.latitude, cell.longitude), radius=4 + 2.2 * math.sqrt(cell.events),
+            color="#222222", weight=0.5, fill=True, fill_color=colour, fill_opacity=0.65,
+            tooltip=tooltip(text), class_name="cm-cell",
+        ).add_to(group)
+    return group
+
+
+def events_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGroup:
+    """Individual markers for a small selection, grid cells for a large one."""
+    if len(events) > MAX_MARKERS:
+        return density_layer(events, name)
+    return attacks_layer(events, name)

@@ -26,6 +26,19 @@ def _figure(claim: Mapping[str, Any]) -> str:
     return f"{_e(prefix)}{_e(number)} {_e(claim.get('metric'))}"
 
 
+def claims_line(claims: Sequence[Mapping[str, Any]]) -> str:
+    """The claims in one line of plain text.
+
+    E.g. "Military Forces of Mali (2021-): about 80 attackers killed; JNIM: 3 barracks seized".
+    """
+    parts = []
+    for c in claims:
+        hedge = "" if (c.get("qualifier") or "exact") == "exact" else f"{c['qualifier']} "
+        value = "?" if c.get("value") is None else c["value"]
+        parts.append(f"{str(c.get('claimant', '')).split(':')[0]}: {hedge}{value} {c.get('metric', '')}")
+    return "; ".join(parts)
+
+
 def claims_table(claims: Sequence[Mapping[str, Any]]) -> str:
     """The claims side by side: who claimed, what figure, from which source."""
     if not claims:
@@ -64,14 +77,16 @@ def event_popup(row: Mapping[str, Any]) -> str:
     return (
         '<div class="cm-popup" style="min-width:320px;max-width:460px;font-size:14px">'
         f"<h4 style='margin:0 0 4px'>{_e(row.get('sub_event_type'))} &middot; {_e(row.get('location'))}</h4>"
-        f"<p style='margin:0 0 6px'><b>{_e(when)}</b> ({_e(TIME_PRECISION.get(int(row.get('time_precision') or 1)))} precision)"
+        f"<p style='margin:0 0 6px'><b>{_e(when)}</b> "
+        f"({_e(TIME_PRECISION.get(int(row.get('time_precision') or 1)))} precision)"
         f" &middot; {_e(row.get('admin1'))}, {_e(row.get('country'))}"
         f" &middot; place: {_e(GEO_PRECISION.get(int(row.get('geo_precision') or 1)))}</p>"
         f"<p style='margin:0 0 6px'>{_e(row.get('actor1'))}{actor2}</p>"
         f"<p style='margin:0 0 6px'><b>Fatalities (conservative):</b> {_e(row.get('fatalities'))}</p>"
         f"{abduction_html}{claims_table(row.get('claims') or [])}"
         f"<p style='margin:6px 0'>{_e(row.get('notes'))}</p>"
-        f"<p style='margin:0'><small>Source: {_e(row.get('source'))} &middot; {_e(row.get('event_id_cnty'))}</small></p>"
+        f"<p style='margin:0'><small>Source: {_e(row.get('source'))} &middot; "
+        f"{_e(row.get('event_id_cnty'))}</small></p>"
         "</div>"
     )
 

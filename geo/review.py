@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from html import escape
 from typing import Any, Mapping, Sequence
 
 from geo.extract.places import PlaceMention
 from geo.gazetteer import Place
+from geo.popups import claims_line
 from geo.schema import Event, ValidationError, parse_date, validate_event
 
 EDITABLE = ("event_date", "sub_event_type", "actor1", "actor2", "location", "latitude", "longitude",
@@ -17,12 +18,8 @@ REVIEW_COLUMNS = ("save", "event_id_cnty", *EDITABLE, "claims")
 
 
 def claims_text(event: Event) -> str:
-    """The claims in one line: "Military Forces of Mali: about 80 attackers killed; JNIM: 3 barracks seized"."""
-    parts = []
-    for c in event.claims:
-        hedge = "" if c.qualifier == "exact" else f"{c.qualifier} "
-        parts.append(f"{c.claimant.split(':')[0]}: {hedge}{'?' if c.value is None else c.value} {c.metric}")
-    return "; ".join(parts)
+    """The event's claims in one line (see :func:`geo.popups.claims_line`)."""
+    return claims_line([asdict(c) for c in event.claims])
 
 
 def review_rows(events: Sequence[Event]) -> list[dict[str, Any]]:

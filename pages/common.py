@@ -9,11 +9,12 @@ import sqlalchemy.exc
 import streamlit as st
 
 from geo.io.boundaries import countries
-from geo.schema import Event, ValidationError
-from geo.storage import Store, database_url, events_frame, open_store, zones_frame
+from geo.schema import ValidationError
+from geo.storage import Store, database_url, open_store, zones_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
+
 
 class Keys:
     """Every session-state and widget key, in one place."""
@@ -46,26 +47,25 @@ class Keys:
     ZONES_TABLE = "zones_table"
     SAVED = "save_message"
 
+
 @st.cache_resource(show_spinner="Opening the database…")
 def get_store(url: str) -> Store:
     """The store for ``url``, created and seeded with the demo data if new."""
     return open_store(url)
 
-@st.cache_data(show_spinner=False)
-def load_events(url: str) -> list[Event]:
-    """Every stored event."""
-    return get_store(url).events()
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner="Loading events…")
 def load_frames(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(events frame, control-zone GeoDataFrame) for ``url``."""
+    """(events frame, control-zone GeoDataFrame) for ``url``; shared by every session, never modified."""
     store = get_store(url)
-    return events_frame(load_events(url)), zones_frame(store.zones())
+    return store.frame(), zones_frame(store.zones())
+
 
 @st.cache_resource(show_spinner=False)
 def load_countries():  # noqa: ANN201 - a GeoDataFrame
     """Country polygons for the offline basemap."""
     return countries()
+
 
 def require_app_navigation() -> None:
     """Make sure this page runs under app.py's ``st.navigation``.
@@ -88,7 +88,6 @@ def require_app_navigation() -> None:
 
 def refresh_data() -> None:
     """Forget cached events after a save, so every page shows the new ones."""
-    load_events.clear()
     load_frames.clear()
 
 
@@ -96,13 +95,12 @@ def current_url() -> str:
     """The database URL selected by ``CONFLICTMAP_DB`` (or the default file)."""
     return database_url()
 
-def data_or_stop() -> tuple[list[Event], pd.DataFrame, pd.DataFrame]:
-    """Events and frames, or an error message and a stopped page if the database is unusable."""
+
+def data_or_stop() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(events frame, zones frame), or an error message and a stopped page if the database is unusable."""
     url = current_url()
     try:
-        events = load_events(url)
-        frame, zones = load_frames(url)
+        return load_frames(url)
     except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
         st.error(f"Could not load the events database ({url}): {exc}")
         st.stop()
-    return events, frame, zones

@@ -3,28 +3,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.io.export import to_csv, to_geojson_text
+from geo.io.export import frame_to_csv, to_geojson_text
+from geo.popups import claims_line
 from geo.schema import ACLED_COLUMNS
 from pages import sidebar
-from pages.common import Keys, data_or_stop, require_app_navigation
+from pages.common import Keys, current_url, data_or_stop, get_store, require_app_navigation
 
 require_app_navigation()
 
-events, frame, zones = data_or_stop()
+frame, zones = data_or_stop()
 filters = sidebar.render(frame)
 selected = filters.events(frame)
-chosen = set(selected["event_id_cnty"])
-chosen_events = [e for e in events if e.event_id_cnty in chosen]
 
 st.title("Events")
 st.write(f"{len(selected)} of {len(frame)} events match the timeline window and filters.")
 
 table = selected[list(ACLED_COLUMNS)].copy()
-table.insert(7, "claims", [
-    "; ".join(f"{c['claimant']}: {c['qualifier'] + ' ' if c['qualifier'] != 'exact' else ''}"
-              f"{c['value'] if c['value'] is not None else '?'} {c['metric']}" for c in claims)
-    for claims in selected["claims"]
-])
+table.insert(7, "claims", [claims_line(claims) for claims in selected["claims"]])
 st.dataframe(
     table, key=Keys.EVENTS_TABLE, hide_index=True, width="stretch",
     column_config={"event_date": st.column_config.DateColumn("event_date", format="YYYY-MM-DD"),
@@ -32,11 +27,12 @@ st.dataframe(
 )
 left, right = st.columns(2)
 left.download_button(
-    "Download CSV (ACLED columns)", data=to_csv(chosen_events), file_name="conflictmap_events.csv",
+    "Download CSV (ACLED columns)", data=lambda: frame_to_csv(selected), file_name="conflictmap_events.csv",
     mime="text/csv", key=Keys.CSV_DOWNLOAD, width="stretch",
     help="ACLED's 31 columns in ACLED order; cells that Excel would run as formulas are neutralised.",
 )
 right.download_button(
-    "Download GeoJSON (with claims)", data=to_geojson_text(chosen_events), file_name="conflictmap_events.geojson",
+    "Download GeoJSON (with claims)", file_name="conflictmap_events.geojson",
+    data=lambda: to_geojson_text(get_store(current_url()).events(ids=list(selected["event_id_cnty"]))),
     mime="application/geo+json", key=Keys.GEOJSON_DOWNLOAD, width="stretch",
 )

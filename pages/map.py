@@ -7,14 +7,14 @@ from streamlit_folium import st_folium
 
 from geo.assets import AssetUnavailable, localise
 from geo.basemap import base_map
-from geo.layers import abductions_layer, attacks_layer, control_layer
+from geo.layers import MAX_MARKERS, abductions_layer, control_layer, density_layer, events_layer
 from geo.tools.filters import split_layers
 from pages import sidebar
 from pages.common import STATIC_DIR, Keys, data_or_stop, load_countries, require_app_navigation
 
 require_app_navigation()
 
-events, frame, zones = data_or_stop()
+frame, zones = data_or_stop()
 filters = sidebar.render(frame)
 selected = filters.events(frame)
 attacks, abductions = split_layers(selected)
@@ -28,7 +28,9 @@ cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
 cols[2].metric("People abducted", int(sum((a or {}).get("count") or 0 for a in abductions["abduction"])))
 cols[3].metric("Control zones shown", len(valid_zones))
 
-groups = [control_layer(valid_zones), attacks_layer(attacks), abductions_layer(abductions)]  # bottom to top
+abduction_layer = (density_layer(abductions, "Abductions") if len(abductions) > MAX_MARKERS
+                   else abductions_layer(abductions))
+groups = [control_layer(valid_zones), events_layer(attacks), abduction_layer]  # bottom to top
 fmap = base_map(load_countries())
 try:
     localise(fmap, STATIC_DIR)
@@ -49,6 +51,9 @@ st_folium(
 )
 if selected.empty:
     st.info("No events match the timeline window and filters. Widen the window or clear a filter.")
+elif len(attacks) > MAX_MARKERS:
+    st.info(f"{len(attacks):,} events are drawn as grid cells (circle size = number of events). Narrow the "
+            f"window or filter to {MAX_MARKERS:,} or fewer to see each event and its claims.")
 st.caption(
     "Basemap: Natural Earth 10m country borders, drawn offline. Control zones are region-level "
     "codings of the dated claims in their popups, not front lines."

@@ -1,7 +1,7 @@
 """Reports page: paste or upload reports, review the extracted events, and save them."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import sqlalchemy.exc
@@ -125,7 +125,9 @@ if all_events:
     url = current_url()
     try:
         reviewed = apply_review(all_events, edited.to_dict("records"))
-        existing = get_store(url).events()
+        dates = [e.event_date for e in reviewed] or [date.today()]
+        # only events that could be the same incident are compared (dedup allows 31 days at most)
+        existing = get_store(url).events(start=min(dates) - timedelta(days=31), end=max(dates) + timedelta(days=31))
     except ValidationError as exc:
         st.error(f"Fix the table before saving: {exc}")
         reviewed = None

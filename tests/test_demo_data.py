@@ -5,7 +5,6 @@ import csv
 import math
 from pathlib import Path
 
-import pytest
 
 from geo.io.demo import load_demo_events, load_demo_zones
 from tests.conftest import ROOT

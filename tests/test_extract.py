@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from geo.extract.actors import FAMA, ISSP, JNIM, WAGNER, AFRICA_CORPS, find_actors, normalise_actor
 from geo.extract.dates import datelines, find_dates, resolve_date
-from geo.extract.figures import claimant_for, find_figures, nationalities
+from geo.extract.figures import find_figures, nationalities
 from geo.extract.numbers import Quantity, parse_quantity, words_to_int
 from geo.extract.pipeline import conservative_fatalities, extract
 from geo.extract.text import ReportError, decode_report, html_to_text, sentences

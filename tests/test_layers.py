@@ -4,7 +4,6 @@ import re
 
 import folium
 import pandas as pd
-import pytest
 
 from geo.basemap import base_map
 from geo.io.boundaries import countries

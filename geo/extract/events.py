@@ -15,23 +15,23 @@ from shapely.geometry import Point
 
 from geo.gazetteer import haversine_km
 
-I = re.IGNORECASE
+IC = re.IGNORECASE
 # (category, pattern) in priority order: the first that fires names the sentence's event.
 TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
-    ("abduction", re.compile(r"\b(abduct\w*|kidnap\w*|taken hostage|hostages?|enlev\w*|otages?|rapt)\b", I)),
+    ("abduction", re.compile(r"\b(abduct\w*|kidnap\w*|taken hostage|hostages?|enlev\w*|otages?|rapt)\b", IC)),
     ("explosion", re.compile(r"\b(IEDs?|improvised explosive|landmines?|roadside bombs?|explosive devices?|"
-                             r"engins? explosifs?|mines? artisanales?)\b", I)),
-    ("air_strike", re.compile(r"\b(drone strikes?|air ?strikes?|frappes? (?:aériennes?|de drones?)|bombed)\b", I)),
+                             r"engins? explosifs?|mines? artisanales?)\b", IC)),
+    ("air_strike", re.compile(r"\b(drone strikes?|air ?strikes?|frappes? (?:aériennes?|de drones?)|bombed)\b", IC)),
     ("overtaken", re.compile(r"\b(took control of (?:the )?(?:town|city|village|locality)|overran|"
                              r"captured the (?:town|city|village)|seized the (?:town|city|village)|"
-                             r"s'est emparée?|pris le contrôle)\b", I)),
-    ("regained", re.compile(r"\b(retook|recaptured|regained control|reprise? le contrôle|a repris)\b", I)),
-    ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege)\b", I)),
+                             r"s'est emparée?|pris le contrôle)\b", IC)),
+    ("regained", re.compile(r"\b(retook|recaptured|regained control|reprise? le contrôle|a repris)\b", IC)),
+    ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege)\b", IC)),
     ("attack", re.compile(r"\b(attack\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
                           r"clash\w*|fighting|struck|strikes?|attaqu\w*|assaut\w*|embuscades?|affrontements?|"
                           r"combats?|killed|killing|massacred?|executed|tués|tuées|massacrés?|exécutés?|"
                           r"hit (?:\w+ ){0,3}(?:army|military|posts?|positions?|bases?|camps?|barracks))\b",
-                          I)),
+                          IC)),
 ]
 SUB_EVENTS = {
     "abduction": ("Violence against civilians", "Abduction/forced disappearance"),
@@ -44,14 +44,14 @@ SUB_EVENTS = {
     "civilians": ("Violence against civilians", "Attack"),
 }
 MILITARY_TARGET = re.compile(r"\b(military|army|soldiers|troops|camps?|bases?|posts?|barracks|garrisons?|"
-                             r"checkpoints?|FAMa|militaires|armée|soldats|casernes?|gendarmerie)\b", I)
+                             r"checkpoints?|FAMa|militaires|armée|soldats|casernes?|gendarmerie)\b", IC)
 CIVILIAN_TARGET = re.compile(r"\b(civilians|villagers|market|mosque|church|worshippers|wedding|civils|villageois|"
-                             r"marché)\b", I)
+                             r"marché)\b", IC)
 BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|originated|history|historically|"
-                        r"depuis (?:19|20)\d\d|décennie)\b", I)
+                        r"depuis (?:19|20)\d\d|décennie)\b", IC)
 YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 OTHER_INCIDENTS = re.compile(r"\b(other|separate|additional|further|d'autres|autres)\s+(?:\w+\s+){0,2}?"
-                             r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", I)
+                             r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", IC)
 SAME_PLACE_KM = 50.0
 PRECISION_SLACK = {1: 1, 2: 7, 3: 31}
 

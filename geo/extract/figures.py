@@ -78,7 +78,8 @@ def _victims(noun: str, sentence: str) -> str:
     return "people"
 
 
-SPEECH = re.compile(r"\b(said|says|say|reported|reports|claimed(?! the lives?)|claims?(?! the lives?)|confirmed|stated|announced|asserted|"
+SPEECH = re.compile(r"\b(said|says|say|reported|reports|claimed(?! the lives?)|claims?(?! the lives?)|confirmed|"
+                    r"stated|announced|asserted|"
                     r"insisted|according to|told|selon|a indiqué|a affirmé|affirme|revendiqu\w*|a annoncé)\b",
                     re.IGNORECASE)
 

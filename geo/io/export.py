@@ -6,9 +6,12 @@ import io
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from geo.schema import ACLED_COLUMNS, Event
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,6 +42,20 @@ def to_csv(events: Iterable[Event]) -> str:
     writer.writeheader()
     writer.writerows(acled_rows(events))
     return buffer.getvalue()
+
+
+def frame_to_csv(frame: "pd.DataFrame") -> str:
+    """CSV of a frame's ACLED columns in ACLED order, formula-like text neutralised (vectorised)."""
+    import pandas as pd
+
+    table = frame[list(ACLED_COLUMNS)].copy()
+    table["event_date"] = pd.to_datetime(table["event_date"]).dt.strftime("%Y-%m-%d")
+    for col in table.columns:
+        if table[col].dtype == object:
+            text = table[col].fillna("").astype(str)
+            risky = text.str.startswith(FORMULA_PREFIXES)
+            table[col] = text.where(~risky, "'" + text)
+    return table.to_csv(index=False, lineterminator="\n")
 
 
 def to_geojson(events: Sequence[Event]) -> dict[str, Any]:
