@@ -10,4 +10,5 @@ st.navigation([
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map", default=True),
     st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events"),
     st.Page("pages/reports.py", title="Reports", icon=":material/article:", url_path="reports"),
+    st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:", url_path="import"),
 ]).run()

@@ -46,6 +46,11 @@ class Keys:
     SAVE_ZONES = "save_zones"
     ZONES_TABLE = "zones_table"
     SAVED = "save_message"
+    IMPORT_FILE = "import_file"
+    IMPORT_FORMAT = "import_format"
+    IMPORT_RESULT = "import_result"
+    REJECTED_TABLE = "rejected_table"
+    REJECTED_DOWNLOAD = "rejected_download"
 
 
 @st.cache_resource(show_spinner="Opening the database…")

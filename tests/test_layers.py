@@ -82,3 +82,30 @@ def test_base_map_has_borders_legend_and_switchable_tiles() -> None:
     assert len(tiles) == 1  # offered in the layer control, off by default
     assert "tile.openstreetmap.org" in html
     assert ABDUCTIONS in html
+
+
+def synthetic(n: int) -> pd.DataFrame:
+    import sys
+
+    sys.path.insert(0, str(__import__("tests.conftest", fromlist=["ROOT"]).ROOT))
+    from bench.synth import rows
+    from geo.io.acled import acled_record
+    from geo.schema import validate_event
+
+    return events_frame([validate_event(acled_record({k: str(v) for k, v in r.items()})) for r in rows(n)])
+
+
+def test_large_selections_are_drawn_as_a_bounded_grid() -> None:
+    from geo.layers import MAX_MARKERS, density_layer, events_layer, grid_cells
+
+    frame = synthetic(5000)
+    before = frame.copy()
+    layer = events_layer(frame)
+    html = render(layer)
+    assert html.count("cm-cell") > 0 and html.count("cm-attack") == 0
+    cells = grid_cells(frame, 0.25)
+    assert cells["events"].sum() == 5000 and cells["fatalities"].sum() == frame["fatalities"].sum()
+    assert render(density_layer(frame, max_cells=300)).count("L.circleMarker(") <= 300
+    pd.testing.assert_frame_equal(frame, before)
+    small = frame.head(MAX_MARKERS)
+    assert render(events_layer(small)).count("cm-attack") == MAX_MARKERS
