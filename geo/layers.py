@@ -48,20 +48,49 @@ def _popup(html: str) -> folium.Popup:
     return folium.Popup(html, max_width=480)
 
 
-def attacks_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGroup:
-    """Circle markers coloured by sub-event type and sized by fatalities."""
+def _points_layer(features: list[dict], name: str, class_name: str) -> folium.FeatureGroup:
+    """One GeoJSON layer of circle markers: styles, tooltips and popups travel as feature properties.
+
+    A single folium element however many points, so building and sending the
+    map stays fast; popups are built in the browser only when clicked. Popup and
+    tooltip HTML is escaped by :mod:`geo.popups` before it gets here.
+    """
     group = folium.FeatureGroup(name=name, show=True)
+    if not features:
+        return group
+    collection = {"type": "FeatureCollection", "features": features}
+    has_popup = "popup" in features[0]["properties"]
+    folium.GeoJson(
+        collection,
+        marker=folium.CircleMarker(radius=6, class_name=class_name),
+        style_function=lambda f: f["properties"]["style"],
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=480) if has_popup else None,
+        zoom_on_click=False,
+    ).add_to(group)
+    return group
+
+
+def _style(colour: str, radius: float, weight: float = 1.0, opacity: float = 0.8) -> dict[str, object]:
+    return {"radius": round(radius, 1), "color": "#222222", "weight": weight, "fillColor": colour,
+            "fillOpacity": opacity, "fill": True}
+
+
+def attacks_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGroup:
+    """Circle markers coloured by sub-event type and sized by fatalities, with popups of the claims."""
+    features = []
     for _, row in events.sort_values("fatalities", ascending=False).iterrows():
         colour = SUB_EVENT_COLOURS.get(row["sub_event_type"], OTHER_COLOUR)
-        folium.CircleMarker(
-            location=(float(row["latitude"]), float(row["longitude"])),
-            radius=marker_radius(row["fatalities"]),
-            color="#222222", weight=1, fill=True, fill_color=colour, fill_opacity=0.8,
-            popup=_popup(event_popup(row)),
-            tooltip=tooltip(f"{row['location']}: {row['sub_event_type']} ({row['fatalities']} killed)"),
-            class_name="cm-attack",
-        ).add_to(group)
-    return group
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
+            "properties": {
+                "style": _style(colour, marker_radius(row["fatalities"])),
+                "tooltip": tooltip(f"{row['location']}: {row['sub_event_type']} ({row['fatalities']} killed)"),
+                "popup": event_popup(row),
+            },
+        })
+    return _points_layer(features, name, "cm-attack")
 
 
 ABDUCTION_ICON = (
@@ -113,44 +142,54 @@ MAX_MARKERS = 1500  # above this many events a layer is drawn as grid cells, not
 
 
 def grid_cells(events: pd.DataFrame, cell_deg: float) -> pd.DataFrame:
-    """Events binned into square cells of ``cell_deg`` degrees: count, fatalities, main sub-event type, centre."""
+    """Events binned into square cells of ``cell_deg`` degrees: count, fatalities, main sub-event type, centre.
+
+    Vectorised: a 100,000-event frame bins in well under a second.
+    """
     keys = pd.DataFrame({
-        "row": (events["latitude"] // cell_deg).astype(int),
-        "col": (events["longitude"] // cell_deg).astype(int),
+        "row": (events["latitude"].astype(float) // cell_deg).astype(int),
+        "col": (events["longitude"].astype(float) // cell_deg).astype(int),
         "fatalities": events["fatalities"].astype(int),
-        "sub_event_type": events["sub_event_type"],
+        "sub_event_type": events["sub_event_type"].astype(str),
     })
     cells = keys.groupby(["row", "col"]).agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
-    main = (keys.groupby(["row", "col"])["sub_event_type"]
-            .agg(lambda s: s.value_counts().index[0]).rename("main_type"))
+    by_type = keys.groupby(["row", "col", "sub_event_type"]).size().rename("n").reset_index()
+    main = (by_type.sort_values(["n", "sub_event_type"], ascending=[False, True])
+            .drop_duplicates(["row", "col"]).set_index(["row", "col"])["sub_event_type"].rename("main_type"))
     cells = cells.join(main).reset_index()
     cells["latitude"] = (cells["row"] + 0.5) * cell_deg
     cells["longitude"] = (cells["col"] + 0.5) * cell_deg
     return cells
 
 
+def _cell_size(events: pd.DataFrame, cell_deg: float, max_cells: int) -> float:
+    """The smallest power-of-two multiple of ``cell_deg`` giving at most ``max_cells`` occupied cells."""
+    lat, lon = events["latitude"].astype(float), events["longitude"].astype(float)
+    while len(pd.DataFrame({"r": lat // cell_deg, "c": lon // cell_deg}).drop_duplicates()) > max_cells:
+        cell_deg *= 2
+    return cell_deg
+
+
 def density_layer(events: pd.DataFrame, name: str = ATTACKS, cell_deg: float = 0.25,
-                  max_cells: int = 2500) -> folium.FeatureGroup:
+                  max_cells: int = 1500) -> folium.FeatureGroup:
     """Events aggregated on a grid: one circle per cell, sized by events, coloured by the main sub-event type.
 
     The cell grows until there are at most ``max_cells`` cells, so a 100,000-event
-    selection stays a few thousand map elements.
+    selection stays a few thousand map elements at most.
     """
+    cell_deg = _cell_size(events, cell_deg, max_cells)
     cells = grid_cells(events, cell_deg)
-    while len(cells) > max_cells:
-        cell_deg *= 2
-        cells = grid_cells(events, cell_deg)
-    group = folium.FeatureGroup(name=f"{name} (grid of {cell_deg:g}°)", show=True)
-    for cell in cells.itertuples():
-        colour = SUB_EVENT_COLOURS.get(cell.main_type, OTHER_COLOUR)
-        text = (f"{cell.events} events, {cell.fatalities} fatalities in this {cell_deg:g}° cell; "
-                f"mostly {cell.main_type}")
-        folium.CircleMarker(
-            location=(cell.latitude, cell.longitude), radius=4 + 2.2 * math.sqrt(cell.events),
-            color="#222222", weight=0.5, fill=True, fill_color=colour, fill_opacity=0.65,
-            tooltip=tooltip(text), class_name="cm-cell",
-        ).add_to(group)
-    return group
+    features = [{
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(c.longitude), float(c.latitude)]},
+        "properties": {
+            "style": _style(SUB_EVENT_COLOURS.get(c.main_type, OTHER_COLOUR), 4 + 2.2 * math.sqrt(c.events),
+                            weight=0.5, opacity=0.65),
+            "tooltip": tooltip(f"{c.events} events, {c.fatalities} fatalities in this {cell_deg:g}° cell; "
+                               f"mostly {c.main_type}"),
+        },
+    } for c in cells.itertuples()]
+    return _points_layer(features, f"{name} (grid of {cell_deg:g}°)", "cm-cell")
 
 
 def events_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGroup:
