@@ -31,9 +31,13 @@ def test_import_reads_saves_and_lists_rejections(db_url: str, tmp_path: Path) ->
         "class Upload:\n"
         f"    name = 'bad_rows.csv'\n"
         f"    def getvalue(self): return open({str(FIXTURES / 'bad_rows.csv')!r}, 'rb').read()\n"
+        "original = (st.file_uploader, st.form_submit_button)\n"
         "st.file_uploader = lambda *a, **k: Upload()\n"
         "st.form_submit_button = lambda *a, **k: True\n"
-        f"exec(open({str(ROOT / 'pages' / 'import_data.py')!r}).read())\n", encoding="utf-8")
+        "try:\n"
+        f"    exec(open({str(ROOT / 'pages' / 'import_data.py')!r}).read())\n"
+        "finally:\n"
+        "    st.file_uploader, st.form_submit_button = original\n", encoding="utf-8")
     import sys
     sys.path.insert(0, str(ROOT))
     at = AppTest.from_file(str(script), default_timeout=TIMEOUT).run()
