@@ -101,8 +101,18 @@ ABDUCTION_ICON = (
 )
 
 
+MAX_ICONS = 300  # above this many abductions, purple dots in one GeoJSON layer instead of labelled icons
+
+
 def abductions_layer(events: pd.DataFrame, name: str = ABDUCTIONS) -> folium.FeatureGroup:
-    """A purple diamond per abduction, labelled with the number taken."""
+    """A purple diamond per abduction, labelled with the number taken (purple dots when there are many)."""
+    if len(events) > MAX_ICONS:
+        return _points_layer([{
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
+            "properties": {"style": {**_style(ABDUCTION_COLOUR, 5, opacity=0.9), "color": "#ffffff"},
+                           "tooltip": tooltip(f"{row['location']}: abduction"), "popup": event_popup(row)},
+        } for _, row in events.iterrows()], name, "cm-abduction-dot")
     group = folium.FeatureGroup(name=name, show=True)
     for _, row in events.iterrows():
         abduction = row.get("abduction") or {}

@@ -209,3 +209,46 @@ def test_a_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_path: P
         raise
     finally:
         srv.stop()
+
+
+def test_ten_thousand_events_render_as_a_grid_and_the_slider_still_works(tmp_path: Path) -> None:
+    """A 10k-event database: the map shows grid cells, and narrowing the window brings back single events."""
+    import sys
+
+    from geo.io.acled import read_file
+    from geo.storage import open_store
+
+    sys.path.insert(0, str(ROOT))
+    from bench.synth import write
+
+    chromium = require_browser()
+    store = open_store(str(tmp_path / "browser.sqlite"))
+    store.save_events(read_file(write(10_000, tmp_path / "synthetic.csv")).events)
+    srv = Server(tmp_path)
+    try:
+        srv.wait_healthy()
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            blocked: list[str] = []
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES)
+                          else (blocked.append(r.request.url), r.abort()))
+            tab = context.new_page()
+            tab.set_default_timeout(60_000)
+            frame = open_map(tab, srv.url)
+            expect(frame.locator("path.cm-cell").first).to_be_visible()
+            assert frame.locator("path.cm-cell").count() <= 1500
+            expect(tab.get_by_text("are drawn as grid cells")).to_be_visible()
+            end_thumb = tab.get_by_role("slider", name="Date window — end")
+            end_thumb.focus()
+            end_thumb.press("Home")  # the window shrinks to its first day
+            frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
+            expect(frame.locator("path.cm-cell")).to_have_count(0)
+            expect(tab.get_by_text("are drawn as grid cells")).to_have_count(0)
+            browser.close()
+            assert not blocked, blocked
+    except AssertionError:
+        print(f"\n--- streamlit server log ---\n{srv.output()}")
+        raise
+    finally:
+        srv.stop()

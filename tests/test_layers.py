@@ -117,3 +117,12 @@ def test_large_selections_are_drawn_as_a_bounded_grid() -> None:
     pd.testing.assert_frame_equal(frame, before)
     small = frame.head(MAX_MARKERS)
     assert len(features(events_layer(small))) == MAX_MARKERS and "cm-attack" in render(events_layer(small))
+
+
+def test_many_abductions_become_one_layer_of_dots(frame: pd.DataFrame) -> None:
+    from geo.layers import MAX_ICONS
+
+    _, abductions = split_layers(frame)
+    many = pd.concat([abductions] * (MAX_ICONS + 1), ignore_index=True)
+    group = abductions_layer(many)
+    assert len(features(group)) == len(many) and "cm-abduction-dot" in render(group)
