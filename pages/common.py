@@ -32,6 +32,7 @@ class Keys:
     EVENTS_TABLE = "events_table"
     CSV_DOWNLOAD = "download_csv"
     GEOJSON_DOWNLOAD = "download_geojson"
+    GPKG_DOWNLOAD = "download_gpkg"
     REPORT_TEXT = "report_text"
     REPORT_FILES = "report_files"
     REPORT_PUBLISHED = "report_published"

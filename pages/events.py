@@ -1,9 +1,9 @@
-"""Events page: the filtered events as a sortable table, with CSV and GeoJSON export."""
+"""Events page: the filtered events as a sortable table, with CSV, GeoJSON and GeoPackage export."""
 from __future__ import annotations
 
 import streamlit as st
 
-from geo.io.export import frame_to_csv, to_geojson_text
+from geo.io.export import frame_to_csv, geopackage_bytes, to_geojson_text
 from geo.popups import claims_line
 from geo.schema import ACLED_COLUMNS
 from pages import sidebar
@@ -25,14 +25,19 @@ st.dataframe(
     column_config={"event_date": st.column_config.DateColumn("event_date", format="YYYY-MM-DD"),
                    "notes": st.column_config.TextColumn("notes", width="large")},
 )
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 left.download_button(
     "Download CSV (ACLED columns)", data=lambda: frame_to_csv(selected), file_name="conflictmap_events.csv",
     mime="text/csv", key=Keys.CSV_DOWNLOAD, width="stretch",
     help="ACLED's 31 columns in ACLED order; cells that Excel would run as formulas are neutralised.",
 )
-right.download_button(
+middle.download_button(
     "Download GeoJSON (with claims)", file_name="conflictmap_events.geojson",
     data=lambda: to_geojson_text(get_store(current_url()).events(ids=list(selected["event_id_cnty"]))),
     mime="application/geo+json", key=Keys.GEOJSON_DOWNLOAD, width="stretch",
+)
+right.download_button(
+    "Download GeoPackage", file_name="conflictmap_events.gpkg",
+    data=lambda: geopackage_bytes(get_store(current_url()).events(ids=list(selected["event_id_cnty"]))),
+    mime="application/geopackage+sqlite3", key=Keys.GPKG_DOWNLOAD, width="stretch",
 )

@@ -44,3 +44,17 @@ def test_geojson_carries_claims_and_point() -> None:
     assert feature["geometry"] == {"type": "Point", "coordinates": [-11.445, 14.447]}
     assert feature["properties"]["claims"][0]["value"] == 80
     assert json.loads(to_geojson_text([event]))["features"][0]["id"] == "MLITEST0001"
+
+
+def test_frame_csv_matches_event_csv() -> None:
+    from geo.io.export import frame_to_csv
+    from geo.storage import events_frame
+
+    events = [make_event(notes="=1+1", actor2="@x", inter2="State forces"), make_event(event_id_cnty="B")]
+    assert frame_to_csv(events_frame(events)) == to_csv(events)
+
+
+def test_geopackage_bytes() -> None:
+    from geo.io.export import geopackage_bytes
+
+    assert geopackage_bytes([make_event()])[:16] == b"SQLite format 3\x00"

@@ -51,7 +51,7 @@ def frame_to_csv(frame: "pd.DataFrame") -> str:
     table = frame[list(ACLED_COLUMNS)].copy()
     table["event_date"] = pd.to_datetime(table["event_date"]).dt.strftime("%Y-%m-%d")
     for col in table.columns:
-        if table[col].dtype == object:
+        if table[col].dtype == object or pd.api.types.is_string_dtype(table[col]):
             text = table[col].fillna("").astype(str)
             risky = text.str.startswith(FORMULA_PREFIXES)
             table[col] = text.where(~risky, "'" + text)
@@ -94,6 +94,16 @@ def to_geopackage(events: Sequence[Event], path: Path, layer: str = "events") ->
     tmp.unlink(missing_ok=True)
     frame.to_file(tmp, layer=layer, driver="GPKG")
     tmp.replace(path)
+
+
+def geopackage_bytes(events: Sequence[Event]) -> bytes:
+    """The GeoPackage export as bytes (for a download button)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.gpkg"
+        to_geopackage(events, path)
+        return path.read_bytes()
 
 
 def _plain(value: Any) -> Any:
