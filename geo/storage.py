@@ -24,7 +24,9 @@ from geo.schema import (
     ControlZone,
     Event,
     Provenance,
+    ValidationError,
 )
+from geo.views import View
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "conflictmap.sqlite"
 
@@ -86,6 +88,14 @@ zones_table = sa.Table(
     sa.Column("geometry", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("notes", sa.Text),
+)
+
+
+views_table = sa.Table(
+    "views", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
 )
 
 
@@ -216,6 +226,27 @@ class Store:
             for r in rows
         ]
 
+    # -- saved views ---------------------------------------------------------
+    def save_view(self, view: View) -> None:
+        """Insert or replace a named view (its ``position`` orders the briefing's slides)."""
+        if not view.name.strip():
+            raise ValidationError("name", "a saved view needs a name")
+        with self.engine.begin() as conn:
+            conn.execute(views_table.delete().where(views_table.c.name == view.name))
+            conn.execute(views_table.insert(), [{"name": view.name, "position": view.position,
+                                                 "data": view.to_json()}])
+
+    def views(self) -> list[View]:
+        """Saved views in slide order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(views_table).order_by(views_table.c.position, views_table.c.name))
+            return [View.from_json(r.data) for r in rows]
+
+    def delete_view(self, name: str) -> None:
+        """Forget a saved view."""
+        with self.engine.begin() as conn:
+            conn.execute(views_table.delete().where(views_table.c.name == name))
+
     def frame(self) -> pd.DataFrame:
         """Every event as a DataFrame (ACLED columns plus ``claims`` and ``abduction``), read in bulk.
 
@@ -268,8 +299,9 @@ def open_store(url: str | None = None, *, seed: bool = True) -> Store:
     if store.is_new():
         store.create()
         if seed:
-            store.save_events(load_demo_events())
-            store.save_zones(load_demo_zones())
+            store.save(events=load_demo_events(), zones=load_demo_zones())
+    else:
+        store.create()  # tables added since the database was made (e.g. saved views)
     return store
 
 

@@ -6,14 +6,16 @@ import streamlit as st
 from geo.io.export import frame_to_csv, geopackage_bytes, to_geojson_text
 from geo.popups import claims_line
 from geo.schema import ACLED_COLUMNS
+from geo.tools.filters import view_events
 from pages import sidebar
 from pages.common import Keys, current_url, data_or_stop, get_store, require_app_navigation
 
 require_app_navigation()
 
 frame, zones = data_or_stop()
-filters = sidebar.render(frame)
-selected = filters.events(frame)
+view = sidebar.render(frame)
+sidebar.show_notices()
+selected = view_events(frame, view)
 
 st.title("Events")
 st.write(f"{len(selected)} of {len(frame)} events match the timeline window and filters.")

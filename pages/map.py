@@ -8,29 +8,36 @@ from streamlit_folium import st_folium
 from geo.assets import AssetUnavailable, localise
 from geo.basemap import base_map
 from geo.layers import MAX_MARKERS, abductions_layer, control_layer, density_layer, events_layer
-from geo.tools.filters import split_layers
+from geo.tools.filters import split_layers, view_events, view_zones
 from pages import sidebar
 from pages.common import STATIC_DIR, Keys, data_or_stop, load_countries, require_app_navigation
 
 require_app_navigation()
 
 frame, zones = data_or_stop()
-filters = sidebar.render(frame)
-selected = filters.events(frame)
+view = sidebar.render(frame)
+sidebar.show_notices()
+selected = view_events(frame, view)
 attacks, abductions = split_layers(selected)
-valid_zones = filters.zones(zones)
+valid_zones = view_zones(zones, view)
 
 st.title("Conflict Map · Sahel")
-st.markdown(f"**{filters.start:%d %b %Y} – {filters.end:%d %b %Y}** · move the timeline in the sidebar")
+pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
+st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · move the timeline in the sidebar; "
+            "the address bar keeps this view, so the URL can be shared")
 cols = st.columns(4)
 cols[0].metric("Events", len(selected))
 cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
 cols[2].metric("People abducted", int(sum((a or {}).get("count") or 0 for a in abductions["abduction"])))
 cols[3].metric("Control zones shown", len(valid_zones))
 
-abduction_layer = (density_layer(abductions, "Abductions") if len(abductions) > MAX_MARKERS
-                   else abductions_layer(abductions))
-groups = [control_layer(valid_zones), events_layer(attacks), abduction_layer]  # bottom to top
+layers = {
+    "control": lambda: control_layer(valid_zones),
+    "attacks": lambda: events_layer(attacks),
+    "abductions": lambda: (density_layer(abductions, "Abductions") if len(abductions) > MAX_MARKERS
+                           else abductions_layer(abductions)),
+}
+groups = [layers[name]() for name in ("control", "attacks", "abductions") if name in view.layers]  # bottom up
 fmap = base_map(load_countries())
 try:
     localise(fmap, STATIC_DIR)

@@ -1,38 +1,25 @@
-"""The sidebar every page shares: timeline window, play/step, and filters."""
+"""The sidebar every page shares: timeline window, play/step, filters, layers and saved views.
+
+The current view lives in the URL's query parameters (start, end, layers, actors,
+types, country, view), so a copied URL reopens the same view.
+"""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
+import sqlalchemy.exc
 import streamlit as st
 
-from geo.schema import TAXONOMY
-from geo.tools.filters import actor_options, filter_events, step_window, zones_in_window
-from pages.common import Keys
+from geo.schema import TAXONOMY, ValidationError
+from geo.tools.filters import actor_options, step_window
+from geo.views import LAYER_LABELS, LAYERS, View, from_query, to_query
+from pages.common import Keys, current_url, get_store
 
 PLAY_INTERVAL_S = 1.5
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the user selected in the sidebar."""
-
-    start: date
-    end: date
-    actors: tuple[str, ...]
-    event_types: tuple[str, ...]
-    countries: tuple[str, ...]
-
-    def events(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The events these filters select."""
-        return filter_events(frame, self.start, self.end, actors=self.actors,
-                             event_types=self.event_types, countries=self.countries)
-
-    def zones(self, zones: pd.DataFrame) -> pd.DataFrame:
-        """The control assessments valid in the timeline window."""
-        return zones_in_window(zones, self.start, self.end)
+LABEL_LAYERS = {label: layer for layer, label in LAYER_LABELS.items()}
 
 
 def timeline_bounds(frame: pd.DataFrame) -> tuple[date, date]:
@@ -78,9 +65,101 @@ def _ticker(lo: date, hi: date) -> None:
     tick()
 
 
-def render(frame: pd.DataFrame) -> Filters:
-    """Draw the shared sidebar and return the selected filters."""
+def apply_view(view: View, lo: date, hi: date) -> None:
+    """Put a view's window, filters and layers into the widgets' state (before they are drawn)."""
+    start = min(max(view.start or lo, lo), hi)
+    end = min(max(view.end or hi, start), hi)
+    st.session_state[Keys.TIME_WINDOW] = (start, end)
+    st.session_state[Keys.ACTORS] = list(view.actors)
+    st.session_state[Keys.EVENT_TYPES] = list(view.types)
+    st.session_state[Keys.COUNTRIES] = list(view.countries)
+    st.session_state[Keys.LAYERS] = [LAYER_LABELS[layer] for layer in view.layers]
+    st.session_state[Keys.ACTIVE_VIEW] = view
+
+
+def _saved_views() -> list[View]:
+    try:
+        return get_store(current_url()).views()
+    except sqlalchemy.exc.SQLAlchemyError:
+        return []
+
+
+def _load_from_url(frame: pd.DataFrame, lo: date, hi: date) -> None:
+    """Once per session: the view the URL describes, with a notice for every value it had to ignore."""
+    params = st.query_params.to_dict()
+    countries = sorted(frame["country"].dropna().unique())
+    parsed = from_query(params, actors=actor_options(frame), countries=countries, bounds=(lo, hi))
+    view = parsed.view
+    if view.name:
+        saved = {v.name: v for v in _saved_views()}
+        if view.name in saved:
+            view = saved[view.name]
+        else:
+            parsed.notices.append(f"There is no saved view called “{view.name}”; showing the URL's settings.")
+            view = replace(view, name="")
+    apply_view(view, lo, hi)
+    st.session_state[Keys.NOTICES] = parsed.notices
+    st.session_state[Keys.URL_LOADED] = True
+
+
+def _open_view(lo: date, hi: date) -> None:
+    name = st.session_state.get(Keys.VIEW_PICK)
+    view = next((v for v in _saved_views() if v.name == name), None)
+    if view is not None:
+        apply_view(view, lo, hi)
+
+
+def _save_view(frame: pd.DataFrame) -> None:
+    view = current_view()
+    name = (st.session_state.get(Keys.VIEW_NAME) or "").strip()
+    pinned = st.session_state.get(Keys.VIEW_PIN)
+    existing = {v.name: v for v in _saved_views()}
+    position = existing[name].position if name in existing else len(existing)
+    view = replace(view, name=name, title=(st.session_state.get(Keys.VIEW_TITLE) or name).strip(),
+                   notes=(st.session_state.get(Keys.VIEW_NOTES) or "").strip(),
+                   as_of=st.session_state.get(Keys.VIEW_AS_OF) if pinned else None, position=position)
+    try:
+        get_store(current_url()).save_view(view)
+    except (ValidationError, sqlalchemy.exc.SQLAlchemyError) as exc:
+        st.session_state[Keys.VIEW_MESSAGE] = ("error", f"The view was not saved: {exc}")
+        return
+    st.session_state[Keys.ACTIVE_VIEW] = view
+    st.session_state[Keys.VIEW_MESSAGE] = ("success", f"Saved the view “{name}”.")
+
+
+def _delete_view() -> None:
+    name = st.session_state.get(Keys.VIEW_PICK)
+    if name:
+        get_store(current_url()).delete_view(name)
+        st.session_state[Keys.VIEW_MESSAGE] = ("success", f"Deleted the view “{name}”.")
+
+
+def current_view() -> View:
+    """The view the widgets show now."""
+    start, end = st.session_state[Keys.TIME_WINDOW]
+    active: View | None = st.session_state.get(Keys.ACTIVE_VIEW)
+    layers = tuple(LABEL_LAYERS[label] for label in st.session_state.get(Keys.LAYERS, list(LAYER_LABELS.values())))
+    view = View(start=start, end=end, layers=tuple(layer for layer in LAYERS if layer in layers),
+                actors=tuple(st.session_state.get(Keys.ACTORS, ())),
+                types=tuple(st.session_state.get(Keys.EVENT_TYPES, ())),
+                countries=tuple(st.session_state.get(Keys.COUNTRIES, ())))
+    if active is not None and active.name:
+        view = replace(view, name=active.name, title=active.title, notes=active.notes, as_of=active.as_of,
+                       position=active.position)
+    return view
+
+
+def show_notices() -> None:
+    """Tell the user which URL values were ignored, once."""
+    for notice in st.session_state.pop(Keys.NOTICES, []):
+        st.warning(notice, icon=":material/link_off:")
+
+
+def render(frame: pd.DataFrame, *, sync_url: bool = True) -> View:
+    """Draw the shared sidebar and return the selected view; ``sync_url`` mirrors it into the URL."""
     lo, hi = timeline_bounds(frame)
+    if not st.session_state.get(Keys.URL_LOADED):
+        _load_from_url(frame, lo, hi)
     pending = st.session_state.pop(Keys.PENDING_WINDOW, None)
     if pending is not None:
         st.session_state[Keys.TIME_WINDOW] = pending
@@ -88,22 +167,48 @@ def render(frame: pd.DataFrame) -> Filters:
     old_bounds = st.session_state.get(Keys.BOUNDS)
     # a window that spanned all the data keeps spanning it when new events widen the range
     if window is None or window == old_bounds or not (lo <= window[0] <= window[1] <= hi):
-        st.session_state[Keys.TIME_WINDOW] = (lo, hi)
+        st.session_state[Keys.TIME_WINDOW] = (lo, hi) if window is None or window == old_bounds else (
+            min(max(window[0], lo), hi), min(max(window[1], lo), hi))
     st.session_state[Keys.BOUNDS] = (lo, hi)
     with st.sidebar:
         st.header("Timeline")
-        start, end = st.slider("Date window", min_value=lo, max_value=hi, step=timedelta(days=1),
-                               format="YYYY-MM-DD", key=Keys.TIME_WINDOW,
-                               help="Every layer shows what falls in this window.")
+        st.slider("Date window", min_value=lo, max_value=hi, step=timedelta(days=1), format="YYYY-MM-DD",
+                  key=Keys.TIME_WINDOW, help="Every layer shows what falls in this window.")
         left, right = st.columns(2)
         left.button("Step ▶", key=Keys.STEP, on_click=_step, args=(lo, hi), width="stretch",
                     help="Move the window forward")
         right.toggle("Play", key=Keys.PLAYING, help="Step through time automatically")
         _ticker(lo, hi)
         st.header("Filters")
-        actors = st.multiselect("Actor", actor_options(frame), key=Keys.ACTORS, placeholder="All actors")
-        types = st.multiselect("Event type", list(TAXONOMY), key=Keys.EVENT_TYPES, placeholder="All types")
-        countries = st.multiselect("Country", sorted(frame["country"].dropna().unique()), key=Keys.COUNTRIES,
-                                   placeholder="All countries")
-    return Filters(start=start, end=end, actors=tuple(actors), event_types=tuple(types),
-                   countries=tuple(countries))
+        st.multiselect("Actor", actor_options(frame), key=Keys.ACTORS, placeholder="All actors")
+        st.multiselect("Event type", list(TAXONOMY), key=Keys.EVENT_TYPES, placeholder="All types")
+        st.multiselect("Country", sorted(frame["country"].dropna().unique()), key=Keys.COUNTRIES,
+                       placeholder="All countries")
+        if Keys.LAYERS not in st.session_state:
+            st.session_state[Keys.LAYERS] = list(LAYER_LABELS.values())
+        st.multiselect("Layers", list(LAYER_LABELS.values()), key=Keys.LAYERS)
+        _views_panel(frame, lo, hi)
+    view = current_view()
+    if sync_url:
+        st.query_params.from_dict(to_query(view))
+    return view
+
+
+def _views_panel(frame: pd.DataFrame, lo: date, hi: date) -> None:
+    with st.expander("Saved views"):
+        if message := st.session_state.pop(Keys.VIEW_MESSAGE, None):
+            (st.error if message[0] == "error" else st.success)(message[1])
+        names = [v.name for v in _saved_views()]
+        st.selectbox("Saved view", names, key=Keys.VIEW_PICK, index=None, placeholder="Choose a view")
+        left, right = st.columns(2)
+        left.button("Open", key=Keys.VIEW_OPEN, on_click=_open_view, args=(lo, hi), width="stretch",
+                    disabled=not names)
+        right.button("Delete", key=Keys.VIEW_DELETE, on_click=_delete_view, width="stretch", disabled=not names)
+        st.text_input("Name", key=Keys.VIEW_NAME, placeholder="e.g. week-27")
+        st.text_input("Title", key=Keys.VIEW_TITLE, placeholder="Shown on the briefing slide")
+        st.text_area("Presenter's notes", key=Keys.VIEW_NOTES, height=80)
+        st.checkbox("Pin to the data as of", key=Keys.VIEW_PIN,
+                    help="The view then ignores events recorded after this date.")
+        st.date_input("As of", value=date.today(), key=Keys.VIEW_AS_OF, label_visibility="collapsed")
+        st.button("Save current view", key=Keys.VIEW_SAVE, on_click=_save_view, args=(frame,), type="primary",
+                  width="stretch")

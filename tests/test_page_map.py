@@ -68,3 +68,79 @@ def test_unusable_database_is_an_error_message_not_a_traceback(tmp_path: Path,
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert "Could not load the events database" in at.error[0].value
+
+
+def test_url_parameters_reopen_the_view(db_url: str) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update({"start": "2025-06-01", "end": "2025-06-30", "layers": "attacks,control",
+                            "types": "Battles"})
+    at.run()
+    assert not at.exception and not at.warning
+    assert at.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
+    assert at.multiselect(key=Keys.LAYERS).value == ["Attacks", "Territorial control"]
+    assert metrics(at)["Events"] == "2"
+    assert at.query_params["start"] == "2025-06-01" and at.query_params["layers"] == "attacks,control"
+
+
+def test_changes_are_written_back_to_the_url(app: AppTest) -> None:
+    app.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 7, 1))).run()
+    app.multiselect(key=Keys.ACTORS).set_value(["Civilians (China)"]).run()
+    assert app.query_params["start"] == "2025-06-01" and app.query_params["end"] == "2025-07-01"
+    assert app.query_params["actors"] == "Civilians (China)"
+
+
+@pytest.mark.parametrize(("params", "notice"), [
+    ({"start": "yesterday"}, "is not a date"),
+    ({"start": "2025-07-01", "end": "2025-06-01"}, "ends before it starts"),
+    ({"start": "1990-01-01"}, "outside the data"),
+    ({"layers": "attacks,heatmap"}, "Unknown layer"),
+    ({"types": "Skirmishes"}, "Unknown event type"),
+    ({"actors": "Nobody"}, "Unknown actor"),
+    ({"country": "Atlantis"}, "Unknown country"),
+    ({"view": "no-such-view"}, "no saved view"),
+])
+def test_bad_url_values_fall_back_with_a_notice(db_url: str, params: dict, notice: str) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception
+    assert any(notice in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.metric  # the page still draws
+
+
+def test_save_and_reopen_a_named_view(app: AppTest, db_url: str) -> None:
+    from geo.storage import open_store
+
+    app.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 6, 30))).run()
+    app.text_input(key=Keys.VIEW_NAME).input("june").run()
+    app.text_input(key=Keys.VIEW_TITLE).input("June attacks").run()
+    app.button(key=Keys.VIEW_SAVE).click().run()
+    assert not app.exception
+    [saved] = open_store(db_url).views()
+    assert (saved.name, saved.title, saved.start, saved.end) == ("june", "June attacks", date(2025, 6, 1),
+                                                                 date(2025, 6, 30))
+    app.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 5, 25), date(2025, 7, 8))).run()
+    app.selectbox(key=Keys.VIEW_PICK).set_value("june").run()
+    app.button(key=Keys.VIEW_OPEN).click().run()
+    assert app.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
+    assert app.query_params["view"] == "june"
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    fresh.query_params["view"] = "june"
+    fresh.run()
+    assert fresh.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
+
+
+def test_a_view_pinned_to_a_date_ignores_events_recorded_later(db_url: str) -> None:
+    from geo.storage import open_store
+    from geo.views import View
+    from tests.factories import make_event
+
+    store = open_store(db_url)
+    store.save_events([make_event(event_id_cnty="LATE1", timestamp=1900000000)])  # recorded in 2030
+    store.save_view(View(name="pinned", title="As of 2026", as_of=date(2026, 1, 1),
+                         start=date(2025, 6, 1), end=date(2025, 7, 8)))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["view"] = "pinned"
+    at.run()
+    assert metrics(at)["Events"] == "10"
+    assert any("data as of 01 Jan 2026" in m.value for m in at.markdown)

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
 from geo.schema import ABDUCTION_SUB_EVENT
+
+if TYPE_CHECKING:
+    from geo.views import View
 
 
 def filter_events(frame: pd.DataFrame, start: date | None = None, end: date | None = None, *,
@@ -71,3 +74,22 @@ def step_window(start: date, end: date, lo: date, hi: date, step_days: int) -> t
     if new_start + width > hi:
         new_start = lo
     return new_start, min(new_start + width, hi)
+
+
+def view_events(frame: pd.DataFrame, view: "View") -> pd.DataFrame:
+    """The events a view shows: its window and filters, and for a pinned view only events recorded by then."""
+    from geo.views import pinned_cutoff
+
+    selected = filter_events(frame, view.start, view.end, actors=view.actors, event_types=view.types,
+                             countries=view.countries)
+    cutoff = pinned_cutoff(view)
+    if cutoff is not None:
+        selected = selected[selected["timestamp"].astype("int64") <= cutoff]
+    return selected
+
+
+def view_zones(zones: pd.DataFrame, view: "View") -> pd.DataFrame:
+    """The control assessments valid in a view's window (none if the control layer is off)."""
+    if "control" not in view.layers or view.start is None or view.end is None:
+        return zones.iloc[0:0]
+    return zones_in_window(zones, view.start, view.end)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geo.views import LAYERS, View, from_query, pinned_cutoff, to_query
+
+BOUNDS = (date(2025, 5, 25), date(2025, 7, 8))
+
+
+def test_round_trip_through_query_parameters() -> None:
+    view = View(start=date(2025, 6, 1), end=date(2025, 6, 30), layers=("attacks",), actors=("JNIM",),
+                types=("Battles",), countries=("Mali",), name="june")
+    parsed = from_query(to_query(view), actors=["JNIM"], countries=["Mali"], bounds=BOUNDS)
+    assert parsed.notices == []
+    assert parsed.view == view
+
+
+def test_defaults_are_left_out_of_the_url() -> None:
+    assert to_query(View()) == {}
+    assert from_query({}).view == View()
+
+
+@pytest.mark.parametrize(("params", "expected_layers"), [
+    ({"layers": "control"}, ("control",)),
+    ({"layers": "attacks,nope"}, ("attacks",)),
+    ({"layers": "nope"}, LAYERS),
+    ({"layers": ""}, ()),
+])
+def test_layers(params: dict, expected_layers: tuple) -> None:
+    assert from_query(params).view.layers == expected_layers
+
+
+def test_json_round_trip() -> None:
+    view = View(start=date(2025, 6, 1), end=date(2025, 6, 30), center=(14.0, -5.0), zoom=6, name="x",
+                as_of=date(2025, 7, 1), notes="Talk about <Kayes>")
+    assert View.from_json(view.to_json()) == view
+
+
+def test_pinned_cutoff_is_end_of_day_utc() -> None:
+    assert pinned_cutoff(View(as_of=date(2025, 7, 1))) == 1751414399
+    assert pinned_cutoff(View()) is None
