@@ -9,6 +9,7 @@ st.set_page_config(page_title="Conflict Map · Sahel", page_icon=str(ICON), layo
 st.navigation([
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map", default=True),
     st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events"),
+    st.Page("pages/briefing.py", title="Briefing", icon=":material/slideshow:", url_path="briefing"),
     st.Page("pages/reports.py", title="Reports", icon=":material/article:", url_path="reports"),
     st.Page("pages/import_data.py", title="Import", icon=":material/upload_file:", url_path="import"),
 ]).run()

@@ -11,9 +11,9 @@ import geopandas as gpd
 import pandas as pd
 from branca.element import Element
 
-from geo.assets import embedded_assets, localise  # noqa: F401 - localise documents the served variant
+from geo.assets import embedded_assets
 from geo.basemap import base_map
-from geo.layers import control_layer, density_layer, events_layer, MAX_MARKERS, abductions_layer
+from geo.layers import MAX_MARKERS, abductions_layer, control_layer, density_layer, events_layer
 from geo.tools.filters import split_layers
 
 CITATION = ("Conflict Map (offline). Events follow ACLED's columns; each figure keeps who claimed it. "
@@ -75,14 +75,24 @@ def standalone_html(events: pd.DataFrame, zones: gpd.GeoDataFrame, countries: gp
     return fmap.get_root().render()
 
 
+def snapshot_problem(chromium: str = "/usr/bin/chromium") -> str | None:
+    """Why a PNG cannot be rendered here, or None when it can."""
+    if not Path(chromium).exists():
+        return f"PNG export needs Chromium at {chromium} (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "PNG export needs the playwright package (pip install playwright)"
+    return None
+
+
 def render_png(html: str, chromium: str = "/usr/bin/chromium", size: tuple[int, int] = (1600, 1000)) -> bytes:
     """A PNG of a standalone map, drawn in headless Chromium with the network blocked."""
-    if not Path(chromium).exists():
-        raise SnapshotUnavailable(f"PNG export needs Chromium at {chromium} (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import Error as PlaywrightError, sync_playwright
-    except ImportError:
-        raise SnapshotUnavailable("PNG export needs the playwright package (pip install playwright)") from None
+    problem = snapshot_problem(chromium)
+    if problem:
+        raise SnapshotUnavailable(problem)
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
     args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"]
     try:

@@ -1,0 +1,63 @@
+"""Briefing figures: headline numbers for a window, their change, and a weekly trend."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from geo.tools.filters import split_layers
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Headline figures for one window."""
+
+    events: int
+    fatalities: int
+    fatalities_claimed_high: int
+    abducted: int
+    places_attacked: int
+
+
+def claimed_high(events: pd.DataFrame) -> int:
+    """The highest fatality total the claims support.
+
+    A claim repeated on several events (a wave's total on each of its attacks) is
+    counted once; events without a killing claim add their coded fatalities.
+    """
+    distinct: dict[tuple, int] = {}
+    unclaimed = 0
+    for fatalities, claims in zip(events["fatalities"], events["claims"]):
+        killed = [c for c in claims if c.get("value") is not None and str(c.get("metric", "")).endswith("killed")]
+        if not killed:
+            unclaimed += int(fatalities)
+        for c in killed:
+            distinct[(c.get("claimant"), c.get("metric"), c.get("source"), c.get("qualifier"))] = int(c["value"])
+    return max(unclaimed + sum(distinct.values()), int(events["fatalities"].sum()))
+
+
+def headline(events: pd.DataFrame) -> Headline:
+    """Events, conservative fatalities with the highest claimed total, people abducted, places attacked."""
+    attacks, abductions = split_layers(events)
+    taken = sum(int((a or {}).get("count") or 0) for a in abductions["abduction"])
+    return Headline(events=len(events), fatalities=int(events["fatalities"].sum()),
+                    fatalities_claimed_high=claimed_high(events), abducted=taken,
+                    places_attacked=int(attacks["location"].nunique()))
+
+
+def previous_window(start: date, end: date) -> tuple[date, date]:
+    """The window of equal length just before ``[start, end]``."""
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def weekly(events: pd.DataFrame) -> pd.DataFrame:
+    """Events and fatalities per week (weeks starting Monday), long format for a chart."""
+    if events.empty:
+        return pd.DataFrame(columns=["week", "measure", "value"])
+    dates = pd.to_datetime(events["event_date"])
+    week = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
+    table = pd.DataFrame({"week": week, "fatalities": events["fatalities"].astype(int)})
+    grouped = table.groupby("week").agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+    return grouped.reset_index().melt(id_vars="week", var_name="measure", value_name="value")

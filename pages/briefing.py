@@ -1,0 +1,154 @@
+"""Briefing page: a full-width map for a shared screen, headline figures, trend, slides and exports."""
+from __future__ import annotations
+
+from dataclasses import replace
+from html import escape
+
+import altair as alt
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.assets import AssetUnavailable, localise
+from geo.basemap import base_map
+from geo.io.export import frame_to_csv
+from geo.io.standalone import SnapshotUnavailable, render_png, snapshot_problem, standalone_html
+from geo.layers import MAX_MARKERS, abductions_layer, control_layer, density_layer, events_layer
+from geo.tools.briefing import headline, previous_window, weekly
+from geo.tools.filters import split_layers, view_events, view_zones
+from geo.views import View
+from pages.common import (
+    STATIC_DIR, Keys, current_url, data_or_stop, get_store, load_countries, require_app_navigation,
+)
+from pages.sidebar import timeline_bounds
+
+require_app_navigation()
+
+STYLE = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+.block-container { padding-top: 1rem; max-width: 100%; }
+h1 { font-size: 2.6rem !important; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
+.cm-notes { font-size: 1.3rem; line-height: 1.5; background: #fff8e1; padding: .6rem 1rem;
+            border-left: 6px solid #d7301f; }
+@media print {
+  header, [data-testid="stToolbar"], [data-testid="stSidebar"], .stButton, .stDownloadButton,
+  [data-testid="stElementToolbar"] { display: none !important; }
+  h1 { font-size: 22pt !important; } .block-container { padding: 0; }
+}
+</style>
+"""
+KEYS_JS = """
+<script>
+const doc = window.parent.document;
+if (doc.__cmKeyHandler) { doc.removeEventListener('keydown', doc.__cmKeyHandler); }
+doc.__cmKeyHandler = (e) => {
+  const tag = (e.target && e.target.tagName) || '';
+  if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag)) { return; }
+  const label = e.key === 'ArrowRight' ? 'Next ▶' : e.key === 'ArrowLeft' ? '◀ Previous' : null;
+  if (!label) { return; }
+  const button = [...doc.querySelectorAll('button')].find((b) => b.innerText.trim() === label);
+  if (button && !button.disabled) { button.click(); e.preventDefault(); }
+};
+doc.addEventListener('keydown', doc.__cmKeyHandler);
+</script>
+"""
+
+st.markdown(STYLE, unsafe_allow_html=True)
+frame, zones = data_or_stop()
+lo, hi = timeline_bounds(frame)
+slides = get_store(current_url()).views() or [View(start=lo, end=hi, title="All events")]
+index = min(max(st.session_state.get(Keys.SLIDE, 0), 0), len(slides) - 1)
+view = slides[index]
+view = replace(view, start=view.start or lo, end=view.end or hi)
+
+nav = st.columns([1, 1, 6])
+if nav[0].button("◀ Previous", key=Keys.PREV_SLIDE, disabled=index == 0, width="stretch"):
+    st.session_state[Keys.SLIDE] = index - 1
+    st.rerun()
+if nav[1].button("Next ▶", key=Keys.NEXT_SLIDE, disabled=index >= len(slides) - 1, width="stretch"):
+    st.session_state[Keys.SLIDE] = index + 1
+    st.rerun()
+nav[2].caption(f"Slide {index + 1} of {len(slides)} · arrow keys step through the saved views")
+st.iframe(KEYS_JS, height=1)  # our own script, no user content: arrow keys click Previous/Next
+
+pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
+st.title(view.title or view.name or "Briefing")
+st.markdown(f"### {view.start:%d %b %Y} – {view.end:%d %b %Y}{pinned}")
+
+selected = view_events(frame, view)
+before_start, before_end = previous_window(view.start, view.end)
+before = view_events(frame, replace(view, start=before_start, end=before_end))
+now, then = headline(selected), headline(before)
+cols = st.columns(4)
+cols[0].metric("Events", now.events, now.events - then.events)
+claimed = f" (claims up to {now.fatalities_claimed_high:,})" if now.fatalities_claimed_high > now.fatalities else ""
+cols[1].metric(f"Fatalities{claimed}", f"{now.fatalities:,}", now.fatalities - then.fatalities, delta_color="inverse")
+cols[2].metric("People abducted", now.abducted, now.abducted - then.abducted, delta_color="inverse")
+cols[3].metric("Places attacked", now.places_attacked, now.places_attacked - then.places_attacked,
+               delta_color="inverse")
+st.caption(f"Changes compare with the {(view.end - view.start).days + 1} days before "
+           f"({before_start:%d %b} – {before_end:%d %b %Y}).")
+
+if view.notes:
+    st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)
+
+attacks, abductions = split_layers(selected)
+layers = {
+    "control": lambda: control_layer(view_zones(zones, view)),
+    "attacks": lambda: events_layer(attacks),
+    "abductions": lambda: (density_layer(abductions, "Abductions") if len(abductions) > MAX_MARKERS
+                           else abductions_layer(abductions)),
+}
+groups = [layers[name]() for name in ("control", "attacks", "abductions") if name in view.layers]
+fmap = base_map(load_countries())
+try:
+    localise(fmap, STATIC_DIR)
+    for group in groups:
+        localise(group, STATIC_DIR)  # type: ignore[arg-type]
+except AssetUnavailable as exc:
+    st.error(f"A map library is missing from the offline bundle: {exc}")
+    st.stop()
+st_folium(fmap, key=Keys.BRIEFING_MAP, feature_group_to_add=groups,
+          layer_control=folium.LayerControl(collapsed=False, position="topleft"), returned_objects=[],
+          height=620, use_container_width=True)
+
+trend = weekly(selected)
+if not trend.empty:
+    chart = (alt.Chart(trend).mark_line(point=True, strokeWidth=3)
+             .encode(x=alt.X("week:T", title="Week"), y=alt.Y("value:Q", title=None),
+                     color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#2b8cbe", "#d7301f"])))
+             .properties(height=180))
+    st.altair_chart(chart, width="stretch")
+
+
+def _html() -> str:
+    return standalone_html(selected, view_zones(zones, view), load_countries(),
+                           title=view.title or "Conflict Map", start=view.start, end=view.end,
+                           sources=list(selected["source"]), layers=view.layers)
+
+
+slug = (view.name or "briefing").replace(" ", "_")
+exports = st.columns(3)
+exports[0].download_button("Standalone HTML map", data=_html, file_name=f"{slug}.html", mime="text/html",
+                           key=Keys.HTML_DOWNLOAD, width="stretch",
+                           help="One file with the map, legend, title and sources; opens offline.")
+problem = snapshot_problem()
+if problem:
+    exports[1].button("PNG image (unavailable)", disabled=True, key=Keys.PNG_DOWNLOAD, width="stretch",
+                      help=problem)
+    exports[1].caption(problem)
+else:
+    def _png() -> bytes:
+        try:
+            return render_png(_html())
+        except SnapshotUnavailable as exc:
+            st.error(str(exc))
+            return b""
+
+    exports[1].download_button("PNG image", data=_png, file_name=f"{slug}.png", mime="image/png",
+                               key=Keys.PNG_DOWNLOAD, width="stretch")
+exports[2].download_button("CSV of these events", data=lambda: frame_to_csv(selected), file_name=f"{slug}.csv",
+                           mime="text/csv", key=Keys.BRIEF_CSV_DOWNLOAD, width="stretch")
