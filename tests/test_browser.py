@@ -252,3 +252,67 @@ def test_ten_thousand_events_render_as_a_grid_and_the_slider_still_works(tmp_pat
         raise
     finally:
         srv.stop()
+
+
+def test_shared_url_slides_by_keyboard_and_the_standalone_html(tmp_path: Path) -> None:
+    """A shared URL reopens its view; the briefing steps with arrow keys; its HTML export works offline."""
+    from datetime import date
+
+    from geo.storage import open_store
+    from geo.views import View
+
+    chromium = require_browser()
+    store = open_store(str(tmp_path / "browser.sqlite"))
+    for position, (name, title, start, end) in enumerate([
+            ("june", "Early June", date(2025, 6, 1), date(2025, 6, 7)),
+            ("wave", "The July wave", date(2025, 7, 1), date(2025, 7, 1)),
+            ("all", "Everything", date(2025, 5, 25), date(2025, 7, 8))]):
+        store.save_view(View(name=name, title=title, start=start, end=end, position=position))
+    srv = Server(tmp_path)
+    try:
+        srv.wait_healthy()
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
+            blocked: list[str] = []
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES)
+                          else (blocked.append(r.request.url), r.abort()))
+            tab = context.new_page()
+            tab.set_default_timeout(30_000)
+
+            frame = open_map(tab, f"{srv.url}/map?start=2025-06-01&end=2025-06-30&layers=attacks,control")
+            thumbs = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]')
+            expect(thumbs.nth(0)).to_have_text("2025-06-01")
+            expect(thumbs.nth(1)).to_have_text("2025-06-30")
+            overlays = frame.locator(".leaflet-control-layers-overlays")
+            expect(overlays).to_contain_text("Attacks")
+            expect(overlays).not_to_contain_text("Abductions")
+            expect(frame.locator("path.cm-attack")).to_have_count(2)
+
+            tab.goto(f"{srv.url}/briefing")
+            expect(tab.get_by_role("heading", name="Early June")).to_be_visible()
+            tab.locator("body").press("ArrowRight")
+            expect(tab.get_by_role("heading", name="The July wave")).to_be_visible()
+            tab.locator("body").press("ArrowRight")
+            expect(tab.get_by_role("heading", name="Everything")).to_be_visible()
+
+            with tab.expect_download() as info:
+                tab.get_by_role("button", name="Standalone HTML map").click()
+            assert info.value.suggested_filename == "all.html"
+            html_path = tmp_path / info.value.suggested_filename
+            info.value.save_as(html_path)
+            assert "https://cdn" not in html_path.read_text(encoding="utf-8")
+            offline = browser.new_context()
+            offline.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+            page2 = offline.new_page()
+            page2.goto(html_path.as_uri())
+            expect(page2.locator("path.cm-attack")).to_have_count(9)
+            expect(page2.locator(".cm-abduction")).to_have_count(1)
+            expect(page2.locator(".cm-title")).to_contain_text("Everything")
+            browser.close()
+            assert not blocked, blocked
+    except AssertionError:
+        print(f"\n--- streamlit server log ---\n{srv.output()}")
+        raise
+    finally:
+        srv.stop()
