@@ -8,11 +8,14 @@ area carries a representative point and its geometry, with ACLED
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from itertools import combinations
 from typing import Sequence
 
+from shapely.affinity import scale
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, unary_union
 
@@ -64,6 +67,16 @@ def _area_place(name: str, geometry: BaseGeometry, country: str, feature: str, a
     return Place(name=name, latitude=round(point.y, 4), longitude=round(point.x, 4), country=country,
                  admin1=admin1, feature=feature, source=source, alternate_names=tuple(alternates),
                  geo_precision=3, geometry=geometry)
+
+
+def places_buffer(places: list[list]) -> BaseGeometry:
+    """The union of circles (``[name, latitude, longitude, radius_km]``) around named places."""
+    circles = []
+    for _name, lat, lon, radius_km in places:
+        # a degree of longitude shrinks with latitude: scale the circle into an ellipse in degrees
+        circle = Point(lon, lat).buffer(radius_km / 111.32, 32)
+        circles.append(scale(circle, xfact=1 / math.cos(math.radians(lat)), yfact=1.0, origin=(lon, lat)))
+    return unary_union(circles)
 
 
 def country_areas() -> list[Place]:

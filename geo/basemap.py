@@ -13,7 +13,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.layers import ABDUCTION_COLOUR, OTHER_COLOUR, STATUS_COLOURS, SUB_EVENT_COLOURS
+from geo.layers import ABDUCTION_COLOUR, OTHER_COLOUR, SUB_EVENT_COLOURS, ZONE_LEGEND
 
 SAHEL_CENTER = (15.0, -7.0)
 SAHEL_ZOOM = 6
@@ -53,7 +53,7 @@ def legend_html() -> str:
                 f'background:{colour};border:1px solid #222;margin-right:6px"></span>{escape(label)}</div>')
 
     attacks = "".join(swatch(c, s) for s, c in SUB_EVENT_COLOURS.items()) + swatch(OTHER_COLOUR, "Other")
-    zones = "".join(swatch(c, s, "square") for s, c in STATUS_COLOURS.items())
+    zones = "".join(swatch(c, s, "square") for s, c in ZONE_LEGEND)
     abduction = (f'<div><span style="display:inline-block;width:11px;height:11px;background:{ABDUCTION_COLOUR};'
                  'transform:rotate(45deg);margin:0 7px 0 2px"></span>Abduction (number taken)</div>')
     return (

@@ -7,6 +7,7 @@ filters and are handed to streamlit-folium as ``feature_group_to_add``.
 from __future__ import annotations
 
 import math
+from typing import Any, Mapping, Sequence
 
 import folium
 import pandas as pd
@@ -28,14 +29,35 @@ SUB_EVENT_COLOURS: dict[str, str] = {
 }
 OTHER_COLOUR = "#636363"
 ABDUCTION_COLOUR = "#7a0177"
-STATUS_COLOURS: dict[str, str] = {
-    "JNIM control": "#67000d",
-    "IS Sahel control": "#3f007d",
-    "Jihadist control": "#a50f15",
-    "JNIM influence": "#fb6a4a",
-    "Contested": "#fdae6b",
-    "Government": "#4292c6",
-}
+# (legend label, colour) for the control layer, in legend order.
+ZONE_LEGEND: tuple[tuple[str, str], ...] = (
+    ("Control: JNIM", "#67000d"),
+    ("Control: IS Sahel", "#3f007d"),
+    ("Control: other armed group", "#a50f15"),
+    ("Influence / support", "#fb6a4a"),
+    ("Contested", "#fdae6b"),
+    ("Blockade", "#e7298a"),
+    ("Government", "#4292c6"),
+)
+STATUS_COLOURS = dict(ZONE_LEGEND)
+
+
+def zone_label(status: str, actor: str) -> str:
+    """The legend entry a zone falls under."""
+    if status == "control":
+        lowered = actor.lower()
+        if "jnim" in lowered:
+            return "Control: JNIM"
+        if "is sahel" in lowered or "islamic state" in lowered or "isgs" in lowered:
+            return "Control: IS Sahel"
+        return "Control: other armed group"
+    return {"influence": "Influence / support", "contested": "Contested", "blockade": "Blockade",
+            "government": "Government"}.get(status, "Contested")
+
+
+def zone_colour(status: str, actor: str) -> str:
+    """The fill colour for a zone's status (and, for control, its actor)."""
+    return STATUS_COLOURS[zone_label(status, actor)]
 
 
 def marker_radius(fatalities: float) -> float:
@@ -128,22 +150,30 @@ def abductions_layer(events: pd.DataFrame, name: str = ABDUCTIONS) -> folium.Fea
     return group
 
 
-def zone_style(status: str) -> dict[str, object]:
-    """Leaflet path style for a control status."""
-    colour = STATUS_COLOURS.get(status, OTHER_COLOUR)
-    return {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.35}
+def zone_style(status: str, actor: str = "") -> dict[str, object]:
+    """Leaflet path style for a control status; blockades are outlined with a dashed edge."""
+    colour = zone_colour(status, actor)
+    style: dict[str, object] = {"color": colour, "weight": 1.5, "fillColor": colour, "fillOpacity": 0.35}
+    if status == "blockade":
+        style.update(weight=3, dashArray="6 4", fillOpacity=0.25)
+    return style
 
 
-def control_layer(zones: pd.DataFrame, name: str = CONTROL) -> folium.FeatureGroup:
-    """Control-zone polygons coloured by status, each with its dated, sourced assessment."""
+def control_layer(zones: pd.DataFrame, name: str = CONTROL,
+                  evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> folium.FeatureGroup:
+    """Control-zone polygons coloured by status, each with its dated, sourced assessment and evidence.
+
+    ``evidence`` maps a zone id to the events behind it (listed in its popup).
+    """
     group = folium.FeatureGroup(name=name, show=True)
     for _, row in zones.iterrows():
-        style = zone_style(row["status"])
+        style = zone_style(row["status"], row.get("actor") or "")
         feature = {"type": "Feature", "geometry": mapping(row.geometry), "properties": {}}
         layer = folium.GeoJson(feature, style_function=lambda _f, s=style: s,
                                highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.5},
-                               tooltip=tooltip(f"{row['area']}: {row['status']}"))
-        _popup(zone_popup(row)).add_to(layer)
+                               tooltip=tooltip(f"{row['area']}: {zone_label(row['status'], row.get('actor') or '')}"),
+                               class_name="cm-zone")
+        _popup(zone_popup(row, (evidence or {}).get(row["zone_id"], ()))).add_to(layer)
         layer.add_to(group)
     return group
 

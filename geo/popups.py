@@ -91,17 +91,28 @@ def event_popup(row: Mapping[str, Any]) -> str:
     )
 
 
-def zone_popup(row: Mapping[str, Any]) -> str:
-    """Popup HTML for a control-zone assessment."""
+def zone_popup(row: Mapping[str, Any], events: Sequence[Mapping[str, Any]] = ()) -> str:
+    """Popup HTML for a control-zone assessment: status, dates, claimant, source, evidence and events."""
     start = pd.Timestamp(row["valid_from"]).date().isoformat()
     end = "" if pd.isna(row.get("valid_to")) else pd.Timestamp(row["valid_to"]).date().isoformat()
+    claimant = f"<p style='margin:0 0 6px'>Claimed by: {_e(row.get('claimant'))}</p>" if row.get("claimant") else ""
+    excerpt = (f"<blockquote style='margin:4px 0;padding-left:8px;border-left:3px solid #999'>"
+               f"{_e(row.get('evidence'))}</blockquote>") if row.get("evidence") else ""
+    listed = "".join(
+        f"<li>{_e(pd.Timestamp(e['event_date']).date().isoformat())} · {_e(e.get('location'))}: "
+        f"{_e(e.get('sub_event_type'))} ({_e(e.get('fatalities'))} killed)"
+        f"<br><small>{_e(e.get('source'))} · {_e(e.get('event_id_cnty'))}</small></li>"
+        for e in events)
+    evidence = (f"<p style='margin:6px 0 2px'><b>Events behind this assessment</b> ({len(events)} shown)</p>"
+                f"<ul class='cm-evidence' style='margin:0;padding-left:18px'>{listed}</ul>") if events else \
+        "<p class='cm-evidence-none' style='margin:6px 0 0'>No recorded events in this area and window.</p>"
     return (
-        '<div class="cm-popup" style="min-width:280px;max-width:420px;font-size:14px">'
-        f"<h4 style='margin:0 0 4px'>{_e(row.get('area'))}: {_e(row.get('status'))}</h4>"
-        f"<p style='margin:0 0 6px'>Assessment valid {_e(start)} &ndash; {_e(end or 'now')}"
-        f" &middot; actor(s): {_e(row.get('actor'))}</p>"
-        f"<p style='margin:0 0 6px'>{_e(row.get('notes'))}</p>"
-        f"<p style='margin:0'><small>Source of the claim: {_e(row.get('source'))}</small></p></div>"
+        '<div class="cm-popup" style="min-width:300px;max-width:460px;font-size:14px">'
+        f"<h4 style='margin:0 0 4px'>{_e(row.get('area'))}: {_e(row.get('status'))}"
+        f"{' (' + _e(row.get('actor')) + ')' if row.get('actor') else ''}</h4>"
+        f"<p style='margin:0 0 6px'>Assessment valid {_e(start)} &ndash; {_e(end or 'now')}</p>"
+        f"{claimant}<p style='margin:0 0 6px'>{_e(row.get('notes'))}</p>{excerpt}"
+        f"<p style='margin:0'><small>Source of the claim: {_e(row.get('source'))}</small></p>{evidence}</div>"
     )
 
 

@@ -156,7 +156,12 @@ class Event:
 
 @dataclass(frozen=True)
 class ControlZone:
-    """A dated territorial-control assessment for one area."""
+    """A dated territorial-control assessment for one area, with its evidence.
+
+    ``status`` is one of :data:`CONTROL_STATUSES`; ``actor`` says whose control,
+    influence or blockade. ``kind`` says how the geometry was made: an admin-1
+    region, a buffer around named places, a drawn polygon, or a report's claim.
+    """
 
     zone_id: str
     area: str
@@ -167,10 +172,20 @@ class ControlZone:
     geometry: dict[str, Any]
     source: str
     notes: str = ""
+    claimant: str = ""
+    evidence: str = ""
+    linked_events: tuple[str, ...] = ()
+    kind: str = "admin1"
 
 
-CONTROL_STATUSES = ("JNIM control", "IS Sahel control", "Jihadist control", "JNIM influence", "Contested",
-                    "Government")
+CONTROL_STATUSES = ("control", "influence", "contested", "government", "blockade")
+ZONE_KINDS = ("admin1", "buffer", "drawn", "report")
+# Labels used before statuses and actors were separate fields.
+LEGACY_STATUSES = {"JNIM control": ("control", "JNIM"), "IS Sahel control": ("control", "IS Sahel"),
+                   "Jihadist control": ("control", "jihadist groups"), "JNIM influence": ("influence", "JNIM"),
+                   "Contested": ("contested", ""), "Government": ("government", "")}
+# west, south, east, north: the area this map covers; zones outside it are refused.
+REGION_BOUNDS = (-26.0, 0.0, 26.0, 30.0)
 
 
 def _text(data: Mapping[str, Any], name: str, *, required: bool = False, limit: int = 10_000) -> str:
@@ -379,25 +394,66 @@ def validate_event(data: Mapping[str, Any]) -> Event:
     )
 
 
+def validate_geometry(geometry: Any, name: str = "geometry") -> dict[str, Any]:
+    """A GeoJSON polygon checked for type, WGS84 coordinates, validity and location; raises ValidationError."""
+    from shapely.geometry import mapping, shape
+    from shapely.validation import explain_validity
+
+    if not isinstance(geometry, Mapping) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValidationError(name, "must be a GeoJSON Polygon or MultiPolygon")
+    try:
+        polygon = shape(geometry)
+    except (ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise ValidationError(name, f"is not a readable polygon ({exc})") from None
+    if polygon.is_empty or polygon.area == 0:
+        raise ValidationError(name, "is empty: draw at least three distinct corners")
+    west, south, east, north = polygon.bounds
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+        raise ValidationError(name, "has coordinates outside longitude/latitude degrees: it looks projected "
+                                    "(e.g. metres); give WGS84 longitude, latitude (EPSG:4326)")
+    if not polygon.is_valid:
+        raise ValidationError(name, f"is not a valid polygon: {explain_validity(polygon)} "
+                                    "(edges must not cross themselves)")
+    rw, rs, re_, rn = REGION_BOUNDS
+    if east < rw or west > re_ or north < rs or south > rn:
+        raise ValidationError(name, f"lies outside the region this map covers (longitude {rw} to {re_}, "
+                                    f"latitude {rs} to {rn}); check the order is longitude, latitude")
+    return dict(mapping(polygon))
+
+
 def validate_zone(data: Mapping[str, Any]) -> ControlZone:
     """Check a control-zone mapping and return a :class:`ControlZone`."""
     status = _text(data, "status", required=True)
+    actor = _text(data, "actor", limit=200)
+    if status in LEGACY_STATUSES:
+        status, legacy_actor = LEGACY_STATUSES[status]
+        actor = actor or legacy_actor
+    status = status.lower()
     if status not in CONTROL_STATUSES:
         raise ValidationError("status", f"must be one of {', '.join(CONTROL_STATUSES)}")
-    geometry = data.get("geometry")
-    if not isinstance(geometry, Mapping) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValidationError("geometry", "must be a GeoJSON Polygon or MultiPolygon")
+    if status in ("control", "influence", "blockade") and not actor:
+        raise ValidationError("actor", f"is required for {status}: whose {status} is it?")
+    kind = _text(data, "kind") or "admin1"
+    if kind not in ZONE_KINDS:
+        raise ValidationError("kind", f"must be one of {', '.join(ZONE_KINDS)}")
     valid_to = data.get("valid_to")
+    linked = data.get("linked_events") or ()
+    if isinstance(linked, str):
+        linked = [x for x in linked.replace(",", ";").split(";") if x.strip()]
     zone = ControlZone(
         zone_id=_text(data, "zone_id", required=True, limit=64),
         area=_text(data, "area", required=True, limit=200),
         status=status,
-        actor=_text(data, "actor", limit=200),
+        actor=actor,
         valid_from=parse_date(data.get("valid_from"), "valid_from"),
         valid_to=None if valid_to in (None, "") else parse_date(valid_to, "valid_to"),
-        geometry=dict(geometry),
+        geometry=validate_geometry(data.get("geometry")),
         source=_text(data, "source", required=True, limit=2000),
         notes=_text(data, "notes", limit=20_000),
+        claimant=_text(data, "claimant", limit=500),
+        evidence=_text(data, "evidence", limit=20_000),
+        linked_events=tuple(str(x).strip() for x in linked),
+        kind=kind,
     )
     if zone.valid_to is not None and zone.valid_to < zone.valid_from:
         raise ValidationError("valid_to", "is before valid_from")

@@ -11,7 +11,7 @@ import os
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 import sqlalchemy as sa
@@ -88,6 +88,19 @@ zones_table = sa.Table(
     sa.Column("geometry", sa.Text, nullable=False),
     sa.Column("source", sa.Text, nullable=False),
     sa.Column("notes", sa.Text),
+    sa.Column("claimant", sa.String(500)),
+    sa.Column("evidence", sa.Text),
+    sa.Column("linked_events", sa.Text),
+    sa.Column("kind", sa.String(20)),
+)
+zone_history_table = sa.Table(
+    "zone_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("zone_id", sa.String(64), nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("saved_at", sa.BigInteger, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("data", sa.Text, nullable=False),
 )
 
 
@@ -121,11 +134,39 @@ def _write_events(conn: sa.Connection, events: list[Event], replace: bool) -> No
         conn.execute(provenance_table.insert(), prov)
 
 
-def _write_zones(conn: sa.Connection, zones: list[ControlZone]) -> None:
-    rows = [{**asdict(z), "geometry": json.dumps(z.geometry)} for z in zones]
-    if rows:
-        conn.execute(zones_table.delete().where(zones_table.c.zone_id.in_([r["zone_id"] for r in rows])))
-        conn.execute(zones_table.insert(), rows)
+def _zone_row(zone: ControlZone) -> dict:
+    return {**asdict(zone), "geometry": json.dumps(zone.geometry),
+            "linked_events": json.dumps(list(zone.linked_events))}
+
+
+def _zone_from_row(row: Mapping) -> ControlZone:
+    data = dict(row)
+    data["geometry"] = json.loads(data["geometry"])
+    data["linked_events"] = tuple(json.loads(data.get("linked_events") or "[]"))
+    for key in ("claimant", "evidence", "notes"):
+        data[key] = data.get(key) or ""
+    data["kind"] = data.get("kind") or "admin1"
+    return ControlZone(**{k: data[k] for k in ControlZone.__dataclass_fields__})
+
+
+def _write_zones(conn: sa.Connection, zones: list[ControlZone], note: str = "") -> None:
+    """Replace zones by id, keeping every saved version in ``zone_history``."""
+    import time
+
+    rows = [_zone_row(z) for z in zones]
+    if not rows:
+        return
+    ids = [r["zone_id"] for r in rows]
+    conn.execute(zones_table.delete().where(zones_table.c.zone_id.in_(ids)))
+    conn.execute(zones_table.insert(), rows)
+    latest = dict(conn.execute(sa.select(zone_history_table.c.zone_id, sa.func.max(zone_history_table.c.version))
+                               .where(zone_history_table.c.zone_id.in_(ids))
+                               .group_by(zone_history_table.c.zone_id)).all())
+    now = int(time.time())
+    conn.execute(zone_history_table.insert(), [
+        {"zone_id": r["zone_id"], "version": (latest.get(r["zone_id"]) or 0) + 1, "saved_at": now, "note": note,
+         "data": json.dumps({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()})}
+        for r in rows])
 
 
 def database_url(value: str | None = None) -> str:
@@ -172,13 +213,31 @@ class Store:
         return self.save(zones=zones)[1]
 
     def save(self, *, events: Iterable[Event] = (), zones: Iterable[ControlZone] = (),
-             replace: bool = True) -> tuple[int, int]:
-        """Save events and control zones together in one transaction; returns how many of each."""
+             replace: bool = True, note: str = "") -> tuple[int, int]:
+        """Save events and control zones together in one transaction; returns how many of each.
+
+        Every saved zone version is kept in the zone history, with ``note``.
+        """
         events, zones = list(events), list(zones)
         with self.engine.begin() as conn:
             _write_events(conn, events, replace)
-            _write_zones(conn, zones)
+            _write_zones(conn, zones, note)
         return len(events), len(zones)
+
+    def zone_history(self, zone_id: str) -> list[tuple[int, int, str, ControlZone]]:
+        """Every saved version of a zone, oldest first: (version, saved_at, note, zone)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(zone_history_table).where(zone_history_table.c.zone_id == zone_id)
+                                .order_by(zone_history_table.c.version)).mappings().all()
+        out = []
+        for r in rows:
+            data = json.loads(r["data"])
+            data["geometry"] = json.dumps(data["geometry"]) if not isinstance(data["geometry"], str) \
+                else data["geometry"]
+            data["valid_from"] = date.fromisoformat(data["valid_from"])
+            data["valid_to"] = date.fromisoformat(data["valid_to"]) if data.get("valid_to") else None
+            out.append((r["version"], r["saved_at"], r["note"] or "", _zone_from_row(data)))
+        return out
 
     # -- reads ---------------------------------------------------------
     def events(self, ids: Sequence[str] | None = None, *, start: date | None = None,
@@ -283,7 +342,7 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(zones_table).order_by(
                 zones_table.c.area, zones_table.c.valid_from)).mappings().all()
-        return [ControlZone(**{**r, "geometry": json.loads(r["geometry"])}) for r in rows]
+        return [_zone_from_row(r) for r in rows]
 
     def count(self) -> int:
         """Number of stored events."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import math
+from datetime import date
 from pathlib import Path
 
 
@@ -40,8 +41,13 @@ def test_every_data_file_has_a_readme_line() -> None:
 
 def test_control_zones_are_dated_and_sourced() -> None:
     zones = load_demo_zones()
-    assert {z.status for z in zones} >= {"JNIM control", "Contested", "Government"}
+    assert {z.status for z in zones} == {"control", "influence", "contested", "government", "blockade"}
     assert all(z.source for z in zones)
+    assert min(z.valid_from for z in zones).year == 2012 and max(z.valid_from for z in zones).year == 2025
+    countries = {z.zone_id[:2] for z in zones}
+    assert {"ML", "BF", "NE"} <= countries
+    kidal = sorted((z.valid_from, z.status) for z in zones if z.area == "Kidal region")
+    assert kidal[-1] == (date(2023, 11, 14), "government")  # the army retook Kidal in November 2023
 
 
 def _geonames(shared: Path) -> dict[str, list[tuple[float, float]]]:

@@ -230,20 +230,21 @@ def test_every_json_field_the_scorer_reads() -> None:
 
 
 @pytest.mark.parametrize(("text", "status", "regions"), [
-    ("Analysts say JNIM controls much of northern and central Mali.", "JNIM control",
+    ("Analysts say JNIM controls much of northern and central Mali.", ("control", "JNIM"),
      {"Timbuktu", "Gao", "Kidal", "Mopti", "Ségou"}),
     ("Jihadists now control about two-thirds of western Mali, according to security analysts.",
-     "Jihadist control", {"Kayes"}),
-    ("L'EIGS contrôle la moitié du nord du Mali.", "IS Sahel control", {"Timbuktu", "Gao", "Kidal"}),
+     ("control", "jihadist groups"), {"Kayes"}),
+    ("L'EIGS contrôle la moitié du nord du Mali.", ("control", "IS Sahel"), {"Timbuktu", "Gao", "Kidal"}),
 ])
-def test_control_statements_become_zones(text: str, status: str, regions: set[str]) -> None:
+def test_control_statements_become_zones(text: str, status: tuple, regions: set[str]) -> None:
     from shapely.geometry import shape
 
     from geo.io.boundaries import admin1_regions
 
     result = extract(text, published=date(2025, 7, 3), source="test")
     [zone] = result.zones("test")
-    assert zone.status == status and zone.valid_from == date(2025, 7, 3)
+    assert (zone.status, zone.actor) == status and zone.valid_from == date(2025, 7, 3)
+    assert zone.kind == "report" and zone.evidence == text
     area = shape(zone.geometry)
     mali = admin1_regions()[admin1_regions()["iso_a2"] == "ML"]
     inside = {r.name for r in mali.itertuples() if area.contains(r.geometry.representative_point())}
@@ -253,7 +254,7 @@ def test_control_statements_become_zones(text: str, status: str, regions: set[st
 def test_blockade_of_towns_is_a_contested_zone_around_them() -> None:
     result = extract("JNIM declared a blockade of Kayes and Nioro du Sahel on Monday.", published=date(2025, 9, 5))
     [zone] = result.zones("test")
-    assert zone.status == "Contested" and "Kayes" in zone.area and "Nioro du Sahel" in zone.area
+    assert zone.status == "blockade" and "Kayes" in zone.area and "Nioro du Sahel" in zone.area
 
 
 def test_a_claim_about_the_whole_country_has_no_drawable_zone() -> None:

@@ -34,8 +34,8 @@ def test_split_layers(frame: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize(("day", "kayes_status"), [
-    (date(2025, 6, 15), "Government"),
-    (date(2025, 7, 2), "JNIM influence"),
+    (date(2025, 6, 15), "government"),
+    (date(2025, 7, 2), "influence"),
 ])
 def test_zones_in_window_picks_the_assessment_valid_then(zones: pd.DataFrame, day: date, kayes_status: str) -> None:
     valid = zones_in_window(zones, day, day)
@@ -45,11 +45,23 @@ def test_zones_in_window_picks_the_assessment_valid_then(zones: pd.DataFrame, da
 
 def test_zones_in_window_latest_wins_when_window_spans_a_change(zones: pd.DataFrame) -> None:
     valid = zones_in_window(zones, date(2025, 6, 1), date(2025, 7, 31))
-    assert valid.set_index("area").loc["Kayes region", "status"] == "JNIM influence"
+    assert valid.set_index("area").loc["Kayes region", "status"] == "influence"
 
 
 def test_zones_before_any_assessment_are_empty(zones: pd.DataFrame) -> None:
-    assert zones_in_window(zones, date(2020, 1, 1), date(2020, 2, 1)).empty
+    assert zones_in_window(zones, date(2010, 1, 1), date(2011, 2, 1)).empty
+
+
+@pytest.mark.parametrize(("day", "kidal"), [
+    (date(2012, 6, 1), "control"),      # rebels and jihadists, 2012
+    (date(2013, 6, 1), "contested"),
+    (date(2020, 6, 1), "control"),      # the CMA's Kidal
+    (date(2023, 11, 14), "government"),  # the day the army came back
+])
+def test_zones_at_follows_kidal_through_the_years(zones: pd.DataFrame, day: date, kidal: str) -> None:
+    from geo.tools.filters import zones_at
+
+    assert zones_at(zones, day).set_index("area").loc["Kidal region", "status"] == kidal
 
 
 @pytest.mark.parametrize(("window", "expected"), [

@@ -8,7 +8,7 @@ import pandas as pd
 from geo.basemap import base_map
 from geo.io.boundaries import countries
 from geo.layers import (
-    ABDUCTIONS, ATTACKS, CONTROL, STATUS_COLOURS, SUB_EVENT_COLOURS, abductions_layer, attacks_layer,
+    ABDUCTIONS, ATTACKS, CONTROL, SUB_EVENT_COLOURS, abductions_layer, attacks_layer, zone_colour,
     control_layer, marker_radius,
 )
 from geo.storage import events_frame
@@ -65,8 +65,8 @@ def test_control_layer_colours_by_status(zones: pd.DataFrame) -> None:
     html = render(group)
     assert group.layer_name == CONTROL
     assert html.count("L.geoJson(") == len(zones)
-    for status in set(zones["status"]):
-        assert STATUS_COLOURS[status] in html
+    for status, actor in set(zip(zones["status"], zones["actor"])):
+        assert zone_colour(status, actor) in html
     assert "Assessment valid 2025-07-01" in html
     pd.testing.assert_frame_equal(pd.DataFrame(zones.drop(columns="geometry")),
                                   pd.DataFrame(before.drop(columns="geometry")))

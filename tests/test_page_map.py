@@ -27,7 +27,7 @@ def app(db_url: str) -> AppTest:
 def test_map_page_shows_all_demo_events(app: AppTest) -> None:
     assert app.title[0].value == "Conflict Map · Sahel"
     assert metrics(app) == {"Events": "10", "Fatalities (conservative)": "110", "People abducted": "4",
-                            "Control zones shown": "7"}
+                            "Control zones shown": "15"}
     assert not app.error
 
 

@@ -37,7 +37,7 @@ def test_paste_review_and_save(db_url: str) -> None:
     store = open_store(db_url)
     events = store.events()
     assert len(events) == 11 and any("blockade" in e.tags for e in events)
-    assert {z.status for z in store.zones() if z.zone_id.startswith("X")} == {"Contested", "JNIM control"}
+    assert {z.status for z in store.zones() if z.zone_id.startswith("X")} == {"blockade", "control"}
 
 
 def test_a_second_report_of_a_stored_incident_is_merged_not_added(db_url: str) -> None:

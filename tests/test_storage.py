@@ -25,7 +25,7 @@ def test_new_file_is_created_and_seeded_with_demo_events(db_url: str) -> None:
     assert by_id["MLICM0008"].abduction is not None
     assert by_id["MLICM0008"].abduction.nationalities == ("IN", "IN", "IN", "CN")
     assert {c.claimant for c in by_id["MLICM0001"].claims} == {"JNIM", "Military Forces of Mali (2021-)"}
-    assert len(store.zones()) == 8
+    assert len(store.zones()) == 28
 
 
 def test_existing_database_is_not_reseeded(db_url: str) -> None:

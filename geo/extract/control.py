@@ -10,6 +10,7 @@ from typing import Sequence
 from shapely.geometry import mapping
 from shapely.ops import unary_union
 
+from geo.areas import places_buffer
 from geo.extract.actors import ISSP, JNIM, Actor, find_actors
 from geo.extract.places import PlaceMention
 from geo.extract.text import sentences
@@ -29,7 +30,7 @@ MALI_PARTS = {
 }
 DIRECTION_WORDS = {"northern": "north", "nord": "north", "southern": "south", "sud": "south", "eastern": "east",
                    "est": "east", "western": "west", "ouest": "west", "centre": "central", "center": "central"}
-TOWN_RADIUS_DEG = 0.3
+TOWN_RADIUS_KM = 35.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ControlStatement:
     report: str
     start: int
     end: int
+    text: str = ""
 
     @property
     def area(self) -> str:
@@ -87,7 +89,7 @@ def control_statements(text: str, places: Sequence[PlaceMention], source: str, r
                             re.IGNORECASE)
         claimed_by = match.group(1).strip() if match else (speaker.group(1) if speaker else source)
         statement = ControlStatement(actor, kind, parts, inside, share.group(1) if share else None, claimed_by,
-                                     report, sentence.start, sentence.end)
+                                     report, sentence.start, sentence.end, sentence.text)
         if not any(_same_claim(statement, earlier) for earlier in out):  # a headline and its lead
             out.append(statement)
     return out
@@ -102,14 +104,17 @@ def _same_claim(a: ControlStatement, b: ControlStatement) -> bool:
 
 
 def status_for(statement: ControlStatement) -> str:
-    """The control-layer status a statement supports."""
-    if statement.kind == "blockade":
-        return "Contested"
+    """The control-layer status a statement supports: a blockade, or control."""
+    return "blockade" if statement.kind == "blockade" else "control"
+
+
+def actor_for(statement: ControlStatement) -> str:
+    """A short actor name for the zone ("JNIM", "IS Sahel", or as the report put it)."""
     if statement.actor == JNIM.name:
-        return "JNIM control"
+        return "JNIM"
     if statement.actor == ISSP.name:
-        return "IS Sahel control"
-    return "Jihadist control"
+        return "IS Sahel"
+    return statement.actor.split(":")[0]
 
 
 def _regions(parts: Sequence[str], country: str) -> list:  # noqa: ANN401 - shapely geometries
@@ -134,9 +139,7 @@ def to_zone(statement: ControlStatement, published: date, source: str) -> Contro
         if place.geometry is not None:
             shapes.append(place.geometry)
         else:
-            from shapely.geometry import Point
-
-            shapes.append(Point(place.longitude, place.latitude).buffer(TOWN_RADIUS_DEG))
+            shapes.append(places_buffer([[place.name, place.latitude, place.longitude, TOWN_RADIUS_KM]]))
     if statement.parts:
         country = next((m.place.country for m in statement.places if m.place is not None), "ML")
         shapes += _regions(statement.parts, country)
@@ -147,8 +150,8 @@ def to_zone(statement: ControlStatement, published: date, source: str) -> Contro
     share = f" ({statement.share} of the territory, by their account)" if statement.share else ""
     return validate_zone({
         "zone_id": f"X{digest}", "area": statement.area, "status": status_for(statement),
-        "actor": statement.actor.split(":")[0], "valid_from": published, "valid_to": None,
-        "geometry": mapping(geometry),
-        "source": f"{statement.claimed_by} (in {source})",
+        "actor": actor_for(statement), "valid_from": published, "valid_to": None,
+        "geometry": mapping(geometry), "source": source, "claimant": statement.claimed_by,
+        "evidence": statement.text, "kind": "report",
         "notes": f"{statement.kind.capitalize()} claim extracted from a report{share}; review before use.",
     })

@@ -9,6 +9,7 @@ from shapely.geometry import mapping
 from shapely import set_precision
 from shapely.ops import unary_union
 
+from geo.areas import places_buffer
 from geo.io.boundaries import admin1_regions
 from geo.schema import ControlZone, Event, ValidationError, validate_event, validate_zone
 
@@ -40,6 +41,9 @@ def load_demo_zones(path: Path = DATA_DIR / "control_zones.json") -> list[Contro
     records = json.loads(path.read_text(encoding="utf-8"))
     for number, record in enumerate(records, 1):
         if "geometry" in record:
+            continue
+        if "places" in record:
+            record["geometry"] = mapping(set_precision(places_buffer(record.pop("places")), 0.001))
             continue
         names = record.pop("regions", [])
         shapes = regions[regions["name"].isin(names)]

@@ -52,16 +52,16 @@ def split_layers(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frame[~is_abduction], frame[is_abduction]
 
 
-def zones_in_window(zones: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """The control assessment valid in ``[start, end]`` for each area.
-
-    An assessment is valid if its ``[valid_from, valid_to]`` overlaps the window;
-    where several overlap for one area, the one that starts latest wins.
-    """
-    start_ts, end_ts = pd.Timestamp(start), pd.Timestamp(end)
-    valid = zones[(zones["valid_from"] <= end_ts)
-                  & (zones["valid_to"].isna() | (zones["valid_to"] >= start_ts))]
+def zones_at(zones: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The assessment valid on ``day`` for each area (the latest to start, where several are)."""
+    ts = pd.Timestamp(day)
+    valid = zones[(zones["valid_from"] <= ts) & (zones["valid_to"].isna() | (zones["valid_to"] >= ts))]
     return valid.sort_values("valid_from").drop_duplicates("area", keep="last").sort_values("area")
+
+
+def zones_in_window(zones: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """The assessments a window shows: those valid at its end (``start`` is kept for the signature)."""
+    return zones_at(zones, end)
 
 
 def step_window(start: date, end: date, lo: date, hi: date, step_days: int) -> tuple[date, date]:
