@@ -13,7 +13,7 @@ import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.layers import ABDUCTION_COLOUR, OTHER_COLOUR, SUB_EVENT_COLOURS, ZONE_LEGEND
+from geo.layers import ABDUCTION_COLOUR, FAMILY_COLOURS, OTHER_COLOUR, SUB_EVENT_COLOURS, ZONE_LEGEND
 
 SAHEL_CENTER = (15.0, -7.0)
 SAHEL_ZOOM = 6
@@ -54,6 +54,10 @@ def legend_html() -> str:
 
     attacks = "".join(swatch(c, s) for s, c in SUB_EVENT_COLOURS.items()) + swatch(OTHER_COLOUR, "Other")
     zones = "".join(swatch(c, s, "square") for s, c in ZONE_LEGEND)
+    inferred = "".join(swatch(c, f"most active: {s}", "square") for s, c in FAMILY_COLOURS.items()) + (
+        '<div style="max-width:230px;font-size:11px;color:#444">Not an assessment: grid cells coloured by the '
+        "armed actor whose events weigh most in the window (territory taken or retaken ×5, clashes ×2), "
+        "shaded by total weight.</div>")
     abduction = (f'<div><span style="display:inline-block;width:11px;height:11px;background:{ABDUCTION_COLOUR};'
                  'transform:rotate(45deg);margin:0 7px 0 2px"></span>Abduction (number taken)</div>')
     return (
@@ -62,7 +66,8 @@ def legend_html() -> str:
         "<summary style='cursor:pointer;font-weight:600'>Legend</summary>"
         '<div style="display:grid;grid-template-columns:auto auto;gap:0 14px">'
         f"<div><b>Attacks</b> (size = fatalities){attacks}</div>"
-        f"<div><b>Territorial control</b>{zones}<b>Abductions</b>{abduction}</div>"
+        f"<div><b>Territorial control</b>{zones}<b>Abductions</b>{abduction}"
+        f"<b>Inferred from events</b>{inferred}</div>"
         "</div></details>"
     )
 

@@ -237,3 +237,72 @@ def events_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGro
     if len(events) > MAX_MARKERS:
         return density_layer(events, name)
     return attacks_layer(events, name)
+
+
+INFERRED = "Inferred from events"
+FAMILY_COLOURS = {"JNIM": "#67000d", "IS Sahel": "#3f007d", "Other armed groups": "#a50f15",
+                  "State forces": "#2171b5"}
+CHANGE_COLOURS = {"gained by armed groups": "#cb181d", "lost by armed groups": "#2171b5",
+                  "newly contested": "#fd8d3c", "changed hands": "#756bb1", "no longer assessed": "#969696"}
+
+
+def _polygons_layer(features: list[dict], name: str, class_name: str, show: bool = True) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=name, show=show)
+    if features:
+        folium.GeoJson({"type": "FeatureCollection", "features": features},
+                       style_function=lambda f: f["properties"]["style"],
+                       tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+                       class_name=class_name).add_to(group)
+    return group
+
+
+def inferred_layer(cells: pd.DataFrame, name: str = INFERRED) -> folium.FeatureGroup:
+    """Grid cells coloured by the armed actor most active in them, shaded by the weight of events."""
+    from geo.tools.zones import intensity_opacity
+
+    opacity = intensity_opacity(cells["weight"]) if len(cells) else []
+    features = [{
+        "type": "Feature", "geometry": mapping(row.geometry),
+        "properties": {
+            "style": {"color": FAMILY_COLOURS[row.family], "weight": 0.3, "fillColor": FAMILY_COLOURS[row.family],
+                      "fillOpacity": round(float(alpha), 2)},
+            "tooltip": tooltip(f"Inferred: {row.family} most active ({row.share:.0%} of the weight of "
+                               f"{row.events} events in the window)"),
+        },
+    } for row, alpha in zip(cells.itertuples(), opacity)]
+    return _polygons_layer(features, name, "cm-inferred")
+
+
+def changes_layer(changed: pd.DataFrame, name: str = "Changes") -> folium.FeatureGroup:
+    """Areas whose control assessment changed between two dates, coloured by the kind of change."""
+    features = [{
+        "type": "Feature", "geometry": mapping(row.geometry),
+        "properties": {
+            "style": {"color": CHANGE_COLOURS[row.change], "weight": 2, "fillColor": CHANGE_COLOURS[row.change],
+                      "fillOpacity": 0.45},
+            "tooltip": tooltip(f"{row.area}: {row.change} ({row.before} → {row.after})"),
+        },
+    } for row in changed.itertuples()]
+    return _polygons_layer(features, name, "cm-change")
+
+
+LAYER_ORDER = ("inferred", "control", "attacks", "abductions")  # bottom to top
+
+
+def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame) -> list[folium.FeatureGroup]:
+    """The named layers for these events and (already selected) zones, bottom to top.
+
+    ``names`` are view layer names: attacks, control, abductions, inferred.
+    """
+    from geo.tools.filters import split_layers
+    from geo.tools.zones import infer_zones, zone_evidence
+
+    attacks, abductions = split_layers(events)
+    build = {
+        "inferred": lambda: inferred_layer(infer_zones(events)),
+        "control": lambda: control_layer(zones, evidence=zone_evidence(zones, events)),
+        "attacks": lambda: events_layer(attacks),
+        "abductions": lambda: (density_layer(abductions, ABDUCTIONS) if len(abductions) > MAX_MARKERS
+                               else abductions_layer(abductions)),
+    }
+    return [build[name]() for name in LAYER_ORDER if name in names]

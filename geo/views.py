@@ -13,8 +13,10 @@ from typing import Any, Mapping, Sequence
 
 from geo.schema import TAXONOMY
 
-LAYERS = ("attacks", "control", "abductions")
-LAYER_LABELS = {"attacks": "Attacks", "control": "Territorial control", "abductions": "Abductions"}
+LAYERS = ("attacks", "control", "abductions", "inferred")
+DEFAULT_LAYERS = ("attacks", "control", "abductions")
+LAYER_LABELS = {"attacks": "Attacks", "control": "Territorial control", "abductions": "Abductions",
+                "inferred": "Inferred from events"}
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class View:
 
     start: date | None = None
     end: date | None = None
-    layers: tuple[str, ...] = LAYERS
+    layers: tuple[str, ...] = DEFAULT_LAYERS
     actors: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
@@ -100,7 +102,7 @@ def from_query(params: Mapping[str, Any], *, actors: Sequence[str] = (), countri
     if unknown:
         notices.append(f"Unknown layer(s) {', '.join(unknown)} ignored; layers are {', '.join(LAYERS)}.")
     layers = [layer for layer in layers if layer in LAYERS] or ([] if "layers" in params and not unknown
-                                                                else list(LAYERS))
+                                                                else list(DEFAULT_LAYERS))
 
     def known(key: str, allowed: Sequence[str], what: str) -> tuple[str, ...]:
         values = _split(params.get(key))
@@ -123,7 +125,7 @@ def to_query(view: View) -> dict[str, str]:
         out["start"] = view.start.isoformat()
     if view.end:
         out["end"] = view.end.isoformat()
-    if tuple(view.layers) != LAYERS:
+    if tuple(view.layers) != DEFAULT_LAYERS:
         out["layers"] = ",".join(view.layers)
     if view.actors:
         out["actors"] = ",".join(view.actors)

@@ -13,9 +13,9 @@ from geo.assets import AssetUnavailable, localise
 from geo.basemap import base_map
 from geo.io.export import frame_to_csv
 from geo.io.standalone import SnapshotUnavailable, render_png, snapshot_problem, standalone_html
-from geo.layers import MAX_MARKERS, abductions_layer, control_layer, density_layer, events_layer
+from geo.layers import layers_for
 from geo.tools.briefing import headline, previous_window, weekly
-from geo.tools.filters import split_layers, view_events, view_zones
+from geo.tools.filters import view_events, view_zones
 from geo.views import View
 from pages.common import (
     STATIC_DIR, Keys, current_url, data_or_stop, get_store, load_countries, require_app_navigation,
@@ -95,14 +95,7 @@ st.caption(f"Changes compare with the {(view.end - view.start).days + 1} days be
 if view.notes:
     st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)
 
-attacks, abductions = split_layers(selected)
-layers = {
-    "control": lambda: control_layer(view_zones(zones, view)),
-    "attacks": lambda: events_layer(attacks),
-    "abductions": lambda: (density_layer(abductions, "Abductions") if len(abductions) > MAX_MARKERS
-                           else abductions_layer(abductions)),
-}
-groups = [layers[name]() for name in ("control", "attacks", "abductions") if name in view.layers]
+groups = layers_for(view.layers, selected, view_zones(zones, view))
 fmap = base_map(load_countries())
 try:
     localise(fmap, STATIC_DIR)

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from geo.assets import AssetUnavailable, localise
 from geo.basemap import base_map
-from geo.layers import MAX_MARKERS, abductions_layer, control_layer, density_layer, events_layer
+from geo.layers import MAX_MARKERS, layers_for
 from geo.tools.filters import split_layers, view_events, view_zones
 from pages import sidebar
 from pages.common import STATIC_DIR, Keys, data_or_stop, load_countries, require_app_navigation
@@ -31,13 +31,7 @@ cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
 cols[2].metric("People abducted", int(sum((a or {}).get("count") or 0 for a in abductions["abduction"])))
 cols[3].metric("Control zones shown", len(valid_zones))
 
-layers = {
-    "control": lambda: control_layer(valid_zones),
-    "attacks": lambda: events_layer(attacks),
-    "abductions": lambda: (density_layer(abductions, "Abductions") if len(abductions) > MAX_MARKERS
-                           else abductions_layer(abductions)),
-}
-groups = [layers[name]() for name in ("control", "attacks", "abductions") if name in view.layers]  # bottom up
+groups = layers_for(view.layers, selected, valid_zones)
 fmap = base_map(load_countries())
 try:
     localise(fmap, STATIC_DIR)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo.schema import TAXONOMY, ValidationError
 from geo.tools.filters import actor_options, step_window
-from geo.views import LAYER_LABELS, LAYERS, View, from_query, to_query
+from geo.views import DEFAULT_LAYERS, LAYER_LABELS, LAYERS, View, from_query, to_query
 from pages.common import Keys, current_url, get_store
 
 PLAY_INTERVAL_S = 1.5
@@ -138,7 +138,8 @@ def current_view() -> View:
     """The view the widgets show now."""
     start, end = st.session_state[Keys.TIME_WINDOW]
     active: View | None = st.session_state.get(Keys.ACTIVE_VIEW)
-    layers = tuple(LABEL_LAYERS[label] for label in st.session_state.get(Keys.LAYERS, list(LAYER_LABELS.values())))
+    labels = st.session_state.get(Keys.LAYERS, [LAYER_LABELS[layer] for layer in DEFAULT_LAYERS])
+    layers = tuple(LABEL_LAYERS[label] for label in labels)
     view = View(start=start, end=end, layers=tuple(layer for layer in LAYERS if layer in layers),
                 actors=tuple(st.session_state.get(Keys.ACTORS, ())),
                 types=tuple(st.session_state.get(Keys.EVENT_TYPES, ())),
@@ -185,7 +186,7 @@ def render(frame: pd.DataFrame, *, sync_url: bool = True) -> View:
         st.multiselect("Country", sorted(frame["country"].dropna().unique()), key=Keys.COUNTRIES,
                        placeholder="All countries")
         if Keys.LAYERS not in st.session_state:
-            st.session_state[Keys.LAYERS] = list(LAYER_LABELS.values())
+            st.session_state[Keys.LAYERS] = [LAYER_LABELS[layer] for layer in DEFAULT_LAYERS]
         st.multiselect("Layers", list(LAYER_LABELS.values()), key=Keys.LAYERS)
         _views_panel(frame, lo, hi)
     view = current_view()

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from geo.views import LAYERS, View, from_query, pinned_cutoff, to_query
+from geo.views import DEFAULT_LAYERS, View, from_query, pinned_cutoff, to_query
 
 BOUNDS = (date(2025, 5, 25), date(2025, 7, 8))
 
@@ -25,7 +25,8 @@ def test_defaults_are_left_out_of_the_url() -> None:
 @pytest.mark.parametrize(("params", "expected_layers"), [
     ({"layers": "control"}, ("control",)),
     ({"layers": "attacks,nope"}, ("attacks",)),
-    ({"layers": "nope"}, LAYERS),
+    ({"layers": "nope"}, DEFAULT_LAYERS),
+    ({"layers": "attacks,inferred"}, ("attacks", "inferred")),
     ({"layers": ""}, ()),
 ])
 def test_layers(params: dict, expected_layers: tuple) -> None:

@@ -13,8 +13,7 @@ from branca.element import Element
 
 from geo.assets import embedded_assets
 from geo.basemap import base_map
-from geo.layers import MAX_MARKERS, abductions_layer, control_layer, density_layer, events_layer
-from geo.tools.filters import split_layers
+from geo.layers import layers_for
 
 CITATION = ("Conflict Map (offline). Events follow ACLED's columns; each figure keeps who claimed it. "
             "Basemap: Natural Earth (public domain).")
@@ -49,14 +48,8 @@ def standalone_html(events: pd.DataFrame, zones: gpd.GeoDataFrame, countries: gp
                     layers: Sequence[str] = ("attacks", "control", "abductions")) -> str:
     """One HTML file: the map of ``events`` and ``zones`` with legend, title, date window and citation."""
     fmap = base_map(countries)
-    attacks, abductions = split_layers(events)
-    if "control" in layers:
-        control_layer(zones).add_to(fmap)
-    if "attacks" in layers:
-        events_layer(attacks).add_to(fmap)
-    if "abductions" in layers:
-        (density_layer(abductions, "Abductions") if len(abductions) > MAX_MARKERS
-         else abductions_layer(abductions)).add_to(fmap)
+    for group in layers_for(layers, events, zones):
+        group.add_to(fmap)
     folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
     cited = "; ".join(dict.fromkeys(s for s in sources if s))[:1500]
     box = (
