@@ -54,20 +54,19 @@ def legend_html() -> str:
 
     attacks = "".join(swatch(c, s) for s, c in SUB_EVENT_COLOURS.items()) + swatch(OTHER_COLOUR, "Other")
     zones = "".join(swatch(c, s, "square") for s, c in ZONE_LEGEND)
-    inferred = "".join(swatch(c, f"most active: {s}", "square") for s, c in FAMILY_COLOURS.items()) + (
-        '<div style="max-width:230px;font-size:11px;color:#444">Not an assessment: grid cells coloured by the '
-        "armed actor whose events weigh most in the window (territory taken or retaken ×5, clashes ×2), "
-        "shaded by total weight.</div>")
+    inferred = "".join(swatch(c, s, "square") for s, c in FAMILY_COLOURS.items()) + (
+        '<div style="max-width:170px;font-size:11px;color:#444">Not an assessment: cells show the armed actor '
+        "whose events weigh most in the window (territory taken or retaken ×5, clashes ×2).</div>")
     abduction = (f'<div><span style="display:inline-block;width:11px;height:11px;background:{ABDUCTION_COLOUR};'
                  'transform:rotate(45deg);margin:0 7px 0 2px"></span>Abduction (number taken)</div>')
     return (
         '<details open style="background:rgba(255,255,255,.92);padding:6px 10px;border-radius:6px;'
         'font:12px/1.3 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
         "<summary style='cursor:pointer;font-weight:600'>Legend</summary>"
-        '<div style="display:grid;grid-template-columns:auto auto;gap:0 14px">'
-        f"<div><b>Attacks</b> (size = fatalities){attacks}</div>"
-        f"<div><b>Territorial control</b>{zones}<b>Abductions</b>{abduction}"
-        f"<b>Inferred from events</b>{inferred}</div>"
+        '<div style="display:grid;grid-template-columns:auto auto auto;gap:0 14px">'
+        f"<div><b>Attacks</b> (size = fatalities){attacks}<b>Abductions</b>{abduction}</div>"
+        f"<div><b>Territorial control</b>{zones}</div>"
+        f"<div><b>Inferred from events</b>{inferred}</div>"
         "</div></details>"
     )
 

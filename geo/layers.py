@@ -7,12 +7,14 @@ filters and are handed to streamlit-folium as ``feature_group_to_add``.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Mapping, Sequence
 
 import folium
 import pandas as pd
 from shapely.geometry import mapping
 
+from geo.gazetteer import normalise
 from geo.popups import event_popup, tooltip, zone_popup
 
 ATTACKS = "Attacks"
@@ -159,6 +161,11 @@ def zone_style(status: str, actor: str = "") -> dict[str, object]:
     return style
 
 
+def area_slug(area: str) -> str:
+    """A CSS-class-safe name for an area ("Kayes region" -> "kayes-region")."""
+    return re.sub(r"[^a-z0-9]+", "-", normalise(area)).strip("-")
+
+
 def control_layer(zones: pd.DataFrame, name: str = CONTROL,
                   evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> folium.FeatureGroup:
     """Control-zone polygons coloured by status, each with its dated, sourced assessment and evidence.
@@ -172,7 +179,7 @@ def control_layer(zones: pd.DataFrame, name: str = CONTROL,
         layer = folium.GeoJson(feature, style_function=lambda _f, s=style: s,
                                highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.5},
                                tooltip=tooltip(f"{row['area']}: {zone_label(row['status'], row.get('actor') or '')}"),
-                               class_name="cm-zone")
+                               class_name=f"cm-zone cm-area-{area_slug(row['area'])}")
         _popup(zone_popup(row, (evidence or {}).get(row["zone_id"], ()))).add_to(layer)
         layer.add_to(group)
     return group

@@ -405,7 +405,7 @@ def validate_geometry(geometry: Any, name: str = "geometry") -> dict[str, Any]:
         polygon = shape(geometry)
     except (ValueError, TypeError, AttributeError, IndexError) as exc:
         raise ValidationError(name, f"is not a readable polygon ({exc})") from None
-    if polygon.is_empty or polygon.area == 0:
+    if polygon.is_empty:
         raise ValidationError(name, "is empty: draw at least three distinct corners")
     west, south, east, north = polygon.bounds
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):

@@ -1,7 +1,6 @@
 """Shared by every page: session-state keys, cached data loaders and error display."""
 from __future__ import annotations
 
-import runpy
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +48,25 @@ class Keys:
     HTML_DOWNLOAD = "download_html"
     PNG_DOWNLOAD = "download_png"
     BRIEF_CSV_DOWNLOAD = "briefing_csv"
+    CHANGE_BEFORE = "change_before"
+    CHANGE_AFTER = "change_after"
+    CHANGES_TABLE = "changes_table"
+    CHANGES_MAP = "changes_map"
+    ZONE_PICK = "zone_pick"
+    EDIT_MAP = "zone_edit_map"
+    ZONE_AREA = "zone_area"
+    ZONE_STATUS = "zone_status"
+    ZONE_ACTOR = "zone_actor"
+    ZONE_FROM = "zone_from"
+    ZONE_OPEN = "zone_open"
+    ZONE_TO = "zone_to"
+    ZONE_SOURCE = "zone_source"
+    ZONE_CLAIMANT = "zone_claimant"
+    ZONE_NOTES = "zone_notes"
+    ZONE_LINKED = "zone_linked"
+    ZONE_NOTE = "zone_note"
+    HISTORY_PICK = "history_pick"
+    HISTORY_TABLE = "history_table"
     MAP = "main_map"
     EVENTS_TABLE = "events_table"
     CSV_DOWNLOAD = "download_csv"
@@ -92,25 +110,6 @@ def load_frames(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def load_countries():  # noqa: ANN201 - a GeoDataFrame
     """Country polygons for the offline basemap."""
     return countries()
-
-
-def require_app_navigation() -> None:
-    """Make sure this page runs under app.py's ``st.navigation``.
-
-    Streamlit treats a ``pages/`` folder as a legacy multipage app until app.py
-    calls ``st.navigation``; if the first request after the server starts is a
-    page URL (/events, /reports), it runs that page on its own, without app.py's
-    page config and navigation. Here the legacy mode is switched off and app.py
-    runs in its place, within the same script run (so a pending click is kept);
-    app.py then runs this page again, properly. Uses Streamlit's
-    ``PagesManager`` flag (no public API for this as of 1.67).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
-        st.stop()
 
 
 def refresh_data() -> None:

@@ -6,9 +6,8 @@ import sqlalchemy.exc
 import streamlit as st
 
 from geo.io.acled import ImportFormatError, read_text
-from pages.common import Keys, current_url, get_store, refresh_data, require_app_navigation
+from pages.common import Keys, current_url, get_store, refresh_data
 
-require_app_navigation()
 
 st.title("Import")
 st.caption("ACLED exports (current or older layouts, monadic or dyadic, pre-2019 taxonomy) and UCDP GED CSV files. "

@@ -191,8 +191,18 @@ def render(frame: pd.DataFrame, *, sync_url: bool = True) -> View:
         _views_panel(frame, lo, hi)
     view = current_view()
     if sync_url:
-        st.query_params.from_dict(to_query(view))
+        sync_query_params(to_query(view))
     return view
+
+
+def sync_query_params(wanted: dict[str, str]) -> None:
+    """Make the URL's query parameters ``wanted``, touching only those that differ."""
+    current = st.query_params.to_dict()
+    for key in [k for k in current if k not in wanted]:
+        del st.query_params[key]
+    for key, value in wanted.items():
+        if current.get(key) != value:
+            st.query_params[key] = value
 
 
 def _views_panel(frame: pd.DataFrame, lo: date, hi: date) -> None:

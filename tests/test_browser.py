@@ -280,7 +280,7 @@ def test_shared_url_slides_by_keyboard_and_the_standalone_html(tmp_path: Path) -
             tab = context.new_page()
             tab.set_default_timeout(30_000)
 
-            frame = open_map(tab, f"{srv.url}/map?start=2025-06-01&end=2025-06-30&layers=attacks,control")
+            frame = open_map(tab, f"{srv.url}/?start=2025-06-01&end=2025-06-30&layers=attacks,control")
             thumbs = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]')
             expect(thumbs.nth(0)).to_have_text("2025-06-01")
             expect(thumbs.nth(1)).to_have_text("2025-06-30")
@@ -311,6 +311,52 @@ def test_shared_url_slides_by_keyboard_and_the_standalone_html(tmp_path: Path) -
             expect(page2.locator(".cm-title")).to_contain_text("Everything")
             browser.close()
             assert not blocked, blocked
+    except AssertionError:
+        print(f"\n--- streamlit server log ---\n{srv.output()}")
+        raise
+    finally:
+        srv.stop()
+
+
+def test_control_zone_changes_colour_across_its_date_and_lists_its_evidence(tmp_path: Path) -> None:
+    """Kayes region: government until 30 June 2025, JNIM influence from 1 July; its popup lists the attacks."""
+    from geo.layers import zone_colour
+
+    chromium = require_browser()
+    srv = Server(tmp_path)
+    try:
+        srv.wait_healthy()
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
+            tab = context.new_page()
+            tab.set_default_timeout(30_000)
+            frame = open_map(tab, f"{srv.url}/?start=2025-06-20&end=2025-06-30&layers=control,attacks")
+            government = zone_colour("government", "")
+            influence = zone_colour("influence", "JNIM")
+            kayes = frame.locator("path.cm-area-kayes-region")
+            expect(kayes).to_have_attribute("fill", government)
+
+            end_value = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]').nth(1)
+            expect(end_value).to_have_text("2025-06-30")
+            end_thumb = tab.get_by_role("slider", name="Date window — end")
+            end_thumb.focus()
+            end_thumb.press("ArrowRight")  # 30 June -> 1 July: the day the assessment changes
+            expect(end_value).to_have_text("2025-07-01")
+            frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
+            kayes = frame.locator("path.cm-area-kayes-region")
+            expect(kayes).to_have_attribute("fill", influence)
+
+            # a real click on the map at a point inside the Kayes region, away from the markers
+            point = frame.evaluate("() => { const p = window.map.latLngToContainerPoint([14.9, -10.9]);"
+                                   " return {x: p.x, y: p.y}; }")
+            frame.locator(".leaflet-container").click(position=point)
+            popup = frame.locator(".leaflet-popup-content")
+            expect(popup).to_contain_text("Kayes region")
+            expect(popup.locator(".cm-evidence li").first).to_be_visible()
+            expect(popup).to_contain_text("Events behind this assessment")
+            browser.close()
     except AssertionError:
         print(f"\n--- streamlit server log ---\n{srv.output()}")
         raise

@@ -18,11 +18,10 @@ from geo.tools.briefing import headline, previous_window, weekly
 from geo.tools.filters import view_events, view_zones
 from geo.views import View
 from pages.common import (
-    STATIC_DIR, Keys, current_url, data_or_stop, get_store, load_countries, require_app_navigation,
+    STATIC_DIR, Keys, current_url, data_or_stop, get_store, load_countries,
 )
 from pages.sidebar import timeline_bounds
 
-require_app_navigation()
 
 STYLE = """
 <style>

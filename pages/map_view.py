@@ -10,9 +10,8 @@ from geo.basemap import base_map
 from geo.layers import MAX_MARKERS, layers_for
 from geo.tools.filters import split_layers, view_events, view_zones
 from pages import sidebar
-from pages.common import STATIC_DIR, Keys, data_or_stop, load_countries, require_app_navigation
+from pages.common import STATIC_DIR, Keys, data_or_stop, load_countries
 
-require_app_navigation()
 
 frame, zones = data_or_stop()
 view = sidebar.render(frame)

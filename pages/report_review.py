@@ -19,10 +19,9 @@ from geo.storage import events_frame
 from geo.tools.dedup import deduplicate
 from geo.tools.filters import split_layers
 from pages.common import (
-    STATIC_DIR, Keys, current_url, get_store, load_countries, refresh_data, require_app_navigation,
+    STATIC_DIR, Keys, current_url, get_store, load_countries, refresh_data,
 )
 
-require_app_navigation()
 
 MAX_FILES = 50
 COUNTRIES = {"Mali": "ML", "Burkina Faso": "BF", "Niger": "NE", "Mauritania": "MR", "Senegal": "SN"}

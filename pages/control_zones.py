@@ -1,0 +1,134 @@
+"""Territorial control page: what changed between two dates, drawing and editing assessments, and their history."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import folium
+import pandas as pd
+import sqlalchemy.exc
+import streamlit as st
+from folium.plugins import Draw
+from shapely.geometry import mapping
+from streamlit_folium import st_folium
+
+from geo.assets import AssetUnavailable, localise
+from geo.basemap import base_map
+from geo.layers import changes_layer, control_layer
+from geo.schema import CONTROL_STATUSES, ValidationError, validate_zone
+from geo.tools.zones import changes
+from pages.common import (
+    STATIC_DIR, Keys, current_url, data_or_stop, get_store, load_countries, refresh_data,
+)
+
+NEW = "New zone (draw it on the map)"
+
+frame, zones = data_or_stop()
+st.title("Territorial control")
+st.caption("Dated assessments of who controls, influences, contests or blockades an area, each with its source. "
+           "Every saved edit is kept in the zone's history.")
+
+
+def show_map(groups: list[folium.FeatureGroup], key: str, draw: bool = False) -> dict | None:
+    """A map with ``groups`` (and the draw tools); returns what streamlit-folium reports."""
+    fmap = base_map(load_countries())
+    if draw:
+        Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
+                                         "circlemarker": False}).add_to(fmap)
+    try:
+        localise(fmap, STATIC_DIR)
+        for group in groups:
+            localise(group, STATIC_DIR)  # type: ignore[arg-type]
+    except AssetUnavailable as exc:
+        st.error(f"A map library is missing from the offline bundle: {exc}")
+        return None
+    return st_folium(fmap, key=key, feature_group_to_add=groups, height=520, use_container_width=True,
+                     layer_control=folium.LayerControl(collapsed=False, position="topleft"),
+                     returned_objects=["last_active_drawing"] if draw else [])
+
+
+changes_tab, edit_tab, history_tab = st.tabs(["Changes", "Draw or edit", "History"])
+
+with changes_tab:
+    first = zones["valid_from"].min().date() if len(zones) else date(2012, 1, 1)
+    left, right = st.columns(2)
+    before = left.date_input("Before", value=date(2023, 1, 1), min_value=first, key=Keys.CHANGE_BEFORE)
+    after = right.date_input("After", value=date.today(), min_value=first, key=Keys.CHANGE_AFTER)
+    changed = changes(zones, before, after)
+    st.write(f"{len(changed)} area(s) changed between {before:%d %b %Y} and {after:%d %b %Y}.")
+    if len(changed):
+        st.dataframe(pd.DataFrame(changed.drop(columns="geometry")), hide_index=True, width="stretch",
+                     key=Keys.CHANGES_TABLE)
+    show_map([changes_layer(changed)], Keys.CHANGES_MAP)
+
+with edit_tab:
+    labels = {f"{r.area} · {r.status} · from {r.valid_from:%Y-%m-%d} ({r.zone_id})": r.zone_id
+              for r in zones.sort_values(["area", "valid_from"]).itertuples()}
+    picked = st.selectbox("Assessment", [NEW, *labels], key=Keys.ZONE_PICK)
+    current = None if picked == NEW else zones[zones["zone_id"] == labels[picked]].iloc[0]
+    shown = zones.iloc[0:0] if current is None else zones[zones["zone_id"] == current.zone_id]
+    result = show_map([control_layer(shown)], Keys.EDIT_MAP, draw=True)
+    drawing = (result or {}).get("last_active_drawing")
+    if drawing:
+        st.success("Using the shape you drew.")
+    suffix = "new" if current is None else current.zone_id  # fresh widgets for each assessment picked
+    with st.form("zone_form"):
+        area = st.text_input("Area", value="" if current is None else current.area, key=f"{Keys.ZONE_AREA}_{suffix}")
+        c1, c2 = st.columns(2)
+        status = c1.selectbox("Status", CONTROL_STATUSES, key=f"{Keys.ZONE_STATUS}_{suffix}",
+                              index=0 if current is None else CONTROL_STATUSES.index(current.status))
+        actor = c2.text_input("Actor", value="" if current is None else current.actor,
+                              key=f"{Keys.ZONE_ACTOR}_{suffix}")
+        c3, c4, c5 = st.columns(3)
+        valid_from = c3.date_input("Valid from", key=f"{Keys.ZONE_FROM}_{suffix}",
+                                   value=date.today() if current is None else current.valid_from.date())
+        open_ended = c4.checkbox("Still valid", key=f"{Keys.ZONE_OPEN}_{suffix}",
+                                 value=current is None or pd.isna(current.valid_to))
+        valid_to = c5.date_input("Valid to", key=f"{Keys.ZONE_TO}_{suffix}",
+                                 value=date.today() if current is None or pd.isna(current.valid_to)
+                                 else current.valid_to.date())
+        source = st.text_input("Source of the claim", value="" if current is None else current.source,
+                               key=f"{Keys.ZONE_SOURCE}_{suffix}")
+        claimant = st.text_input("Claimed by", value="" if current is None else current.claimant,
+                                 key=f"{Keys.ZONE_CLAIMANT}_{suffix}")
+        notes = st.text_area("Notes", value="" if current is None else current.notes, key=f"{Keys.ZONE_NOTES}_{suffix}")
+        linked = st.text_input("Linked event ids (comma-separated)", key=f"{Keys.ZONE_LINKED}_{suffix}",
+                               value="" if current is None else ", ".join(current.linked_events))
+        note = st.text_input("What changed (kept in the history)", key=f"{Keys.ZONE_NOTE}_{suffix}")
+        submitted = st.form_submit_button("Save assessment", type="primary")
+    if submitted:
+        if drawing:
+            geometry, kind = drawing.get("geometry"), "drawn"
+        elif current is not None:
+            geometry, kind = mapping(current.geometry), current.kind
+        else:
+            geometry, kind = None, "drawn"
+        if geometry is None:
+            st.error("Draw the zone on the map first (polygon or rectangle tool).")
+        else:
+            zone_id = current.zone_id if current is not None else (
+                "D" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S"))
+            try:
+                zone = validate_zone({
+                    "zone_id": zone_id, "area": area, "status": status, "actor": actor, "valid_from": valid_from,
+                    "valid_to": None if open_ended else valid_to, "geometry": geometry, "source": source,
+                    "claimant": claimant, "notes": notes, "linked_events": linked, "kind": kind})
+                get_store(current_url()).save(zones=[zone], note=note or ("drawn" if current is None else "edited"))
+            except ValidationError as exc:
+                st.error(f"Not saved: {exc}")
+            except sqlalchemy.exc.SQLAlchemyError as exc:
+                st.error(f"Not saved: the database refused it ({exc})")
+            else:
+                refresh_data()
+                st.success(f"Saved “{zone.area}” ({zone.status}).")
+
+with history_tab:
+    names = {f"{r.area} · from {r.valid_from:%Y-%m-%d} ({r.zone_id})": r.zone_id for r in zones.itertuples()}
+    chosen = st.selectbox("Assessment", list(names), key=Keys.HISTORY_PICK, index=None,
+                          placeholder="Choose an assessment")
+    if chosen:
+        versions = get_store(current_url()).zone_history(names[chosen])
+        st.dataframe(pd.DataFrame([{
+            "version": v, "saved": datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "note": n, "status": z.status, "actor": z.actor, "valid from": z.valid_from, "valid to": z.valid_to,
+            "source": z.source} for v, t, n, z in versions]), hide_index=True, width="stretch",
+            key=Keys.HISTORY_TABLE)
