@@ -108,6 +108,12 @@ def page(server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
     assert not blocked, f"the page tried to reach the internet: {blocked}"
 
 
+def wait_idle(page: Page) -> None:
+    """Wait until Streamlit has finished running the script (before clicking a download button)."""
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning",
+                                                                      timeout=60_000)
+
+
 def open_map(page: Page, url: str) -> Frame:
     page.goto(url)
     page.locator(MAP_IFRAME).wait_for()
@@ -152,6 +158,8 @@ def test_clicking_a_marker_opens_popup_with_claims(page: Page, server: Server) -
 def test_events_page_downloads_acled_csv(page: Page, server: Server) -> None:
     page.goto(f"{server.url}/events")
     button = page.get_by_role("button", name="Download CSV (ACLED columns)")
+    expect(button).to_be_visible()
+    wait_idle(page)
     with page.expect_download() as info:
         button.click()
     path = info.value.path()
@@ -291,11 +299,14 @@ def test_shared_url_slides_by_keyboard_and_the_standalone_html(tmp_path: Path) -
 
             tab.goto(f"{srv.url}/briefing")
             expect(tab.get_by_role("heading", name="Early June")).to_be_visible()
+            wait_idle(tab)
             tab.locator("body").press("ArrowRight")
             expect(tab.get_by_role("heading", name="The July wave")).to_be_visible()
+            wait_idle(tab)
             tab.locator("body").press("ArrowRight")
             expect(tab.get_by_role("heading", name="Everything")).to_be_visible()
 
+            wait_idle(tab)
             with tab.expect_download() as info:
                 tab.get_by_role("button", name="Standalone HTML map").click()
             assert info.value.suggested_filename == "all.html"
