@@ -5,21 +5,15 @@ from dataclasses import replace
 from html import escape
 
 import altair as alt
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo.assets import AssetUnavailable, localise
-from geo.basemap import base_map
 from geo.io.export import frame_to_csv
 from geo.io.standalone import SnapshotUnavailable, render_png, snapshot_problem, standalone_html
 from geo.layers import layers_for
 from geo.tools.briefing import headline, previous_window, weekly
 from geo.tools.filters import view_events, view_zones
 from geo.views import View
-from pages.common import (
-    STATIC_DIR, Keys, current_url, data_or_stop, get_store, load_countries,
-)
+from pages.common import Keys, current_url, data_or_stop, get_store, load_countries, render_map
 from pages.sidebar import timeline_bounds
 
 
@@ -94,18 +88,7 @@ st.caption(f"Changes compare with the {(view.end - view.start).days + 1} days be
 if view.notes:
     st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)
 
-groups = layers_for(view.layers, selected, view_zones(zones, view))
-fmap = base_map(load_countries())
-try:
-    localise(fmap, STATIC_DIR)
-    for group in groups:
-        localise(group, STATIC_DIR)  # type: ignore[arg-type]
-except AssetUnavailable as exc:
-    st.error(f"A map library is missing from the offline bundle: {exc}")
-    st.stop()
-st_folium(fmap, key=Keys.BRIEFING_MAP, feature_group_to_add=groups,
-          layer_control=folium.LayerControl(collapsed=False, position="topleft"), returned_objects=[],
-          height=620, use_container_width=True)
+render_map(layers_for(view.layers, selected, view_zones(zones, view)), Keys.BRIEFING_MAP, height=620)
 
 trend = weekly(selected)
 if not trend.empty:

@@ -112,6 +112,38 @@ def load_countries():  # noqa: ANN201 - a GeoDataFrame
     return countries()
 
 
+def render_map(groups: list, key: str, *, height: int = 640, draw: bool = False,
+               returned_objects: tuple[str, ...] = ()) -> dict | None:
+    """The offline base map with ``groups`` as changing layers, through streamlit-folium.
+
+    Leaflet and its plugins are served from ``static/``; a missing offline file is
+    an error message, not a traceback. ``draw`` adds the polygon and rectangle
+    tools. Returns what streamlit-folium reports (only ``returned_objects`` rerun
+    the page), or None when the map could not be drawn.
+    """
+    import folium
+    from folium.plugins import Draw
+    from streamlit_folium import st_folium
+
+    from geo.assets import AssetUnavailable, localise
+    from geo.basemap import base_map
+
+    fmap = base_map(load_countries())
+    if draw:
+        Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
+                                         "circlemarker": False}).add_to(fmap)
+    try:
+        localise(fmap, STATIC_DIR)
+        for group in groups:
+            localise(group, STATIC_DIR)
+    except AssetUnavailable as exc:
+        st.error(f"A map library is missing from the offline bundle: {exc}")
+        return None
+    return st_folium(fmap, key=key, feature_group_to_add=groups, height=height, use_container_width=True,
+                     layer_control=folium.LayerControl(collapsed=False, position="topleft"),
+                     returned_objects=list(returned_objects))
+
+
 def refresh_data() -> None:
     """Forget cached events after a save, so every page shows the new ones."""
     load_frames.clear()

@@ -3,22 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-import folium
 import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
-from folium.plugins import Draw
 from shapely.geometry import mapping
-from streamlit_folium import st_folium
 
-from geo.assets import AssetUnavailable, localise
-from geo.basemap import base_map
 from geo.layers import changes_layer, control_layer
 from geo.schema import CONTROL_STATUSES, ValidationError, validate_zone
 from geo.tools.zones import changes
-from pages.common import (
-    STATIC_DIR, Keys, current_url, data_or_stop, get_store, load_countries, refresh_data,
-)
+from pages.common import Keys, current_url, data_or_stop, get_store, refresh_data, render_map
 
 NEW = "New zone (draw it on the map)"
 
@@ -26,24 +19,6 @@ frame, zones = data_or_stop()
 st.title("Territorial control")
 st.caption("Dated assessments of who controls, influences, contests or blockades an area, each with its source. "
            "Every saved edit is kept in the zone's history.")
-
-
-def show_map(groups: list[folium.FeatureGroup], key: str, draw: bool = False) -> dict | None:
-    """A map with ``groups`` (and the draw tools); returns what streamlit-folium reports."""
-    fmap = base_map(load_countries())
-    if draw:
-        Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
-                                         "circlemarker": False}).add_to(fmap)
-    try:
-        localise(fmap, STATIC_DIR)
-        for group in groups:
-            localise(group, STATIC_DIR)  # type: ignore[arg-type]
-    except AssetUnavailable as exc:
-        st.error(f"A map library is missing from the offline bundle: {exc}")
-        return None
-    return st_folium(fmap, key=key, feature_group_to_add=groups, height=520, use_container_width=True,
-                     layer_control=folium.LayerControl(collapsed=False, position="topleft"),
-                     returned_objects=["last_active_drawing"] if draw else [])
 
 
 changes_tab, edit_tab, history_tab = st.tabs(["Changes", "Draw or edit", "History"])
@@ -58,7 +33,7 @@ with changes_tab:
     if len(changed):
         st.dataframe(pd.DataFrame(changed.drop(columns="geometry")), hide_index=True, width="stretch",
                      key=Keys.CHANGES_TABLE)
-    show_map([changes_layer(changed)], Keys.CHANGES_MAP)
+    render_map([changes_layer(changed)], Keys.CHANGES_MAP, height=520)
 
 with edit_tab:
     labels = {f"{r.area} · {r.status} · from {r.valid_from:%Y-%m-%d} ({r.zone_id})": r.zone_id
@@ -66,7 +41,8 @@ with edit_tab:
     picked = st.selectbox("Assessment", [NEW, *labels], key=Keys.ZONE_PICK)
     current = None if picked == NEW else zones[zones["zone_id"] == labels[picked]].iloc[0]
     shown = zones.iloc[0:0] if current is None else zones[zones["zone_id"] == current.zone_id]
-    result = show_map([control_layer(shown)], Keys.EDIT_MAP, draw=True)
+    result = render_map([control_layer(shown)], Keys.EDIT_MAP, height=520, draw=True,
+                        returned_objects=("last_active_drawing",))
     drawing = (result or {}).get("last_active_drawing")
     if drawing:
         st.success("Using the shape you drew.")

@@ -1,16 +1,12 @@
 """Map page: attacks, territorial control and abductions, driven by the sidebar timeline."""
 from __future__ import annotations
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo.assets import AssetUnavailable, localise
-from geo.basemap import base_map
 from geo.layers import MAX_MARKERS, layers_for
 from geo.tools.filters import split_layers, view_events, view_zones
 from pages import sidebar
-from pages.common import STATIC_DIR, Keys, data_or_stop, load_countries
+from pages.common import Keys, data_or_stop, render_map
 
 
 frame, zones = data_or_stop()
@@ -30,25 +26,7 @@ cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
 cols[2].metric("People abducted", int(sum((a or {}).get("count") or 0 for a in abductions["abduction"])))
 cols[3].metric("Control zones shown", len(valid_zones))
 
-groups = layers_for(view.layers, selected, valid_zones)
-fmap = base_map(load_countries())
-try:
-    localise(fmap, STATIC_DIR)
-    for group in groups:
-        localise(group, STATIC_DIR)  # type: ignore[arg-type]
-except AssetUnavailable as exc:
-    st.error(f"A map library is missing from the offline bundle: {exc}")
-    st.stop()
-
-st_folium(
-    fmap,
-    key=Keys.MAP,
-    feature_group_to_add=groups,
-    layer_control=folium.LayerControl(collapsed=False, position="topleft"),
-    returned_objects=[],
-    height=640,
-    use_container_width=True,
-)
+render_map(layers_for(view.layers, selected, valid_zones), Keys.MAP, height=640)
 if selected.empty:
     st.info("No events match the timeline window and filters. Widen the window or clear a filter.")
 elif len(attacks) > MAX_MARKERS:

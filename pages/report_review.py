@@ -6,10 +6,7 @@ from datetime import date, timedelta
 import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo.assets import localise
-from geo.basemap import base_map
 from geo.extract.pipeline import extract
 from geo.extract.text import ReportError, decode_report
 from geo.layers import abductions_layer, attacks_layer
@@ -18,9 +15,7 @@ from geo.schema import TAXONOMY, ValidationError
 from geo.storage import events_frame
 from geo.tools.dedup import deduplicate
 from geo.tools.filters import split_layers
-from pages.common import (
-    STATIC_DIR, Keys, current_url, get_store, load_countries, refresh_data,
-)
+from pages.common import Keys, current_url, get_store, refresh_data, render_map
 
 
 MAX_FILES = 50
@@ -99,12 +94,7 @@ if batch and not all_events:
 if all_events:
     frame = events_frame(all_events)
     attacks, abductions = split_layers(frame)
-    fmap = localise(base_map(load_countries()), STATIC_DIR)
-    groups = [attacks_layer(attacks), abductions_layer(abductions)]
-    for group in groups:
-        localise(group, STATIC_DIR)  # type: ignore[arg-type]
-    st_folium(fmap, key=Keys.REVIEW_MAP, feature_group_to_add=groups, returned_objects=[], height=380,
-              use_container_width=True)
+    render_map([attacks_layer(attacks), abductions_layer(abductions)], Keys.REVIEW_MAP, height=380)
     st.markdown("**Review**: untick what is wrong, correct any cell, then save.")
     edited = st.data_editor(
         pd.DataFrame(review_rows(all_events)), key=Keys.REVIEW_TABLE, hide_index=True, width="stretch",
