@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -19,7 +20,8 @@ from geo.schema import ACLED_COLUMNS
 from tests.conftest import ROOT, require_browser
 
 pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-from playwright.sync_api import Frame, Page, Route, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Frame, Page, Route, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -106,6 +108,36 @@ def page(server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
             print(f"\n--- streamlit server log ---\n{server.output()}\n--- blocked requests: {blocked}")
         browser.close()
     assert not blocked, f"the page tried to reach the internet: {blocked}"
+
+
+@contextmanager
+def own_app(tmp_path: Path, width: int = 1400, height: int = 1000,
+            timeout_ms: int = 30_000) -> Iterator[tuple[Server, Browser, Page]]:
+    """A Streamlit server of its own (on ``tmp_path/browser.sqlite``) and a tab on it, offline.
+
+    Every non-localhost request is blocked and fails the test; the server log is
+    printed when the test fails.
+    """
+    chromium = require_browser()
+    srv = Server(tmp_path)
+    blocked: list[str] = []
+    try:
+        srv.wait_healthy()
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES)
+                          else (blocked.append(r.request.url), r.abort()))
+            tab = context.new_page()
+            tab.set_default_timeout(timeout_ms)
+            yield srv, browser, tab
+            browser.close()
+        assert not blocked, f"the page tried to reach the internet: {blocked}"
+    except (AssertionError, PlaywrightError):
+        print(f"\n--- streamlit server log ---\n{srv.output()}\n--- blocked requests: {blocked}")
+        raise
+    finally:
+        srv.stop()
 
 
 def wait_idle(page: Page) -> None:
@@ -199,24 +231,12 @@ def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> 
 
 def test_a_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_path: Path) -> None:
     """Streamlit's legacy pages/ mode must not take over when /reports is the first URL served."""
-    chromium = require_browser()
-    srv = Server(tmp_path)
-    try:
-        srv.wait_healthy()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            tab = browser.new_page()
-            tab.goto(f"{srv.url}/reports")
-            expect(tab.get_by_role("heading", name="Reports")).to_be_visible(timeout=30_000)
-            nav = tab.locator('[data-testid="stSidebarNav"]')
-            expect(nav).to_contain_text("Map")
-            expect(nav).not_to_contain_text("common")
-            browser.close()
-    except AssertionError:
-        print(f"\n--- streamlit server log ---\n{srv.output()}")
-        raise
-    finally:
-        srv.stop()
+    with own_app(tmp_path) as (srv, _browser, tab):
+        tab.goto(f"{srv.url}/reports")
+        expect(tab.get_by_role("heading", name="Reports")).to_be_visible()
+        nav = tab.locator('[data-testid="stSidebarNav"]')
+        expect(nav).to_contain_text("Map")
+        expect(nav).not_to_contain_text("common")
 
 
 def test_ten_thousand_events_render_as_a_grid_and_the_slider_still_works(tmp_path: Path) -> None:
@@ -229,37 +249,19 @@ def test_ten_thousand_events_render_as_a_grid_and_the_slider_still_works(tmp_pat
     sys.path.insert(0, str(ROOT))
     from bench.synth import write
 
-    chromium = require_browser()
     store = open_store(str(tmp_path / "browser.sqlite"))
     store.save_events(read_file(write(10_000, tmp_path / "synthetic.csv")).events)
-    srv = Server(tmp_path)
-    try:
-        srv.wait_healthy()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            blocked: list[str] = []
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES)
-                          else (blocked.append(r.request.url), r.abort()))
-            tab = context.new_page()
-            tab.set_default_timeout(60_000)
-            frame = open_map(tab, srv.url)
-            expect(frame.locator("path.cm-cell").first).to_be_visible()
-            assert frame.locator("path.cm-cell").count() <= 1500
-            expect(tab.get_by_text("are drawn as grid cells")).to_be_visible()
-            end_thumb = tab.get_by_role("slider", name="Date window — end")
-            end_thumb.focus()
-            end_thumb.press("Home")  # the window shrinks to its first day
-            frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
-            expect(frame.locator("path.cm-cell")).to_have_count(0)
-            expect(tab.get_by_text("are drawn as grid cells")).to_have_count(0)
-            browser.close()
-            assert not blocked, blocked
-    except AssertionError:
-        print(f"\n--- streamlit server log ---\n{srv.output()}")
-        raise
-    finally:
-        srv.stop()
+    with own_app(tmp_path, timeout_ms=60_000) as (srv, _browser, tab):
+        frame = open_map(tab, srv.url)
+        expect(frame.locator("path.cm-cell").first).to_be_visible()
+        assert frame.locator("path.cm-cell").count() <= 1500
+        expect(tab.get_by_text("are drawn as grid cells")).to_be_visible()
+        end_thumb = tab.get_by_role("slider", name="Date window — end")
+        end_thumb.focus()
+        end_thumb.press("Home")  # the window shrinks to its first day
+        frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
+        expect(frame.locator("path.cm-cell")).to_have_count(0)
+        expect(tab.get_by_text("are drawn as grid cells")).to_have_count(0)
 
 
 def test_shared_url_slides_by_keyboard_and_the_standalone_html(tmp_path: Path) -> None:
@@ -269,107 +271,73 @@ def test_shared_url_slides_by_keyboard_and_the_standalone_html(tmp_path: Path) -
     from geo.storage import open_store
     from geo.views import View
 
-    chromium = require_browser()
     store = open_store(str(tmp_path / "browser.sqlite"))
     for position, (name, title, start, end) in enumerate([
             ("june", "Early June", date(2025, 6, 1), date(2025, 6, 7)),
             ("wave", "The July wave", date(2025, 7, 1), date(2025, 7, 1)),
             ("all", "Everything", date(2025, 5, 25), date(2025, 7, 8))]):
         store.save_view(View(name=name, title=title, start=start, end=end, position=position))
-    srv = Server(tmp_path)
-    try:
-        srv.wait_healthy()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
-            blocked: list[str] = []
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES)
-                          else (blocked.append(r.request.url), r.abort()))
-            tab = context.new_page()
-            tab.set_default_timeout(30_000)
+    with own_app(tmp_path, 1920, 1080) as (srv, browser, tab):
+        frame = open_map(tab, f"{srv.url}/?start=2025-06-01&end=2025-06-30&layers=attacks,control")
+        thumbs = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]')
+        expect(thumbs.nth(0)).to_have_text("2025-06-01")
+        expect(thumbs.nth(1)).to_have_text("2025-06-30")
+        overlays = frame.locator(".leaflet-control-layers-overlays")
+        expect(overlays).to_contain_text("Attacks")
+        expect(overlays).not_to_contain_text("Abductions")
+        expect(frame.locator("path.cm-attack")).to_have_count(2)
 
-            frame = open_map(tab, f"{srv.url}/?start=2025-06-01&end=2025-06-30&layers=attacks,control")
-            thumbs = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]')
-            expect(thumbs.nth(0)).to_have_text("2025-06-01")
-            expect(thumbs.nth(1)).to_have_text("2025-06-30")
-            overlays = frame.locator(".leaflet-control-layers-overlays")
-            expect(overlays).to_contain_text("Attacks")
-            expect(overlays).not_to_contain_text("Abductions")
-            expect(frame.locator("path.cm-attack")).to_have_count(2)
+        tab.goto(f"{srv.url}/briefing")
+        expect(tab.get_by_role("heading", name="Early June")).to_be_visible()
+        wait_idle(tab)
+        tab.locator("body").press("ArrowRight")
+        expect(tab.get_by_role("heading", name="The July wave")).to_be_visible()
+        wait_idle(tab)
+        tab.locator("body").press("ArrowRight")
+        expect(tab.get_by_role("heading", name="Everything")).to_be_visible()
 
-            tab.goto(f"{srv.url}/briefing")
-            expect(tab.get_by_role("heading", name="Early June")).to_be_visible()
-            wait_idle(tab)
-            tab.locator("body").press("ArrowRight")
-            expect(tab.get_by_role("heading", name="The July wave")).to_be_visible()
-            wait_idle(tab)
-            tab.locator("body").press("ArrowRight")
-            expect(tab.get_by_role("heading", name="Everything")).to_be_visible()
-
-            wait_idle(tab)
-            with tab.expect_download() as info:
-                tab.get_by_role("button", name="Standalone HTML map").click()
-            assert info.value.suggested_filename == "all.html"
-            html_path = tmp_path / info.value.suggested_filename
-            info.value.save_as(html_path)
-            assert "https://cdn" not in html_path.read_text(encoding="utf-8")
-            offline = browser.new_context()
-            offline.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-            page2 = offline.new_page()
-            page2.goto(html_path.as_uri())
-            expect(page2.locator("path.cm-attack")).to_have_count(9)
-            expect(page2.locator(".cm-abduction")).to_have_count(1)
-            expect(page2.locator(".cm-title")).to_contain_text("Everything")
-            browser.close()
-            assert not blocked, blocked
-    except AssertionError:
-        print(f"\n--- streamlit server log ---\n{srv.output()}")
-        raise
-    finally:
-        srv.stop()
+        wait_idle(tab)
+        with tab.expect_download() as info:
+            tab.get_by_role("button", name="Standalone HTML map").click()
+        assert info.value.suggested_filename == "all.html"
+        html_path = tmp_path / info.value.suggested_filename
+        info.value.save_as(html_path)
+        assert "https://cdn" not in html_path.read_text(encoding="utf-8")
+        offline = browser.new_context()
+        offline.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+        page2 = offline.new_page()
+        page2.goto(html_path.as_uri())
+        expect(page2.locator("path.cm-attack")).to_have_count(9)
+        expect(page2.locator(".cm-abduction")).to_have_count(1)
+        expect(page2.locator(".cm-title")).to_contain_text("Everything")
 
 
 def test_control_zone_changes_colour_across_its_date_and_lists_its_evidence(tmp_path: Path) -> None:
     """Kayes region: government until 30 June 2025, JNIM influence from 1 July; its popup lists the attacks."""
     from geo.layers import zone_colour
 
-    chromium = require_browser()
-    srv = Server(tmp_path)
-    try:
-        srv.wait_healthy()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
-            tab = context.new_page()
-            tab.set_default_timeout(30_000)
-            frame = open_map(tab, f"{srv.url}/?start=2025-06-20&end=2025-06-30&layers=control,attacks")
-            government = zone_colour("government", "")
-            influence = zone_colour("influence", "JNIM")
-            kayes = frame.locator("path.cm-area-kayes-region")
-            expect(kayes).to_have_attribute("fill", government)
+    with own_app(tmp_path) as (srv, _browser, tab):
+        frame = open_map(tab, f"{srv.url}/?start=2025-06-20&end=2025-06-30&layers=control,attacks")
+        government = zone_colour("government", "")
+        influence = zone_colour("influence", "JNIM")
+        kayes = frame.locator("path.cm-area-kayes-region")
+        expect(kayes).to_have_attribute("fill", government)
 
-            end_value = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]').nth(1)
-            expect(end_value).to_have_text("2025-06-30")
-            end_thumb = tab.get_by_role("slider", name="Date window — end")
-            end_thumb.focus()
-            end_thumb.press("ArrowRight")  # 30 June -> 1 July: the day the assessment changes
-            expect(end_value).to_have_text("2025-07-01")
-            frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
-            kayes = frame.locator("path.cm-area-kayes-region")
-            expect(kayes).to_have_attribute("fill", influence)
+        end_value = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]').nth(1)
+        expect(end_value).to_have_text("2025-06-30")
+        end_thumb = tab.get_by_role("slider", name="Date window — end")
+        end_thumb.focus()
+        end_thumb.press("ArrowRight")  # 30 June -> 1 July: the day the assessment changes
+        expect(end_value).to_have_text("2025-07-01")
+        frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
+        kayes = frame.locator("path.cm-area-kayes-region")
+        expect(kayes).to_have_attribute("fill", influence)
 
-            # a real click on the map at a point inside the Kayes region, away from the markers
-            point = frame.evaluate("() => { const p = window.map.latLngToContainerPoint([14.9, -10.9]);"
-                                   " return {x: p.x, y: p.y}; }")
-            frame.locator(".leaflet-container").click(position=point)
-            popup = frame.locator(".leaflet-popup-content")
-            expect(popup).to_contain_text("Kayes region")
-            expect(popup.locator(".cm-evidence li").first).to_be_visible()
-            expect(popup).to_contain_text("Events behind this assessment")
-            browser.close()
-    except AssertionError:
-        print(f"\n--- streamlit server log ---\n{srv.output()}")
-        raise
-    finally:
-        srv.stop()
+        # a real click on the map at a point inside the Kayes region, away from the markers
+        point = frame.evaluate("() => { const p = window.map.latLngToContainerPoint([14.9, -10.9]);"
+                               " return {x: p.x, y: p.y}; }")
+        frame.locator(".leaflet-container").click(position=point)
+        popup = frame.locator(".leaflet-popup-content")
+        expect(popup).to_contain_text("Kayes region")
+        expect(popup.locator(".cm-evidence li").first).to_be_visible()
+        expect(popup).to_contain_text("Events behind this assessment")
