@@ -61,12 +61,14 @@ def _write(target: Path, data: bytes) -> None:
 
 def materialise(url: str, kind: str, static_dir: Path) -> str:
     """Write the embedded copy of ``url`` into ``static_dir/vendor`` and return its file name."""
+    name = local_name(url, kind)
+    target = static_dir / "vendor" / name
+    if target.is_file() and target.stat().st_size > 0:
+        return name  # written before: the name pins the CDN URL, and with it the version
     try:
         content = embedded_assets()[url]
     except KeyError:
         raise AssetUnavailable(f"no offline copy of {url}") from None
-    name = local_name(url, kind)
-    target = static_dir / "vendor" / name
     _write(target, content.encode("utf-8"))
     icon = _DEFAULT_ICON.search(content) if target.name == "leaflet.css" else None
     if icon:

@@ -40,6 +40,7 @@ class Keys:
     VIEW_PIN = "view_pin"
     VIEW_AS_OF = "view_as_of"
     VIEW_SAVE = "view_save"
+    VIEW_DIALOG = "view_dialog"
     VIEW_MESSAGE = "view_message"
     SLIDE = "briefing_slide"
     PREV_SLIDE = "briefing_prev"

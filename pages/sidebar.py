@@ -124,6 +124,7 @@ def _save_view(frame: pd.DataFrame) -> None:
         st.session_state[Keys.VIEW_MESSAGE] = ("error", f"The view was not saved: {exc}")
         return
     st.session_state[Keys.ACTIVE_VIEW] = view
+    st.session_state[Keys.VIEW_DIALOG] = False  # fold the form away again
     st.session_state[Keys.VIEW_MESSAGE] = ("success", f"Saved the view “{name}”.")
 
 
@@ -215,11 +216,13 @@ def _views_panel(frame: pd.DataFrame, lo: date, hi: date) -> None:
         left.button("Open", key=Keys.VIEW_OPEN, on_click=_open_view, args=(lo, hi), width="stretch",
                     disabled=not names)
         right.button("Delete", key=Keys.VIEW_DELETE, on_click=_delete_view, width="stretch", disabled=not names)
-        st.text_input("Name", key=Keys.VIEW_NAME, placeholder="e.g. week-27")
-        st.text_input("Title", key=Keys.VIEW_TITLE, placeholder="Shown on the briefing slide")
-        st.text_area("Presenter's notes", key=Keys.VIEW_NOTES, height=80)
-        st.checkbox("Pin to the data as of", key=Keys.VIEW_PIN,
-                    help="The view then ignores events recorded after this date.")
-        st.date_input("As of", value=date.today(), key=Keys.VIEW_AS_OF, label_visibility="collapsed")
-        st.button("Save current view", key=Keys.VIEW_SAVE, on_click=_save_view, args=(frame,), type="primary",
-                  width="stretch")
+        # the naming form is only drawn when asked for, so the sidebar stays light
+        if st.toggle("Save the current view…", key=Keys.VIEW_DIALOG):
+            st.text_input("Name", key=Keys.VIEW_NAME, placeholder="e.g. week-27")
+            st.text_input("Title", key=Keys.VIEW_TITLE, placeholder="Shown on the briefing slide")
+            st.text_area("Presenter's notes", key=Keys.VIEW_NOTES, height=80)
+            st.checkbox("Pin to the data as of", key=Keys.VIEW_PIN,
+                        help="The view then ignores events recorded after this date.")
+            st.date_input("As of", value=date.today(), key=Keys.VIEW_AS_OF, label_visibility="collapsed")
+            st.button("Save view", key=Keys.VIEW_SAVE, on_click=_save_view, args=(frame,), type="primary",
+                      width="stretch")

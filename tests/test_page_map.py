@@ -112,6 +112,7 @@ def test_save_and_reopen_a_named_view(app: AppTest, db_url: str) -> None:
     from geo.storage import open_store
 
     app.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 6, 30))).run()
+    app.toggle(key=Keys.VIEW_DIALOG).set_value(True).run()  # unfolds the naming form
     app.text_input(key=Keys.VIEW_NAME).input("june").run()
     app.text_input(key=Keys.VIEW_TITLE).input("June attacks").run()
     app.button(key=Keys.VIEW_SAVE).click().run()
