@@ -118,12 +118,17 @@ def from_query(params: Mapping[str, Any], *, actors: Sequence[str] = (), countri
     return ParsedView(view, notices)
 
 
-def to_query(view: View) -> dict[str, str]:
-    """The view as query parameters (only what differs from the defaults)."""
+def to_query(view: View, bounds: tuple[date, date] | None = None) -> dict[str, str]:
+    """The view as query parameters: only what differs from the defaults.
+
+    A window edge equal to the data's own (``bounds``) is the default and left out,
+    so opening the app plainly leaves the URL plain.
+    """
     out: dict[str, str] = {}
-    if view.start:
+    lo, hi = bounds if bounds else (None, None)
+    if view.start and view.start != lo:
         out["start"] = view.start.isoformat()
-    if view.end:
+    if view.end and view.end != hi:
         out["end"] = view.end.isoformat()
     if tuple(view.layers) != DEFAULT_LAYERS:
         out["layers"] = ",".join(view.layers)

@@ -192,7 +192,7 @@ def render(frame: pd.DataFrame, *, sync_url: bool = True) -> View:
         _views_panel(frame, lo, hi)
     view = current_view()
     if sync_url:
-        sync_query_params(to_query(view))
+        sync_query_params(to_query(view, (lo, hi)))
     return view
 
 

@@ -42,3 +42,9 @@ def test_json_round_trip() -> None:
 def test_pinned_cutoff_is_end_of_day_utc() -> None:
     assert pinned_cutoff(View(as_of=date(2025, 7, 1))) == 1751414399
     assert pinned_cutoff(View()) is None
+
+
+def test_window_edges_at_the_data_bounds_stay_out_of_the_url() -> None:
+    view = View(start=BOUNDS[0], end=date(2025, 6, 30))
+    assert to_query(view, BOUNDS) == {"end": "2025-06-30"}
+    assert to_query(View(start=BOUNDS[0], end=BOUNDS[1]), BOUNDS) == {}
