@@ -106,9 +106,3 @@ def localise(fmap: folium.Map, static_dir: Path, url_prefix: str = "/app/static"
                 for name, url in links if name not in UNUSED
             ])
     return fmap
-
-
-def localise_groups(groups: list[folium.FeatureGroup], static_dir: Path, url_prefix: str = "/app/static") -> None:
-    """Apply :func:`localise` to dynamically added feature groups as well."""
-    for group in groups:
-        localise(group, static_dir, url_prefix)  # type: ignore[arg-type]

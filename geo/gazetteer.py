@@ -19,7 +19,7 @@ import math
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -333,8 +333,3 @@ def _not_overridden(places: list[Place], curated: list[Place]) -> list[Place]:
 def default_gazetteer() -> Gazetteer:
     """The shared gazetteer, built once per process."""
     return build_gazetteer()
-
-
-def with_precision(place: Place, precision: int) -> Place:
-    """A copy of ``place`` with another ``geo_precision``."""
-    return replace(place, geo_precision=precision)

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, replace
-from datetime import date
 from html import escape
 from typing import Any, Mapping, Sequence
 
 from geo.extract.places import PlaceMention
 from geo.gazetteer import Place
 from geo.popups import claims_line
-from geo.schema import Event, ValidationError, parse_date, validate_event
+from geo.schema import Event, ValidationError, validate_event
 
 EDITABLE = ("event_date", "sub_event_type", "actor1", "actor2", "location", "latitude", "longitude",
             "geo_precision", "fatalities")
@@ -114,10 +113,3 @@ def highlight(text: str, places: Sequence[PlaceMention], events: Sequence[Event]
             chunk = f'<u class="cm-event" style="text-decoration-color:#d7301f">{chunk}</u>'
         out.append(chunk)
     return "<div class='cm-report' style='white-space:pre-wrap;line-height:1.6'>" + "".join(out) + "</div>"
-
-
-def parse_published(value: Any) -> date | None:
-    """A publication date from a widget (a date, an ISO string, or nothing)."""
-    if value in (None, ""):
-        return None
-    return parse_date(value, "published")

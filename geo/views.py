@@ -7,7 +7,7 @@ that pins it to the events recorded by then.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Mapping, Sequence
 
@@ -149,8 +149,3 @@ def pinned_cutoff(view: View) -> int | None:
         return None
     end_of_day = datetime(view.as_of.year, view.as_of.month, view.as_of.day, 23, 59, 59, tzinfo=timezone.utc)
     return int(end_of_day.timestamp())
-
-
-def with_window(view: View, start: date, end: date) -> View:
-    """A copy of ``view`` with another time window."""
-    return replace(view, start=start, end=end)

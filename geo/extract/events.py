@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Sequence
 
 from geo.extract.actors import FAMA, JNIM, Actor, ActorMention, find_actors
@@ -225,8 +225,3 @@ def main_state(actors: Sequence[ActorMention]) -> Actor:
         if mention.actor.inter == "State forces" and not mention.generic:
             return mention.actor
     return FAMA
-
-
-def within(days: int, a: date, b: date) -> bool:
-    """True when two dates are at most ``days`` apart."""
-    return abs(a - b) <= timedelta(days=days)
