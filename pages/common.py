@@ -1,6 +1,7 @@
 """Shared by every page: session-state keys, cached data loaders and error display."""
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
 import pandas as pd
@@ -143,6 +144,27 @@ def render_map(groups: list, key: str, *, height: int = 640, draw: bool = False,
     return st_folium(fmap, key=key, feature_group_to_add=groups, height=height, use_container_width=True,
                      layer_control=folium.LayerControl(collapsed=False, position="topleft"),
                      returned_objects=list(returned_objects))
+
+
+def require_app_navigation() -> None:
+    """Make sure this page runs under app.py's ``st.navigation``.
+
+    Streamlit treats a ``pages/`` folder as a legacy multipage app until app.py
+    calls ``st.navigation``; if the first request after the server starts is a
+    page URL (/events, /reports), it runs that page file on its own, without
+    app.py's page config and navigation. Here the legacy mode is switched off
+    and app.py runs in its place within the same script run (so nothing the
+    user did is lost); app.py then runs this page again, properly. The page
+    files are named after their URL paths so that the legacy mode finds them
+    rather than showing "page not found". Uses Streamlit's ``PagesManager``
+    flag (no public API for this as of 1.67).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+        st.stop()
 
 
 def refresh_data() -> None:

@@ -6,8 +6,9 @@ import streamlit as st
 from geo.layers import MAX_MARKERS, layers_for
 from geo.tools.filters import split_layers, view_events, view_zones
 from pages import sidebar
-from pages.common import Keys, data_or_stop, render_map
+from pages.common import Keys, data_or_stop, render_map, require_app_navigation
 
+require_app_navigation()
 
 frame, zones = data_or_stop()
 view = sidebar.render(frame)

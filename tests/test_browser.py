@@ -237,6 +237,11 @@ def test_a_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_path: P
         nav = tab.locator('[data-testid="stSidebarNav"]')
         expect(nav).to_contain_text("Map")
         expect(nav).not_to_contain_text("common")
+        expect(tab.get_by_text("Page not found")).to_have_count(0)
+        # and the page answers: a click on Extract with nothing to read says so
+        wait_idle(tab)
+        tab.get_by_role("button", name="Extract events").click()
+        expect(tab.get_by_text("Paste a report or upload")).to_be_visible()
 
 
 def test_ten_thousand_events_render_as_a_grid_and_the_slider_still_works(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ TIMEOUT = 30
 
 def open_briefing() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/briefing_mode.py").run()
+    at.switch_page("pages/briefing.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -14,7 +14,7 @@ TIMEOUT = 30
 
 def open_control() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/control_zones.py").run()
+    at.switch_page("pages/control.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -13,7 +13,7 @@ TIMEOUT = 30
 
 def test_events_page_lists_filtered_events_in_acled_columns(db_url: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/event_table.py").run()
+    at.switch_page("pages/events.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Events"
     table = at.dataframe[0].value

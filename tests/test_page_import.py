@@ -18,7 +18,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "acled"
 
 def test_import_page_renders_and_asks_for_a_file(db_url: str) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/import_data.py").run()
+    at.switch_page("pages/import.py").run()
     assert not at.exception and at.title[0].value == "Import"
     next(b for b in at.button if b.label == "Import").click().run()
     assert "Choose a CSV export" in at.error[0].value
@@ -35,7 +35,7 @@ def test_import_reads_saves_and_lists_rejections(db_url: str, tmp_path: Path) ->
         "st.file_uploader = lambda *a, **k: Upload()\n"
         "st.form_submit_button = lambda *a, **k: True\n"
         "try:\n"
-        f"    exec(open({str(ROOT / 'pages' / 'import_data.py')!r}).read())\n"
+        f"    exec(open({str(ROOT / 'pages' / 'import.py')!r}).read())\n"
         "finally:\n"
         "    st.file_uploader, st.form_submit_button = original\n", encoding="utf-8")
     import sys

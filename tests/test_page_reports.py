@@ -13,7 +13,7 @@ REPORTS = ROOT / "data" / "reports"
 
 def open_reports() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/report_review.py").run()
+    at.switch_page("pages/reports.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -8,8 +8,9 @@ from geo.popups import claims_line
 from geo.schema import ACLED_COLUMNS
 from geo.tools.filters import view_events
 from pages import sidebar
-from pages.common import Keys, current_url, data_or_stop, get_store
+from pages.common import Keys, current_url, data_or_stop, get_store, require_app_navigation
 
+require_app_navigation()
 
 frame, zones = data_or_stop()
 view = sidebar.render(frame)

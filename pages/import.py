@@ -6,7 +6,9 @@ import sqlalchemy.exc
 import streamlit as st
 
 from geo.io.acled import ImportFormatError, read_text
-from pages.common import Keys, current_url, get_store, refresh_data
+from pages.common import Keys, current_url, get_store, refresh_data, require_app_navigation
+
+require_app_navigation()
 
 
 st.title("Import")

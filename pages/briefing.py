@@ -13,8 +13,10 @@ from geo.layers import layers_for
 from geo.tools.briefing import headline, previous_window, weekly
 from geo.tools.filters import view_events, view_zones
 from geo.views import View
-from pages.common import Keys, current_url, data_or_stop, get_store, load_countries, render_map
+from pages.common import Keys, current_url, data_or_stop, get_store, load_countries, render_map, require_app_navigation
 from pages.sidebar import timeline_bounds
+
+require_app_navigation()
 
 
 STYLE = """

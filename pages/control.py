@@ -11,7 +11,9 @@ from shapely.geometry import mapping
 from geo.layers import changes_layer, control_layer
 from geo.schema import CONTROL_STATUSES, ValidationError, validate_zone
 from geo.tools.zones import changes
-from pages.common import Keys, current_url, data_or_stop, get_store, refresh_data, render_map
+from pages.common import Keys, current_url, data_or_stop, get_store, refresh_data, render_map, require_app_navigation
+
+require_app_navigation()
 
 NEW = "New zone (draw it on the map)"
 

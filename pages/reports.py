@@ -15,7 +15,9 @@ from geo.schema import TAXONOMY, ValidationError
 from geo.storage import events_frame
 from geo.tools.dedup import deduplicate
 from geo.tools.filters import split_layers
-from pages.common import Keys, current_url, get_store, refresh_data, render_map
+from pages.common import Keys, current_url, get_store, refresh_data, render_map, require_app_navigation
+
+require_app_navigation()
 
 
 MAX_FILES = 50
