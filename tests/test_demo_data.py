@@ -34,7 +34,7 @@ def test_demo_events_match_the_seed_facts() -> None:
 
 def test_every_data_file_has_a_readme_line() -> None:
     readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
-    for path in (ROOT / "data").iterdir():
+    for path in (ROOT / "data").rglob("*"):
         if path.is_file() and path.name != "README.md":
             assert f"`{path.name}`" in readme, path.name
 
