@@ -16,7 +16,7 @@ import math
 import time
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 ACLED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type",
@@ -321,6 +321,16 @@ def _provenance_item(item: Any) -> Provenance:
         start=None if start in (None, "") else _int(item, "start", low=0),
         end=None if end in (None, "") else _int(item, "end", low=0),
     )
+
+
+def conservative_fatalities(figures: Iterable[tuple[str, int | None]]) -> int:
+    """ACLED's conservative count from (metric, number) pairs: for each group of victims
+    (a metric ending in "killed"), the lowest figure anyone gave; the groups summed."""
+    lowest: dict[str, int] = {}
+    for metric, value in figures:
+        if metric.endswith("killed") and value is not None:
+            lowest[metric] = min(lowest.get(metric, value), value)
+    return sum(lowest.values())
 
 
 def interaction(inter1: str, inter2: str) -> str:

@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 
-from geo.extract.actors import FAMA, ISSP, JNIM, WAGNER, AFRICA_CORPS, find_actors, normalise_actor
+from geo.extract.actors import AFRICA_CORPS, FAMA, ISSP, JNIM, WAGNER, find_actors, normalise_actor
 from geo.extract.dates import datelines, find_dates, resolve_date
 from geo.extract.figures import find_figures, nationalities
 from geo.extract.numbers import Quantity, parse_quantity, words_to_int
-from geo.extract.pipeline import conservative_fatalities, extract
+from geo.extract.pipeline import extract
 from geo.extract.text import ReportError, decode_report, html_to_text, sentences
+from geo.schema import conservative_fatalities
 from tests.conftest import ROOT
 
 REPORTS = ROOT / "data" / "reports"
@@ -128,7 +129,7 @@ def test_actor_aliases(alias: str, actor) -> None:  # noqa: ANN001 - Actor
 def test_conservative_fatalities_take_the_lowest_claim_per_group() -> None:
     figures = find_figures("The army said it killed 80 attackers.") + \
         find_figures("JNIM claimed it killed 40 soldiers.") + find_figures("Residents said 60 attackers died.")
-    assert conservative_fatalities(figures) == 60 + 40
+    assert conservative_fatalities((f.metric, f.quantity.value) for f in figures) == 60 + 40
 
 
 UNUSABLE = {"empty": (b"", "empty"), "blank": (b"   \n ", "empty"), "binary": (b"\x00\x01\x02binary" * 10, "binary"),

@@ -11,11 +11,11 @@ from geo.extract.actors import Actor, find_actors
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.dates import datelines
 from geo.extract.events import SUB_EVENTS, Draft, drafts_for, main_group, main_state, merge_drafts
-from geo.extract.figures import Figure, find_figures
+from geo.extract.figures import find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import sentences
 from geo.gazetteer import Gazetteer, Place, default_gazetteer
-from geo.schema import ControlZone, Event, validate_event
+from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
 
 COUNTRIES = {  # ISO2 -> (name, ISO numeric, ISO3, ACLED region)
     "ML": ("Mali", 466, "MLI", "Western Africa"), "BF": ("Burkina Faso", 854, "BFA", "Western Africa"),
@@ -79,16 +79,6 @@ def event_json(event: Event, evidence: list[dict[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def conservative_fatalities(figures: Sequence[Figure]) -> int:
-    """ACLED's rule: the lowest reported figure for each group of victims, summed over groups."""
-    lowest: dict[str, int] = {}
-    for figure in figures:
-        if figure.kind != "killed":
-            continue
-        lowest[figure.metric] = min(lowest.get(figure.metric, figure.quantity.value), figure.quantity.value)
-    return sum(lowest.values())
-
-
 def _event_id(iso3: str, *parts: object) -> str:
     digest = hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:8].upper()
     return f"{iso3}X{digest}"
@@ -147,7 +137,8 @@ def build_event(draft: Draft, *, published: date, source: str, report: str, grou
         "latitude": place.latitude if place else 17.35, "longitude": place.longitude if place else -3.53,
         "geo_precision": place.geo_precision if place else 3, "source": source, "source_scale": "",
         "notes": _notes(sub, location, when, actor1.name, claims, abduction),
-        "fatalities": conservative_fatalities(draft.figures) if draft.category != "abduction" else 0,
+        "fatalities": (conservative_fatalities((f.metric, f.quantity.value) for f in draft.figures)
+                       if draft.category != "abduction" else 0),
         "tags": "blockade" if draft.category == "blockade" else "",
         "claims": claims, "abduction": abduction,
         "provenance": [{k: v for k, v in e.items() if k != "text"} for e in evidence],

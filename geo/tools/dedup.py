@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from geo.gazetteer import haversine_km
-from geo.schema import Claim, Event
+from geo.schema import Event, conservative_fatalities
 
 # How far apart two reports of one incident may place it, by the vaguer geo_precision of the two.
 PRECISION_KM = {1: 50.0, 2: 100.0, 3: 300.0}
@@ -53,15 +53,6 @@ def same_incident(new: Event, old: Event) -> Match | None:
     return Match(old.event_id_cnty, days, km, reason)
 
 
-def conservative(claims: Sequence[Claim]) -> int:
-    """ACLED's conservative fatalities: the lowest figure per group of victims, summed."""
-    lowest: dict[str, int] = {}
-    for claim in claims:
-        if claim.metric.endswith("killed") and claim.value is not None:
-            lowest[claim.metric] = min(lowest.get(claim.metric, claim.value), claim.value)
-    return sum(lowest.values())
-
-
 def merge(old: Event, new: Event, match: Match) -> Event:
     """``old`` enriched with ``new``: both sources, every distinct claim, the more precise place and date."""
     claims = list(old.claims)
@@ -79,7 +70,7 @@ def merge(old: Event, new: Event, match: Match) -> Event:
     # already in its fatalities - perhaps split over a wave of events - and must not be counted again.
     known = {(c.claimant, c.metric, c.value) for c in old.claims}
     fresh = [c for c in new.claims if c.metric.endswith("killed") and (c.claimant, c.metric, c.value) not in known]
-    fatalities = conservative(claims) if fresh else old.fatalities
+    fatalities = conservative_fatalities((c.metric, c.value) for c in claims) if fresh else old.fatalities
     note = f"{old.notes} [Merged a second report: {match.reason}.]"
     return replace(
         old, source=sources, claims=tuple(claims), provenance=old.provenance + new.provenance,
