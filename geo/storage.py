@@ -231,9 +231,7 @@ class Store:
                                 .order_by(zone_history_table.c.version)).mappings().all()
         out = []
         for r in rows:
-            data = json.loads(r["data"])
-            data["geometry"] = json.dumps(data["geometry"]) if not isinstance(data["geometry"], str) \
-                else data["geometry"]
+            data = json.loads(r["data"])  # a stored row: geometry and linked events are JSON text
             data["valid_from"] = date.fromisoformat(data["valid_from"])
             data["valid_to"] = date.fromisoformat(data["valid_to"]) if data.get("valid_to") else None
             out.append((r["version"], r["saved_at"], r["note"] or "", _zone_from_row(data)))

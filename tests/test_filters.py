@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.tools.filters import actor_options, filter_events, split_layers, step_window, zones_in_window
+from geo.tools.filters import actor_options, filter_events, split_layers, step_window, zones_at
 
 
 @pytest.mark.parametrize(("kwargs", "count"), [
@@ -37,19 +37,22 @@ def test_split_layers(frame: pd.DataFrame) -> None:
     (date(2025, 6, 15), "government"),
     (date(2025, 7, 2), "influence"),
 ])
-def test_zones_in_window_picks_the_assessment_valid_then(zones: pd.DataFrame, day: date, kayes_status: str) -> None:
-    valid = zones_in_window(zones, day, day)
+def test_zones_at_picks_the_assessment_valid_then(zones: pd.DataFrame, day: date, kayes_status: str) -> None:
+    valid = zones_at(zones, day)
     assert valid["area"].is_unique
     assert valid.set_index("area").loc["Kayes region", "status"] == kayes_status
 
 
-def test_zones_in_window_latest_wins_when_window_spans_a_change(zones: pd.DataFrame) -> None:
-    valid = zones_in_window(zones, date(2025, 6, 1), date(2025, 7, 31))
+def test_a_window_across_a_change_shows_the_assessment_at_its_end(zones: pd.DataFrame) -> None:
+    from geo.tools.filters import view_zones
+    from geo.views import View
+
+    valid = view_zones(zones, View(start=date(2025, 6, 1), end=date(2025, 7, 31)))
     assert valid.set_index("area").loc["Kayes region", "status"] == "influence"
 
 
 def test_zones_before_any_assessment_are_empty(zones: pd.DataFrame) -> None:
-    assert zones_in_window(zones, date(2010, 1, 1), date(2011, 2, 1)).empty
+    assert zones_at(zones, date(2011, 2, 1)).empty
 
 
 @pytest.mark.parametrize(("day", "kidal"), [
@@ -59,8 +62,6 @@ def test_zones_before_any_assessment_are_empty(zones: pd.DataFrame) -> None:
     (date(2023, 11, 14), "government"),  # the day the army came back
 ])
 def test_zones_at_follows_kidal_through_the_years(zones: pd.DataFrame, day: date, kidal: str) -> None:
-    from geo.tools.filters import zones_at
-
     assert zones_at(zones, day).set_index("area").loc["Kidal region", "status"] == kidal
 
 

@@ -59,11 +59,6 @@ def zones_at(zones: pd.DataFrame, day: date) -> pd.DataFrame:
     return valid.sort_values("valid_from").drop_duplicates("area", keep="last").sort_values("area")
 
 
-def zones_in_window(zones: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """The assessments a window shows: those valid at its end (``start`` is kept for the signature)."""
-    return zones_at(zones, end)
-
-
 def step_window(start: date, end: date, lo: date, hi: date, step_days: int) -> tuple[date, date]:
     """Move the window ``[start, end]`` forward by ``step_days``, keeping its width.
 
@@ -89,7 +84,7 @@ def view_events(frame: pd.DataFrame, view: "View") -> pd.DataFrame:
 
 
 def view_zones(zones: pd.DataFrame, view: "View") -> pd.DataFrame:
-    """The control assessments valid in a view's window (none if the control layer is off)."""
-    if "control" not in view.layers or view.start is None or view.end is None:
+    """The control assessments a view shows: those valid at its window's end (none if the layer is off)."""
+    if "control" not in view.layers or view.end is None:
         return zones.iloc[0:0]
-    return zones_in_window(zones, view.start, view.end)
+    return zones_at(zones, view.end)
