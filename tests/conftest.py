@@ -9,6 +9,7 @@ import pytest
 
 if TYPE_CHECKING:
     import pandas as pd
+    from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -54,6 +55,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+APP_TIMEOUT = 30  # seconds: geopandas imports slowly
+
+
+def open_page(page: str | None = None, query: dict[str, str] | None = None) -> "AppTest":
+    """Run the app in AppTest (with URL ``query`` parameters), switch to ``page``, and check it raised nothing."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.query_params.update(query or {})
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def require_browser() -> str:

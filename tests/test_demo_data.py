@@ -2,23 +2,16 @@
 from __future__ import annotations
 
 import csv
-import math
 from datetime import date
 from pathlib import Path
 
-
+from geo.gazetteer import haversine_km
 from geo.io.demo import load_demo_events, load_demo_zones
 from tests.conftest import ROOT
 
 # Places GeoNames is missing or wrong about (see ../shared/README.md): ACLED's coordinates.
 KNOWN_GAPS = {"Boulkessi": (14.7953, -1.3181)}
 
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
 def test_demo_events_match_the_seed_facts() -> None:
@@ -70,7 +63,7 @@ def test_demo_coordinates_within_5_km_of_geonames(shared: Path) -> None:
         else:
             ref = places.get(name.lower())
         assert ref, f"{name} is not in GeoNames ML.txt; add it to KNOWN_GAPS with a source"
-        nearest = min(km(event.latitude, event.longitude, lat, lon) for lat, lon in ref)
+        nearest = min(haversine_km(event.latitude, event.longitude, lat, lon) for lat, lon in ref)
         assert nearest <= 5, f"{name} is {nearest:.1f} km from GeoNames"
         checked += 1
     assert checked == 10

@@ -3,25 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from streamlit.testing.v1 import AppTest
-
 from geo.storage import open_store
 from geo.views import View
 from pages.common import Keys
-from tests.conftest import ROOT
-
-TIMEOUT = 30
-
-
-def open_briefing() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/briefing.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from tests.conftest import open_page
 
 
 def test_without_saved_views_one_slide_shows_everything(db_url: str) -> None:
-    at = open_briefing()
+    at = open_page("pages/briefing.py")
     assert at.title[0].value == "All events"
     figures = {m.label: (m.value, m.delta) for m in at.metric}
     assert figures["Events"][0] == "10" and figures["People abducted"][0] == "4"
@@ -34,7 +23,7 @@ def test_slides_step_through_saved_views_with_changes_against_the_previous_windo
                          position=0, notes="Boulkessi & Timbuktu <first>"))
     store.save_view(View(name="july", title="The July wave", start=date(2025, 7, 1), end=date(2025, 7, 1),
                          layers=("attacks", "abductions"), position=1))
-    at = open_briefing()
+    at = open_page("pages/briefing.py")
     assert at.title[0].value == "Early June"
     assert any("Boulkessi &amp; Timbuktu &lt;first&gt;" in m.value for m in at.markdown)
     at.button(key=Keys.NEXT_SLIDE).click().run()

@@ -3,24 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from streamlit.testing.v1 import AppTest
-
 from geo.storage import open_store
 from pages.common import Keys
-from tests.conftest import ROOT
-
-TIMEOUT = 30
-
-
-def open_control() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/control.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+from tests.conftest import open_page
 
 
 def test_changes_between_two_dates(db_url: str) -> None:
-    at = open_control()
+    at = open_page("pages/control.py")
     at.date_input(key=Keys.CHANGE_BEFORE).set_value(date(2023, 1, 1)).run()
     at.date_input(key=Keys.CHANGE_AFTER).set_value(date(2024, 1, 1)).run()
     table = at.dataframe[0].value
@@ -29,7 +18,7 @@ def test_changes_between_two_dates(db_url: str) -> None:
 
 
 def test_editing_an_assessment_keeps_its_history(db_url: str) -> None:
-    at = open_control()
+    at = open_page("pages/control.py")
     label = next(o for o in at.selectbox(key=Keys.ZONE_PICK).options if "(ML-KAY-2025)" in o)
     at.selectbox(key=Keys.ZONE_PICK).set_value(label).run()
     # form widgets commit together when the form is submitted
@@ -46,14 +35,14 @@ def test_editing_an_assessment_keeps_its_history(db_url: str) -> None:
 
 
 def test_a_new_zone_needs_a_drawing(db_url: str) -> None:
-    at = open_control()
+    at = open_page("pages/control.py")
     at.text_input(key=f"{Keys.ZONE_AREA}_new").input("Somewhere")
     next(b for b in at.button if b.label == "Save assessment").click().run()
     assert "Draw the zone on the map first" in at.error[0].value
 
 
 def test_a_bad_edit_is_refused_with_the_field(db_url: str) -> None:
-    at = open_control()
+    at = open_page("pages/control.py")
     label = next(o for o in at.selectbox(key=Keys.ZONE_PICK).options if "(ML-KAY-2025)" in o)
     at.selectbox(key=Keys.ZONE_PICK).set_value(label).run()
     at.text_input(key=f"{Keys.ZONE_ACTOR}_ML-KAY-2025").input("")

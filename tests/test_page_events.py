@@ -3,18 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from streamlit.testing.v1 import AppTest
-
 from pages.common import Keys
-from tests.conftest import ROOT
-
-TIMEOUT = 30
+from tests.conftest import open_page
 
 
 def test_events_page_lists_filtered_events_in_acled_columns(db_url: str) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/events.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page("pages/events.py")
     assert at.title[0].value == "Events"
     table = at.dataframe[0].value
     assert len(table) == 10

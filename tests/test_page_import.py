@@ -10,16 +10,14 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from geo.storage import open_store
-from tests.conftest import ROOT
+from tests.conftest import APP_TIMEOUT, ROOT, open_page
 
-TIMEOUT = 30
 FIXTURES = ROOT / "tests" / "fixtures" / "acled"
 
 
 def test_import_page_renders_and_asks_for_a_file(db_url: str) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/import.py").run()
-    assert not at.exception and at.title[0].value == "Import"
+    at = open_page("pages/import.py")
+    assert at.title[0].value == "Import"
     next(b for b in at.button if b.label == "Import").click().run()
     assert "Choose a CSV export" in at.error[0].value
 
@@ -40,7 +38,7 @@ def test_import_reads_saves_and_lists_rejections(db_url: str, tmp_path: Path) ->
         "    st.file_uploader, st.form_submit_button = original\n", encoding="utf-8")
     import sys
     sys.path.insert(0, str(ROOT))
-    at = AppTest.from_file(str(script), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(script), default_timeout=APP_TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]
     assert "1 events imported, 4 rows rejected" in at.success[0].value
     rejected = at.dataframe[0].value

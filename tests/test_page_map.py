@@ -8,9 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.common import Keys
-from tests.conftest import ROOT
-
-TIMEOUT = 30
+from tests.conftest import open_page
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -19,9 +17,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 @pytest.fixture
 def app(db_url: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page()
 
 
 def test_map_page_shows_all_demo_events(app: AppTest) -> None:
@@ -65,17 +61,14 @@ def test_empty_window_says_so(app: AppTest) -> None:
 def test_unusable_database_is_an_error_message_not_a_traceback(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONFLICTMAP_DB", str(tmp_path / "missing" / "dir" / "db.sqlite"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    assert not at.exception
+    at = open_page()
     assert "Could not load the events database" in at.error[0].value
 
 
 def test_url_parameters_reopen_the_view(db_url: str) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params.update({"start": "2025-06-01", "end": "2025-06-30", "layers": "attacks,control",
-                            "types": "Battles"})
-    at.run()
-    assert not at.exception and not at.warning
+    at = open_page(query={"start": "2025-06-01", "end": "2025-06-30", "layers": "attacks,control",
+                          "types": "Battles"})
+    assert not at.warning
     assert at.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
     assert at.multiselect(key=Keys.LAYERS).value == ["Attacks", "Territorial control"]
     assert metrics(at)["Events"] == "2"
@@ -100,10 +93,7 @@ def test_changes_are_written_back_to_the_url(app: AppTest) -> None:
     ({"view": "no-such-view"}, "no saved view"),
 ])
 def test_bad_url_values_fall_back_with_a_notice(db_url: str, params: dict, notice: str) -> None:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params.update(params)
-    at.run()
-    assert not at.exception
+    at = open_page(query=params)
     assert any(notice in w.value for w in at.warning), [w.value for w in at.warning]
     assert at.metric  # the page still draws
 
@@ -125,9 +115,7 @@ def test_save_and_reopen_a_named_view(app: AppTest, db_url: str) -> None:
     app.button(key=Keys.VIEW_OPEN).click().run()
     assert app.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
     assert app.query_params["view"] == "june"
-    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    fresh.query_params["view"] = "june"
-    fresh.run()
+    fresh = open_page(query={"view": "june"})
     assert fresh.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
 
 
@@ -140,8 +128,6 @@ def test_a_view_pinned_to_a_date_ignores_events_recorded_later(db_url: str) -> N
     store.save_events([make_event(event_id_cnty="LATE1", timestamp=1900000000)])  # recorded in 2030
     store.save_view(View(name="pinned", title="As of 2026", as_of=date(2026, 1, 1),
                          start=date(2025, 6, 1), end=date(2025, 7, 8)))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params["view"] = "pinned"
-    at.run()
+    at = open_page(query={"view": "pinned"})
     assert metrics(at)["Events"] == "10"
     assert any("data as of 01 Jan 2026" in m.value for m in at.markdown)

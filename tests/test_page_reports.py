@@ -5,17 +5,9 @@ from streamlit.testing.v1 import AppTest
 
 from geo.storage import open_store
 from pages.common import Keys
-from tests.conftest import ROOT
+from tests.conftest import ROOT, open_page
 
-TIMEOUT = 30
 REPORTS = ROOT / "data" / "reports"
-
-
-def open_reports() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/reports.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def extract_button(at: AppTest):  # noqa: ANN201 - a Button element
@@ -23,7 +15,7 @@ def extract_button(at: AppTest):  # noqa: ANN201 - a Button element
 
 
 def test_paste_review_and_save(db_url: str) -> None:
-    at = open_reports()
+    at = open_page("pages/reports.py")
     at.text_area(key=Keys.REPORT_TEXT).input((REPORTS / "2025-09-05_kayes_nioro_blockade_en.txt").read_text())
     extract_button(at).click().run()
     assert not at.exception and not at.error
@@ -41,7 +33,7 @@ def test_paste_review_and_save(db_url: str) -> None:
 
 
 def test_a_second_report_of_a_stored_incident_is_merged_not_added(db_url: str) -> None:
-    at = open_reports()
+    at = open_page("pages/reports.py")
     at.text_area(key=Keys.REPORT_TEXT).input(
         (REPORTS / "2025-07-02_mali_attaques_coordonnees_fr.txt").read_text())
     extract_button(at).click().run()
@@ -53,7 +45,7 @@ def test_a_second_report_of_a_stored_incident_is_merged_not_added(db_url: str) -
 
 
 def test_nothing_to_read_is_a_clear_message(db_url: str) -> None:
-    at = open_reports()
+    at = open_page("pages/reports.py")
     extract_button(at).click().run()
     assert "Paste a report or upload" in at.error[0].value
     assert not at.exception
