@@ -12,7 +12,7 @@ import sqlalchemy.exc
 from geopy.exc import GeocoderQueryError
 
 from geo.io.export import to_csv, to_geojson_text
-from geo.extract.text import ReportError
+from geo.extract.text import Report, ReportError
 from geo.io.acled import ImportFormatError
 from geo.io.geonames import GeoNamesFormatError
 from geo.schema import ValidationError
@@ -87,31 +87,38 @@ def _gazetteer_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_reports(paths: list[str]) -> list[tuple[Path, str]]:
-    from geo.extract.text import decode_report
+def _read_reports(paths: list[str]) -> list[tuple[Path, Report]]:
+    from geo.extract.text import read_report
 
     out = []
     for name in paths:
         path = Path(name)
         if not path.is_file():
             raise ReportError(f"{name}: no such file")
-        out.append((path, decode_report(path.read_bytes(), path.name)))
+        out.append((path, read_report(path.read_bytes(), path.name)))
     return out
 
 
-def _published(value: str | None) -> date | None:
-    """The --published date; None lets the report's dateline (else today) decide."""
+def _published(value: str | None, path: Path | None = None, report: Report | None = None) -> date | None:
+    """The --published date, else the one the report states; else None (never today), with a notice."""
     from geo.schema import parse_date
 
-    return parse_date(value, "--published") if value else None
+    if value:
+        return parse_date(value, "--published")
+    if report is not None and report.published is not None:
+        return report.published
+    if path is not None:
+        print(f"{path.name}: no publication date in the report; relative dates are left unresolved; "
+              "give --published", file=sys.stderr)
+    return None
 
 
 def _extract(args: argparse.Namespace) -> int:
     from geo.extract.pipeline import extract
 
     reports = _read_reports(args.files)
-    results = [extract(text, published=_published(args.published), source=args.source or path.name,
-                       report=path.name).to_json() for path, text in reports]
+    results = [extract(report.text, published=_published(args.published, path, report),
+                       source=args.source or path.name, report=path.name).to_json() for path, report in reports]
     if args.json:
         json.dump(results[0] if len(results) == 1 else results, sys.stdout, ensure_ascii=False, indent=1,
                   default=str)
@@ -120,7 +127,7 @@ def _extract(args: argparse.Namespace) -> int:
         for (path, _), result in zip(reports, results):
             print(f"{path.name}: {len(result['events'])} events, {len(result['places'])} place mentions")
             for e in result["events"]:
-                print(f"  {e['event_date']}  {e['sub_event_type']:<32} {e['location']:<40} "
+                print(f"  {e['event_date'] or 'undated':<10}  {e['sub_event_type']:<32} {e['location']:<40} "
                       f"fatalities {e['fatalities']}")
     return 0
 
@@ -131,10 +138,19 @@ def _ingest(args: argparse.Namespace) -> int:
 
     reports = _read_reports(args.files)  # every file is read and checked before anything is saved
     store = open_store(args.db)
-    results = [(extract(text, published=_published(args.published), source=args.source or path.name,
-                        report=path.name), args.source or path.name) for path, text in reports]
-    extracted = [e for result, _ in results for e in result.events]
-    zones = [z for result, source in results for z in result.zones(source)]
+    results = [(extract(report.text, published=_published(args.published, path, report),
+                        source=args.source or path.name, report=path.name), args.source or path.name)
+               for path, report in reports]
+    for (path, _), (result, _) in zip(reports, results):
+        undated = sum(1 for e in result.events if e.event_date is None)
+        if undated:
+            print(f"{path.name}: {undated} event(s) without a date are not saved; give --published or add them "
+                  "on the Reports page", file=sys.stderr)
+        if result.control and result.published is None:
+            print(f"{path.name}: control claims are not saved without a publication date; give --published",
+                  file=sys.stderr)
+    extracted = [e for result, _ in results for e in result.events if e.event_date is not None]
+    zones = [z for result, source in results if result.published is not None for z in result.zones(source)]
     to_save, matches = deduplicate(extracted, store.events())
     store.save(events=to_save, zones=zones)
     print(f"{len(reports)} report(s): {len(extracted)} events extracted, {len(matches)} merged with an "
@@ -219,9 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
             ("ingest", _ingest, "extract events from reports and save them, merging duplicates")):
         cmd = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] +
                              ". Reports are .txt or .html files in English or French.")
-        cmd.add_argument("--published", default=None, help="publication date, YYYY-MM-DD (default: the report's "
-                                                            "dateline, else today); relative dates resolve "
-                                                            "against it")
+        cmd.add_argument("--published", default=None, help="publication date, YYYY-MM-DD (default: the date the "
+                                                            "report states, e.g. its HTML metadata, Published "
+                                                            "line or dateline); relative dates resolve against "
+                                                            "it and stay unresolved without it")
         cmd.add_argument("--source", default=None, help="source name for the events (default: the file name)")
         if name == "extract":
             cmd.add_argument("--json", action="store_true", help="print JSON: {places, events, control} per file")

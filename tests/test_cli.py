@@ -124,6 +124,49 @@ def test_ingest_merges_duplicates_and_prints_a_summary(db_url: str) -> None:
     assert "merged with an existing event" in second.stdout and "merged into" in second.stdout
 
 
+UNDATED_REPORT = ("Gunmen burn a health post near Gao\n\nArmed men on motorbikes burned the health post of a "
+                  "village near Gao on Friday, residents said. Two nurses were killed.\n")
+
+
+def test_extract_takes_the_date_the_report_states(tmp_path: Path) -> None:
+    report = tmp_path / "gao.txt"
+    report.write_text("Gunmen burn a health post near Gao\nPublished 7 March 2025\n\n"
+                      + UNDATED_REPORT.split("\n\n", 1)[1], encoding="utf-8")
+    out = run("extract", "--json", str(report))
+    assert out.returncode == 0, out.stderr
+    assert "no publication date" not in out.stderr
+    dates = {e["event_date"] for e in json.loads(out.stdout)["events"]}
+    assert dates <= {"2025-03-07"}  # "on Friday" of a report published on Friday 7 March 2025
+    given = json.loads(run("extract", "--json", "--published", "2025-03-14", str(report)).stdout)
+    assert {e["event_date"] for e in given["events"]} <= {"2025-03-14"}  # --published wins
+
+
+def test_extract_without_a_publication_date_says_so_and_never_uses_today(tmp_path: Path) -> None:
+    report = tmp_path / "undated.txt"
+    report.write_text(UNDATED_REPORT, encoding="utf-8")
+    out = run("extract", "--json", str(report))
+    assert out.returncode == 0, out.stderr
+    assert ("undated.txt: no publication date in the report; relative dates are left unresolved; give --published"
+            in out.stderr)
+    data = json.loads(out.stdout)
+    assert set(data) >= {"places", "events"}
+    with_date = run("extract", "--json", "--published", "2025-03-10", str(report))
+    assert "no publication date" not in with_date.stderr
+
+
+def test_undated_events_are_not_ingested(db_url: str, tmp_path: Path) -> None:
+    from datetime import date
+
+    report = tmp_path / "undated.txt"
+    report.write_text(UNDATED_REPORT, encoding="utf-8")
+    out = run("ingest", str(report), env_db=db_url)
+    assert out.returncode == 0, out.stderr
+    assert "no publication date" in out.stderr and "without a date are not saved" in out.stderr
+    from geo.storage import open_store
+
+    assert all(e.event_date != date.today() for e in open_store(db_url).events())
+
+
 BAD_REPORTS = {"empty": (b"", "empty"), "binary": (b"\x00\x01\x02\x03" * 100, "binary"),
                "oversized": (b"a" * 2_000_001, "limit")}
 
