@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
 from html import escape
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from geo.extract.places import PlaceMention
 from geo.gazetteer import Place
@@ -22,7 +23,7 @@ def claims_text(event: Event) -> str:
 
 
 def review_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
-    """One editable row per extracted event, ticked for saving."""
+    """One editable row per extracted event, ticked for saving; an undated event has an empty ``event_date``."""
     return [{"save": True, "event_id_cnty": e.event_id_cnty, **{k: getattr(e, k) for k in EDITABLE},
              "claims": claims_text(e)} for e in events]
 
@@ -30,6 +31,8 @@ def review_rows(events: Sequence[Event]) -> list[dict[str, Any]]:
 def _cell(row: Mapping[str, Any], name: str) -> Any:
     value = row.get(name)
     if isinstance(value, float) and math.isnan(value):
+        return None
+    if type(value).__name__ == "NaTType":  # an empty date cell from the editor
         return None
     if hasattr(value, "to_pydatetime"):  # a pandas Timestamp from the editor
         value = value.to_pydatetime().date()
@@ -40,7 +43,8 @@ def apply_review(events: Sequence[Event], rows: Sequence[Mapping[str, Any]]) -> 
     """The events ticked for saving, with the reviewer's edits, validated.
 
     Raises :class:`ValidationError` naming the row (1-based) and the field, e.g.
-    ``row 2.latitude``.
+    ``row 2.latitude``; a ticked event still without a date fails on ``row N.event_date``
+    (events are validated strictly here: nothing undated is saved).
     """
     by_id = {e.event_id_cnty: e for e in events}
     out = []

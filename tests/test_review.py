@@ -69,3 +69,22 @@ def test_claims_text_hedges() -> None:
     [event] = extract("The army said on Tuesday it killed more than 100 militants in Kayes.",
                       published=date(2025, 7, 3)).events
     assert claims_text(event) == "Military Forces of Mali (2021-): more than 100 attackers killed"
+
+
+def test_an_undated_event_is_shown_empty_and_cannot_be_saved_without_a_date(result) -> None:  # noqa: ANN001
+    from dataclasses import replace
+
+    import pandas as pd
+
+    events = [result.events[0], replace(result.events[0], event_id_cnty="MLIXUNDATED", event_date=None)]
+    rows = review_rows(events)
+    assert rows[1]["event_date"] is None
+    for empty in (None, float("nan"), pd.NaT):
+        rows[1]["event_date"] = empty
+        with pytest.raises(ValidationError) as err:
+            apply_review(events, rows)
+        assert err.value.field == "row 2.event_date" and "date" in err.value.message
+    rows[1]["event_date"] = pd.Timestamp("2025-06-29")  # the reviewer types the date
+    assert [e.event_date for e in apply_review(events, rows)] == [date(2025, 7, 1), date(2025, 6, 29)]
+    rows[1].update(event_date=None, save=False)  # or leaves it out
+    assert [e.event_id_cnty for e in apply_review(events, rows)] == [events[0].event_id_cnty]

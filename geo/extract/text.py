@@ -30,7 +30,7 @@ class _TextParser(HTMLParser):
         self.parts: list[str] = []
         self.skip = 0
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001 - HTMLParser signature
         if tag in SKIP_TAGS:
             self.skip += 1
         elif tag in BLOCK_TAGS:
@@ -371,7 +371,7 @@ class _MetaParser(HTMLParser):
         self.time: str | None = None
         self._in_jsonld = False
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001 - HTMLParser signature
         found = {k.lower(): (v or "") for k, v in attrs}
         if tag == "meta":
             key = (found.get("property") or found.get("name") or found.get("itemprop") or "").strip().lower()
