@@ -150,7 +150,7 @@ def parse_border(query: str, country_codes: Sequence[str] = ()) -> Place | None:
     """A border or tri-border area named by a phrase, else None.
 
     Handles "Mali–Senegal border", "the border with Mauritania" (the other side
-    comes from the country hint, default Mali), "border areas with Senegal and
+    comes from the country hint; without one the phrase is not resolved), "border areas with Senegal and
     Mauritania" (with the hint: a tri-border), "frontière avec le Niger",
     "tri-border area" and "Liptako-Gourma".
     """
@@ -160,7 +160,7 @@ def parse_border(query: str, country_codes: Sequence[str] = ()) -> Place | None:
     if not BORDER_WORDS.search(key) and not TRI_WORDS.search(key):
         return None
     named = countries_in(key)
-    home = [c.upper() for c in country_codes] or ["ML"]
+    home = [c.upper() for c in country_codes]  # no hint: "the border with X" has no known other side
     if TRI_WORDS.search(key) and not named:
         return border_area(("ML", "BF", "NE"))
     codes = list(dict.fromkeys(named))

@@ -109,8 +109,8 @@ class Event:
     """An ACLED-shaped event with claims, abduction details and provenance."""
 
     event_id_cnty: str
-    event_date: date
-    year: int
+    event_date: date | None  # None only for an extracted event whose report gives no usable date
+    year: int | None
     time_precision: int
     disorder_type: str
     event_type: str
@@ -150,7 +150,7 @@ class Event:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly dict with the extensions as nested lists/dicts."""
         out = asdict(self)
-        out["event_date"] = self.event_date.isoformat()
+        out["event_date"] = self.event_date.isoformat() if self.event_date else None
         return out
 
 
@@ -341,14 +341,21 @@ def interaction(inter1: str, inter2: str) -> str:
     return "-".join(types)
 
 
-def validate_event(data: Mapping[str, Any]) -> Event:
+def validate_event(data: Mapping[str, Any], *, undated_ok: bool = False) -> Event:
     """Check a mapping against the event model and return an :class:`Event`.
 
     Derivable columns (``year``, ``disorder_type``, ``interaction``, ``timestamp``)
     are filled in when missing.  Raises :class:`ValidationError` naming the field.
+    ``undated_ok`` lets an extracted event whose report gives no usable date keep
+    ``event_date=None`` (flagged for review); anything saved must have a date.
     """
     event_id = _text(data, "event_id_cnty", required=True, limit=64)
-    event_date = parse_date(data.get("event_date"))
+    if undated_ok and data.get("event_date") in (None, ""):
+        event_date = None
+    elif data.get("event_date") in (None, ""):
+        raise ValidationError("event_date", "is missing: the report gives no date for this event; enter one")
+    else:
+        event_date = parse_date(data.get("event_date"))
     event_type = _text(data, "event_type", required=True)
     if event_type not in TAXONOMY:
         raise ValidationError("event_type", f"{event_type!r} is not an ACLED event type")
@@ -369,7 +376,7 @@ def validate_event(data: Mapping[str, Any]) -> Event:
     return Event(
         event_id_cnty=event_id,
         event_date=event_date,
-        year=_int(data, "year", default=event_date.year),
+        year=_int(data, "year", default=event_date.year) if event_date else None,
         time_precision=_int(data, "time_precision", low=1, high=3),
         disorder_type=_text(data, "disorder_type") or DISORDER_TYPES[event_type],
         event_type=event_type,

@@ -19,10 +19,14 @@ def test_countries_in(text: str, codes: list[str]) -> None:
     assert countries_in(text) == codes
 
 
+def test_the_border_with_a_country_needs_the_other_side_from_the_report() -> None:
+    assert parse_border("the border with Mauritania") is None  # no default country
+
+
 @pytest.mark.parametrize(("query", "hint", "name", "near", "km"), [
     ("Mali–Senegal border", (), "Mali–Senegal border", (14.0, -12.0), 150),
     ("Senegal-Mali border", (), "Senegal–Mali border", (14.0, -12.0), 150),
-    ("the border with Mauritania", (), "Mali–Mauritania border", None, 0),
+    ("the border with Mauritania", ("ML",), "Mali–Mauritania border", None, 0),
     ("the border with Mauritania", ("SN",), "Senegal–Mauritania border", (16.0, -14.5), 250),
     ("border areas with Senegal and Mauritania", ("ML",), "Mali–Senegal–Mauritania tri-border area",
      (14.75, -12.2), 30),

@@ -64,7 +64,7 @@ class ControlStatement:
 
 
 def control_statements(text: str, places: Sequence[PlaceMention], source: str, report: str,
-                       group: Actor = JNIM) -> list[ControlStatement]:
+                       group: Actor | None = None) -> list[ControlStatement]:
     """Sentences claiming control, influence or a blockade over an area."""
     out = []
     for sentence in sentences(text):
@@ -77,7 +77,7 @@ def control_statements(text: str, places: Sequence[PlaceMention], source: str, r
         named = [a.actor for a in find_actors(sentence.text) if a.actor.inter != "State forces"]
         if named:
             actor = named[0].name
-        elif re.search(r"\b(the group|le groupe)\b", sentence.text, re.IGNORECASE):
+        elif group is not None and re.search(r"\b(the group|le groupe)\b", sentence.text, re.IGNORECASE):
             actor = group.name
         else:
             actor = "jihadist groups"
@@ -117,7 +117,7 @@ def actor_for(statement: ControlStatement) -> str:
     return statement.actor.split(":")[0]
 
 
-def _regions(parts: Sequence[str], country: str) -> list:  # noqa: ANN401 - shapely geometries
+def _regions(parts: Sequence[str], country: str | None) -> list:  # noqa: ANN401 - shapely geometries
     from geo.io.boundaries import admin1_regions
 
     if country != "ML":
@@ -141,7 +141,7 @@ def to_zone(statement: ControlStatement, published: date, source: str) -> Contro
         else:
             shapes.append(places_buffer([[place.name, place.latitude, place.longitude, TOWN_RADIUS_KM]]))
     if statement.parts:
-        country = next((m.place.country for m in statement.places if m.place is not None), "ML")
+        country = next((m.place.country for m in statement.places if m.place is not None), None)
         shapes += _regions(statement.parts, country)
     if not shapes:
         return None

@@ -38,9 +38,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("last_month", re.compile(r"\b(last month|le mois dernier|le mois passé)\b", re.IGNORECASE)),
     ("this_month", re.compile(r"\b(earlier this month|this month|début du mois|plus tôt ce mois|ce mois-ci)\b",
                               re.IGNORECASE)),
+    ("weekend", re.compile(r"\b(last weekend|over the weekend|this weekend|le week-end dernier|"
+                           r"ce week-end|le week-end)\b", re.IGNORECASE)),
     ("month_year", re.compile(rf"\b(?:in|en|early|late|mid|début|fin)?\s*(?P<mon>{MONTH})\s+(?P<y>(?:19|20)\d\d)\b",
                               re.IGNORECASE)),
+    ("month", re.compile(rf"\b(?:in|en|early|late|mid|since|début|fin|mi|au mois de|le mois de|mois de|"
+                         rf"au cours du mois de|dans le courant du mois de)[\s-]+(?:d['’]\s*)?"
+                         rf"(?P<mon>{MONTH})\b(?!\s+\d)", re.IGNORECASE)),
 ]
+ABSOLUTE = {"iso", "dmy", "mdy", "month_year"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,19 @@ def _month_day(mon: str, day: int, year: int | None, published: date) -> date | 
         return None
 
 
-def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[date, int] | None:
+def _resolve(kind: str, match: re.Match[str], published: date | None,
+             year: int | None = None) -> tuple[date, int] | None:
+    if published is None:
+        # no publication date: only what the text states in full; a day and month take the report's year
+        if kind in ("dmy", "mdy") and not match["y"]:
+            if year is None:
+                return None
+            try:
+                return date(year, MONTHS[match["mon"].lower().rstrip(".")], int(match["d"])), 1
+            except ValueError:
+                return None
+        if kind not in ABSOLUTE:
+            return None
     if kind == "iso":
         try:
             return date(int(match["y"]), int(match["m"]), int(match["d"])), 1
@@ -103,11 +121,25 @@ def _resolve(kind: str, match: re.Match[str], published: date) -> tuple[date, in
         return published.replace(day=max(1, published.day // 2)), 3
     if kind == "month_year":
         return date(int(match["y"]), MONTHS[match["mon"].lower()], 15), 3
+    if kind == "weekend":
+        back = (published.weekday() - 6) % 7  # the Sunday that ends the weekend
+        if back == 0 and re.search(r"last|dernier", match[0], re.IGNORECASE):
+            back = 7
+        return published - timedelta(days=back), 2
+    if kind == "month":
+        month = MONTHS[match["mon"].lower()]
+        year = published.year if month <= published.month else published.year - 1
+        return date(year, month, 15), 3
     return None
 
 
-def find_dates(text: str, published: date) -> list[DateMention]:
-    """Every date expression in ``text``, resolved against ``published``, in text order, not overlapping."""
+def find_dates(text: str, published: date | None, *, year: int | None = None) -> list[DateMention]:
+    """Every date expression in ``text``, resolved against ``published``, in text order, not overlapping.
+
+    Without a publication date only dates written in full resolve; a day and
+    month with no year ("samedi 23 mars") take ``year`` (the report's own year)
+    when it is known.
+    """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in PATTERNS:
@@ -115,8 +147,8 @@ def find_dates(text: str, published: date) -> list[DateMention]:
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
-            resolved = _resolve(kind, match, published)
-            if resolved is None or resolved[0] > published + timedelta(days=1):
+            resolved = _resolve(kind, match, published, year)
+            if resolved is None or published is not None and resolved[0] > published + timedelta(days=1):
                 continue
             taken.append((start, end))
             found.append(DateMention(resolved[0], resolved[1], start, end, match.group(0).strip()))
@@ -135,7 +167,13 @@ DATELINE = re.compile(r"^[ \t]*(?:[A-ZÀ-Ý][\w'’. -]{1,40},\s*)?(?P<date>[^\n
                       re.MULTILINE)
 
 
-def datelines(text: str, published: date) -> list[DateMention]:
+def report_year(text: str) -> int | None:
+    """The latest year of a date written in full in ``text`` ("1er janvier 2019"), or None."""
+    years = [d.value.year for d in find_dates(text, None) if d.precision == 1]
+    return max(years) if years else None
+
+
+def datelines(text: str, published: date | None) -> list[DateMention]:
     """Datelines ("Bamako, 1 July 2025 —" at a paragraph's start): when the report was written, not the events."""
     out = []
     for match in DATELINE.finditer(text):

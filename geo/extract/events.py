@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
-from geo.extract.actors import FAMA, JNIM, Actor, ActorMention, find_actors
+from geo.extract.actors import Actor, ActorMention, find_actors
 from geo.extract.dates import DateMention, find_dates
 from geo.extract.figures import Figure, find_figures, nationalities
 from geo.extract.places import PlaceMention
@@ -18,18 +18,31 @@ from geo.gazetteer import haversine_km
 IC = re.IGNORECASE
 # (category, pattern) in priority order: the first that fires names the sentence's event.
 TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
-    ("abduction", re.compile(r"\b(abduct\w*|kidnap\w*|taken hostage|hostages?|enlev\w*|otages?|rapt)\b", IC)),
+    ("abduction", re.compile(r"\b(abduct\w*|kidnap\w*|taken hostage|held hostage|hostages?|enl[eè]v\w*|otages?|"
+                             r"rapt|kidnapp\w*|séquestr\w*|taken captive|capturés?|captured (?:\w+ ){0,2}soldiers|"
+                             r"taken prisoner|faits? prisonniers?)\b", IC)),
     ("explosion", re.compile(r"\b(IEDs?|improvised explosive|landmines?|roadside bombs?|explosive devices?|"
-                             r"engins? explosifs?|mines? artisanales?)\b", IC)),
-    ("air_strike", re.compile(r"\b(drone strikes?|air ?strikes?|frappes? (?:aériennes?|de drones?)|bombed)\b", IC)),
-    ("overtaken", re.compile(r"\b(took control of (?:the )?(?:town|city|village|locality)|overran|"
-                             r"captured the (?:town|city|village)|seized the (?:town|city|village)|"
-                             r"s'est emparée?|pris le contrôle)\b", IC)),
-    ("regained", re.compile(r"\b(retook|recaptured|regained control|reprise? le contrôle|a repris)\b", IC)),
-    ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege)\b", IC)),
+                             r"engins? explosifs?|mines? artisanales?|EEI|suicide (?:bomb\w*|attack\w*)|car bomb\w*|"
+                             r"kamikazes?|booby[- ]trapped|piégée?s?|mortars?|shelling|shelled|obus|roquettes?|"
+                             r"rockets?)\b", IC)),
+    ("air_strike", re.compile(r"\b(drone strikes?|drone fire|drone attacks?|air ?strikes?|aerial (?:strikes?|"
+                              r"bombardments?)|frappes? (?:aériennes?|de drones?)|bombed|bombardments?|bombarded|"
+                              r"bombardé\w*|bombardements?|helicopter (?:fire|strikes?|gunship)|airstrikes?)\b", IC)),
+    ("overtaken", re.compile(r"\b(took control of|seized control of|taken control of|overran|overrun|"
+                             r"captured the (?:town|city|village|locality|camp|base)|"
+                             r"seized the (?:town|city|village|camp|base)|fell (?:in)?to the hands|fell to|"
+                             r"s'est emparée?|se sont emparés|pris le contrôle|prise? de contrôle|tombée? aux mains|"
+                             r"takes control)\b", IC)),
+    ("regained", re.compile(r"\b(retook|retaken|recaptured|regained control|regained|reprise? le contrôle|a repris|"
+                            r"ont repris|reconqu\w*|took back|back under (?:the )?(?:army|state|government)|"
+                            r"contrôle total|full control|total control|reprise? la ville)\b", IC)),
+    ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege|siege|assiég\w*|"
+                            r"embargo)\b", IC)),
     ("attack", re.compile(r"\b(attack\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
-                          r"clash\w*|fighting|struck|strikes?|attaqu\w*|assaut\w*|embuscades?|affrontements?|"
-                          r"combats?|killed|killing|massacred?|executed|tués|tuées|massacrés?|exécutés?|"
+                          r"clash\w*|fighting|struck|attaqu\w*|assaut\w*|embuscades?|affrontements?|"
+                          r"combats?|killed|killing|massacre\w*|executed|tués?|tuées?|tuant|massacrés?|exécut\w*|"
+                          r"shot dead|gunned down|opened fire|murder\w*|slaughter\w*|assassin\w*|abattu\w*|"
+                          r"mitraill\w*|incendi\w*|torched|set (?:\w+ ){0,3}on fire|ont tiré|tirs?|"
                           r"hit (?:\w+ ){0,3}(?:army|military|posts?|positions?|bases?|camps?|barracks))\b",
                           IC)),
 ]
@@ -69,6 +82,7 @@ class Draft:
     nationalities: list[str] = field(default_factory=list)
     distinct: bool = False  # "other incidents": never merged into a located event
     anchors: list[PlaceMention] = field(default_factory=list)  # each merged sentence's own place
+    split_group: str = ""  # drafts split from one sentence's list of places never merge again
 
     @property
     def place(self) -> PlaceMention | None:
@@ -93,8 +107,9 @@ class Draft:
                     return mention
         return first
 
-    def when(self, published: date) -> tuple[date, int]:
-        """The draft's date and precision; the publication week when no date is written.
+    def when(self, published: date | None) -> tuple[date | None, int]:
+        """The draft's date and precision; the publication week when no date is written,
+        and None when the report has no publication date either.
 
         A report's main incident usually goes undated ("JNIM fighters attacked...");
         a vague "this month" elsewhere in the same incident is context, not its date.
@@ -122,80 +137,156 @@ def category_of(sentence: str) -> str | None:
     return None
 
 
-def is_background(sentence: str, dates: Sequence[DateMention], published: date) -> bool:
+def is_background(sentence: str, dates: Sequence[DateMention], published: date | None) -> bool:
     """Context about the conflict's history rather than a dated incident."""
-    recent = any(abs((d.value - published).days) <= 62 for d in dates)
-    if recent:
+    if any(d.precision < 3 for d in dates):
         return False
     if BACKGROUND.search(sentence):
         return True
-    return any(int(y) < published.year for y in YEAR.findall(sentence))
+    return published is not None and not dates and any(int(y) < published.year for y in YEAR.findall(sentence))
 
 
-def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: date,
-               source: str, skip_dates: Sequence[DateMention] = ()) -> list[Draft]:
+def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: date | None,
+               source: str, skip_dates: Sequence[DateMention] = (), year: int | None = None) -> list[Draft]:
     """The draft event(s) a sentence reports; empty when it reports none.
 
-    ``skip_dates`` are datelines: they date the report, not the events in it.
+    A sentence naming several places where things happened ("in A, B and C",
+    "six in A, two in B") gives one draft per place; the toll stays with the
+    first unless a figure names its own place.  Soldiers or civilians captured
+    in an attack give an abduction draft besides it.  ``skip_dates`` are
+    datelines: they date the report, not the events in it.
     """
     category = category_of(sentence.text)
     if category is None:
         return []
     dates = [DateMention(d.value, d.precision, d.start + sentence.start, d.end + sentence.start, d.text)
-             for d in find_dates(sentence.text, published)]
+             for d in find_dates(sentence.text, published, year=year)]
     dates = [d for d in dates if not any(d.start < s.end and s.start < d.end for s in skip_dates)]
-    if is_background(sentence.text, dates, published):
-        return []
     inside = [p for p in places if sentence.start <= p.start < sentence.end and p.place is not None]
+    sites = event_sites(sentence, inside)
+    if is_background(sentence.text, dates, published) and not sites:
+        return []
     actors = [ActorMention(a.actor, a.alias, a.start + sentence.start, a.end + sentence.start)
               for a in find_actors(sentence.text)]
     figures = find_figures(sentence.text, sentence.start, source)
     if category == "attack":
         category = "civilians" if CIVILIAN_TARGET.search(sentence.text) and \
             not MILITARY_TARGET.search(sentence.text) else "clash"
+    taken = [f for f in figures if f.kind == "abducted"]
+    if category != "abduction" and taken:
+        figures = [f for f in figures if f.kind != "abducted"]
     main = Draft(category, [sentence], inside, dates, actors, figures, nationalities(sentence.text))
+    out = [main]
+    if len(sites) > 1:
+        out = _split(main, sites)
+    if category != "abduction" and taken:
+        out.append(Draft("abduction", [sentence], list(inside), dates, actors, taken,
+                         nationalities(sentence.text)))
     other = OTHER_INCIDENTS.search(sentence.text)
-    if other and figures:
+    if other and figures and len(out) == 1:
         split = sentence.start + other.start()
         later = [f for f in figures if f.start >= split]
         if later:
             main.figures = [f for f in figures if f.start < split]
-            return [main, Draft(main.category, [sentence], [], dates, actors, later, distinct=True)]
-    return [main]
+            out.append(Draft(main.category, [sentence], [], dates, actors, later, distinct=True))
+    return out
 
 
-def _compatible_dates(a: Draft, b: Draft, published: date) -> bool:
+# "capital of the region", "the prosecutor in X": a place named as a seat or an office, not a site
+NOT_SITE_BEFORE = re.compile(r"\b(?:prosecutor|court|tribunal|procureur|governor|gouverneur|ministry|embassy|"
+                             r"ambassade|hospital|hôpital|évacués? (?:vers|à|sur)|evacuated to|taken to|transported "
+                             r"to|flown to|returned to|based in|basée? à|headquartered in|from the capital|"
+                             r"(?:told|said)(?: \w+){0,3} (?:in|from))\s+(?:in\s+|à\s+|de\s+)?$", IC)
+ROUTE_SECOND = re.compile(r"\b(?:between|entre)\s+(?:the\s+(?:towns?|villages?)\s+of\s+)?[\w'’ -]{2,40}?"
+                          r"\s+(?:and|et)\s+$", IC)
+
+
+def event_sites(sentence: Sentence, inside: Sequence[PlaceMention]) -> list[PlaceMention]:
+    """The town-level places in a sentence where something happened, one per distinct place.
+
+    A place qualifies when a locative word or a list of places leads to it; the
+    second town of "between A and B" is the route's end, not a second site.
+    """
+    sites: list[PlaceMention] = []
+    for mention in sorted(inside, key=lambda m: m.start):
+        if _specificity(mention) < 4:
+            continue
+        rel_start = mention.start - sentence.start
+        before = sentence.text[max(0, rel_start - 50):rel_start]
+        if NOT_SITE_BEFORE.search(before) or ROUTE_SECOND.search(before):
+            continue
+        if sites and REFERENCE_BEFORE.search(before):
+            continue  # "in Boulkessi, near Djibo": Djibo locates Boulkessi
+        if any(m.place is not None and haversine_km(m.place.latitude, m.place.longitude, mention.place.latitude,
+                                                    mention.place.longitude) <= SAME_SITE_KM for m in sites):
+            continue
+        sites.append(mention)
+    return sites
+
+
+SAME_SITE_KM = 15.0
+REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à proximité de|"
+                              r"(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:of|from|de|du|d['’])|"
+                              r"(?:north|south|east|west)\w*\s+of|au (?:nord|sud|est|ouest)(?:-\w+)? (?:de|du)|"
+                              r"(?:region|province|cercle|district|département|commune) (?:of|de|du))\s+"
+                              r"(?:the\s+(?:town|city)\s+of\s+|la ville de\s+)?$", IC)
+
+
+def _split(main: Draft, sites: Sequence[PlaceMention]) -> list[Draft]:
+    """One draft per site; a figure goes to the site written right after it ("six in A"), else the first."""
+    own: dict[int, list[Figure]] = {i: [] for i in range(len(sites))}
+    for figure in main.figures:
+        after = [i for i, m in enumerate(sites) if 0 <= m.start - figure.end <= 25]
+        own[after[0] if after else 0].append(figure)
+    group = f"{main.sentences[0].start}"
+    return [Draft(main.category, list(main.sentences), [site], list(main.dates), list(main.actors), own[i],
+                  list(main.nationalities), split_group=group) for i, site in enumerate(sites)]
+
+
+def _compatible_dates(a: Draft, b: Draft, published: date | None) -> bool:
     (da, pa), (db, pb) = a.when(published), b.when(published)
+    if da is None or db is None:
+        return True
     slack = max(PRECISION_SLACK[pa], PRECISION_SLACK[pb])
     if a.dates and b.dates and pa == pb == 3:
         slack = 0 if da.month != db.month else slack
     return abs((da - db).days) <= slack and not (a.dates and b.dates and pa == 1 and pb == 1 and da != db)
 
 
-def _compatible_places(a: Draft, b: Draft) -> bool:
+def _distance(a: Draft, b: Draft) -> float | None:
+    """Kilometres between two drafts' places; None when either is unplaced or only a country or region."""
     pa, pb = a.place, b.place
     if pa is None or pb is None or _specificity(pa) < 3 or _specificity(pb) < 3:
-        return True  # a country-level or unplaced mention joins a located one
-    return haversine_km(pa.place.latitude, pa.place.longitude, pb.place.latitude, pb.place.longitude) \
-        <= SAME_PLACE_KM
+        return None
+    return haversine_km(pa.place.latitude, pa.place.longitude, pb.place.latitude, pb.place.longitude)
 
 
-def merge_drafts(drafts: Sequence[Draft], published: date) -> list[Draft]:
-    """Merge drafts that describe the same incident: same category, compatible date and place."""
+def merge_drafts(drafts: Sequence[Draft], published: date | None) -> list[Draft]:
+    """Merge drafts that describe the same incident: same category, compatible date and place.
+
+    A draft joins the nearest compatible incident (the same place first); drafts
+    split from one list of places stay apart.
+    """
     merged: list[Draft] = []
     for draft in drafts:
         target = None
         if not draft.distinct:
+            fits = []
             for existing in merged:
-                if existing.category == draft.category and not existing.distinct \
-                        and _compatible_dates(existing, draft, published) and _compatible_places(existing, draft):
-                    target = existing
-                    break
+                if existing.category != draft.category or existing.distinct \
+                        or (draft.split_group and existing.split_group == draft.split_group) \
+                        or not _compatible_dates(existing, draft, published):
+                    continue
+                km = _distance(existing, draft)
+                if km is None or km <= SAME_PLACE_KM:
+                    fits.append((km if km is not None else SAME_PLACE_KM, existing))
+            if fits:
+                target = min(fits, key=lambda f: f[0])[1]
         own = [draft.place] if draft.place is not None else []
         if target is None:
             merged.append(Draft(draft.category, list(draft.sentences), list(draft.places), list(draft.dates),
                                 list(draft.actors), list(draft.figures), list(draft.nationalities),
-                                draft.distinct, own))
+                                draft.distinct, own, draft.split_group))
             continue
         if not target.anchors and target.place is not None:
             target.anchors = [target.place]
@@ -210,18 +301,7 @@ def merge_drafts(drafts: Sequence[Draft], published: date) -> list[Draft]:
     return merged
 
 
-def main_group(actors: Sequence[ActorMention]) -> Actor:
-    """The armed group a report is mostly about (JNIM if it names none)."""
-    counts: dict[Actor, int] = {}
-    for mention in actors:
-        if mention.actor.inter != "State forces" and not mention.generic:
-            counts[mention.actor] = counts.get(mention.actor, 0) + 1
-    return max(counts, key=lambda a: counts[a]) if counts else JNIM
-
-
-def main_state(actors: Sequence[ActorMention]) -> Actor:
-    """The state force a report names (Mali's army by default)."""
-    for mention in actors:
-        if mention.actor.inter == "State forces" and not mention.generic:
-            return mention.actor
-    return FAMA
+def named_group(actors: Sequence[ActorMention]) -> Actor | None:
+    """The one armed group these mentions name, or None when they name none or several."""
+    groups = {m.actor for m in actors if m.actor.inter != "State forces" and not m.generic}
+    return groups.pop() if len(groups) == 1 else None

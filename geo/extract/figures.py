@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from geo.extract.actors import find_actors
 from geo.extract.numbers import NUMBER, QUALIFIER, Quantity, parse_quantity
 
-KILLED = r"(?:killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|eliminated|lives|slain|massacred|morts?|tués?|" \
+KILLED = r"(?:killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|eliminated|lives|slain|massacred|morts?|tuée?s?|assassinée?s?|exécutée?s?|" \
          r"neutralisés?|abattus?|décédés?)"
 WOUNDED = r"(?:wounded|injured|hurt|blessés?)"
-ABDUCTED = r"(?:abducted|kidnapped|taken hostage|seized as hostages|held hostage|enlevés?|kidnappés?|" \
-           r"pris en otage|otages?)"
+ABDUCTED = r"(?:abducted|kidnapped|taken hostage|seized as hostages|held hostage|enlevée?s?|kidnappée?s?|" \
+           r"pris en otage|otages?|capturée?s?|captured|taken prisoner|faits? prisonniers?|taken captive)"
 SEIZED = r"(?:seized?|seizing|captured?|capturing|took|taken?|overran|destroyed|burned|pris|détruits?|incendiés?)"
 NOUN = r"(?:[\w'’-]+,?\s+){0,3}?"
 # a number, but not a bare article ("an army"), though "a dozen" is one
@@ -27,10 +27,10 @@ VICTIMS = {
 }
 FIGURE = re.compile(
     rf"(?P<qty>{QTY})\s+(?P<noun>{NOUN})(?:{AUX}\s+)?(?P<verb>{KILLED}|{WOUNDED}|{ABDUCTED})\b"
-    rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping)"
-    rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>{NOUN}\w+)"
     rf"|\b(?P<verb3>{SEIZED})\s+(?:control\s+of\s+)?(?P<qty3>{QTY})\s+"
-    rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))",
+    rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))"
+    rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping|tuant|blessant)"
+    rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>{NOUN}\w+)",
     re.IGNORECASE)
 CLAIMANTS = [
     ("state", re.compile(r"\b(army|armed forces|military spokesperson|military said|FAMa|spokesperson|spokesman|"
@@ -64,7 +64,7 @@ class Figure:
 
 def _kind(verb: str) -> str:
     verb = verb.lower()
-    if re.fullmatch(WOUNDED, verb):
+    if re.fullmatch(WOUNDED, verb) or verb == "blessant":
         return "wounded"
     if re.fullmatch(ABDUCTED, verb) or verb in ("abducting", "kidnapping"):
         return "abducted"
@@ -84,13 +84,18 @@ SPEECH = re.compile(r"\b(said|says|say|reported|reports|claimed(?! the lives?)|c
                     re.IGNORECASE)
 
 
-def claimant_for(sentence: str, default: str, group: str = "JNIM: Group for Support of Islam and Muslims",
-                 ) -> tuple[str, str]:
+UNNAMED_STATE = "State forces"
+UNNAMED_GROUP = "Unnamed armed group"
+
+
+def claimant_for(sentence: str, default: str, group: str = UNNAMED_GROUP) -> tuple[str, str]:
     """(claimant, claimant type) for a figure in ``sentence``.
 
     The claimant is the source word nearest a speech verb ("the army said",
     "according to local sources", "JNIM claimed"); ``default`` (the report's
-    source) when nobody is quoted, ``group`` for an unnamed armed group.
+    source) when nobody is quoted, ``group`` for an unnamed armed group.  An army
+    the sentence does not name by country is :data:`UNNAMED_STATE`, for the
+    pipeline to name after the event's country.
     """
     verbs = [m.start() for m in SPEECH.finditer(sentence)]
     if not verbs:
@@ -109,7 +114,7 @@ def claimant_for(sentence: str, default: str, group: str = "JNIM: Group for Supp
     actors = find_actors(sentence)
     if kind == "state":
         state = [a.actor.name for a in actors if a.actor.inter == "State forces" and not a.generic]
-        return (state[0] if state else "Military Forces of Mali (2021-)"), kind
+        return (state[0] if state else UNNAMED_STATE), kind
     if kind == "armed group":
         groups = [a.actor.name for a in actors if a.actor.inter == "Rebel group"]
         return (groups[0] if groups else group), kind

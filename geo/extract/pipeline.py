@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Sequence
 
-from geo.extract.actors import Actor, find_actors
+from geo.extract.actors import FRANCE, STATE, Actor, ActorMention, find_actors, state_forces, unidentified
 from geo.extract.control import ControlStatement, control_statements, to_zone
-from geo.extract.dates import datelines
-from geo.extract.events import SUB_EVENTS, Draft, drafts_for, main_group, main_state, merge_drafts
-from geo.extract.figures import find_figures
+from geo.extract.countries import detect_countries, ordered_hints
+from geo.extract.dates import datelines, report_year
+from geo.extract.events import MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, merge_drafts, named_group
+from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
-from geo.extract.text import sentences
+from geo.extract.text import published_in_text, sentences
 from geo.gazetteer import Gazetteer, Place, default_gazetteer
 from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
 
@@ -39,6 +40,7 @@ class Extraction:
     control: list[ControlStatement] = field(default_factory=list)
     text: str = ""
     published: date | None = None
+    countries: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The ``python -m geo extract --json`` object."""
@@ -50,7 +52,9 @@ class Extraction:
 
     def zones(self, source: str) -> list[ControlZone]:
         """Control-zone entries for the control layer, one per statement whose area can be drawn."""
-        zones = [to_zone(c, self.published or date.today(), source) for c in self.control]
+        if self.published is None:
+            return []  # a control claim is dated by its report: without a date it cannot be placed in time
+        zones = [to_zone(c, self.published, source) for c in self.control]
         return [z for z in zones if z is not None]
 
 
@@ -84,35 +88,60 @@ def _event_id(iso3: str, *parts: object) -> str:
     return f"{iso3}X{digest}"
 
 
-def build_event(draft: Draft, *, published: date, source: str, report: str, group: Actor, state: Actor,
-                home: Place | None, country_area: Place | None = None) -> tuple[Event, list[dict[str, Any]]]:
-    """An ACLED-shaped :class:`Event` (and its evidence list) from a merged draft.
+def build_event(draft: Draft, *, published: date | None, source: str, report: str, group: Actor | None,
+                home: Place | None, country_areas: dict[str, Place], countries: Sequence[str],
+                ) -> tuple[Event, list[dict[str, Any]]] | None:
+    """An ACLED-shaped :class:`Event` (and its evidence list) from a merged draft, or None
+    when neither the draft nor the report says in which country it happened.
 
     A draft with no place of its own takes the report's main place (``home``),
     except a distinct "other incidents" draft, which is placed at country level.
+    Actors are only those the text names: an unnamed perpetrator is ACLED's
+    "Unidentified Armed Group (Country)", and "the army" is the army of the
+    country where the event happened.
     """
     mention = draft.place
-    place = mention.place if mention else (country_area if draft.distinct else home)
+    place = mention.place if mention else (None if draft.distinct else home)
+    code = place.country if place else (countries[0] if countries else None)
+    if code is None:
+        return None
+    if place is None:
+        place = country_areas.get(code)
     if mention is None and place is not None and place.geo_precision == 1:
         place = replace(place, geo_precision=2)  # placed by the report's main place, not its own mention
+    name, iso, iso3, region = COUNTRIES.get(code, (code, 0, code, "Western Africa"))
     when, precision = draft.when(published)
     event_type, sub = SUB_EVENTS[draft.category]
-    named_groups = [a.actor for a in draft.actors if a.actor.inter != "State forces" and not a.generic]
-    actor1 = named_groups[0] if named_groups else group
-    inter2, actor2 = state.inter, state.name
-    assoc2 = ""
-    if draft.category in ("abduction", "civilians"):
-        codes = draft.nationalities
+    named = [a.actor for a in draft.actors if a.actor.inter != "State forces" and not a.generic]
+    perpetrator = named[0] if named else (group or unidentified(name))
+    army = _state(draft.actors, code)
+    targets_army = bool(MILITARY_TARGET.search(" ".join(s.text for s in draft.sentences))) or any(
+        a.actor.inter == "State forces" for a in draft.actors)
+    actor1, actor2, inter2, assoc2 = perpetrator, None, "", ""
+    if draft.category in ("clash", "overtaken", "explosion", "blockade") and targets_army and army:
+        actor2 = army
+    if draft.category == "abduction" and targets_army and army and not draft.nationalities \
+            and any("soldier" in f.metric or "soldat" in s.text.lower() for f in draft.figures for s in draft.sentences):
+        actor2 = army  # soldiers captured
+    elif draft.category in ("abduction", "civilians"):
+        foreign = FOREIGNERS.search(" ".join(s.text for s in draft.sentences))
+        codes = draft.nationalities or [code]
         inter2 = "Civilians"
-        actor2 = f"Civilians ({COUNTRIES.get(codes[0], (codes[0],))[0] if codes else 'Mali'})"
-        others = sorted({c for c in codes[1:] if c != (codes[0] if codes else "")})
-        assoc2 = "; ".join(f"Civilians ({COUNTRIES.get(c, (c,))[0]})" for c in others)
+        victims = "International" if foreign and not draft.nationalities else _country_name(codes[0])
+        actor2 = Actor(f"Civilians ({victims})", "Civilians")
+        others = sorted({c for c in codes[1:] if c != codes[0]})
+        assoc2 = "; ".join(f"Civilians ({_country_name(c)})" for c in others)
     if draft.category in ("air_strike", "regained"):
-        actor1, actor2, inter2 = state, group.name, group.inter
-    country = place.country if place else "ML"
-    name, iso, iso3, region = COUNTRIES.get(country, COUNTRIES["ML"])
-    claims = [{"claimant": f.claimant, "claimant_type": f.claimant_type, "metric": f.metric,
-               "value": f.quantity.value, "qualifier": f.quantity.qualifier, "source": source}
+        foreign = [a.actor for a in draft.actors if a.actor == FRANCE]
+        striker = foreign[0] if foreign and draft.category == "air_strike" else army
+        if striker is not None:
+            actor1 = striker
+            civilians = draft.category == "air_strike" and not named and not targets_army
+            actor2 = Actor(f"Civilians ({name})", "Civilians") if civilians else (named[0] if named else None)
+    if actor2 is not None:
+        inter2 = actor2.inter
+    claims = [{"claimant": _claimant(f.claimant, code, actor1), "claimant_type": f.claimant_type,
+               "metric": f.metric, "value": f.quantity.value, "qualifier": f.quantity.qualifier, "source": source}
               for f in draft.figures]
     abduction = None
     if draft.category == "abduction":
@@ -126,29 +155,59 @@ def build_event(draft: Draft, *, published: date, source: str, report: str, grou
                          "text": mention.text})
     evidence += [{"field": f"claims.{f.metric}", "report": report, "start": f.start, "end": f.end}
                  for f in draft.figures]
-    location = place.name if place else "Mali"
+    location = place.name if place else name
+    tags = ["blockade"] if draft.category == "blockade" else []
+    if when is None:
+        tags.append("date unknown")
+    if place is None or place.geo_precision == 3:
+        tags.append("review: located only by region or country")
     record = {
         "event_id_cnty": _event_id(iso3, report, sub, when, location, draft.sentences[0].start),
         "event_date": when, "time_precision": precision, "event_type": event_type, "sub_event_type": sub,
-        "actor1": actor1.name, "inter1": actor1.inter, "actor2": actor2, "assoc_actor_2": assoc2,
-        "inter2": inter2, "civilian_targeting": "Civilian targeting" if inter2 == "Civilians" else "",
+        "actor1": actor1.name, "inter1": actor1.inter, "actor2": actor2.name if actor2 else "",
+        "assoc_actor_2": assoc2, "inter2": inter2 if actor2 else "",
+        "civilian_targeting": "Civilian targeting" if inter2 == "Civilians" else "",
         "iso": iso, "region": region, "country": name, "admin1": place.admin1 if place else "",
         "admin2": place.admin2 if place else "", "location": location,
-        "latitude": place.latitude if place else 17.35, "longitude": place.longitude if place else -3.53,
+        "latitude": place.latitude if place else None, "longitude": place.longitude if place else None,
         "geo_precision": place.geo_precision if place else 3, "source": source, "source_scale": "",
         "notes": _notes(sub, location, when, actor1.name, claims, abduction),
         "fatalities": (conservative_fatalities((f.metric, f.quantity.value) for f in draft.figures)
                        if draft.category != "abduction" else 0),
-        "tags": "blockade" if draft.category == "blockade" else "",
+        "tags": "; ".join(tags),
         "claims": claims, "abduction": abduction,
         "provenance": [{k: v for k, v in e.items() if k != "text"} for e in evidence],
     }
-    return validate_event(record), evidence
+    return validate_event(record, undated_ok=True), evidence
 
 
-def _notes(sub: str, location: str, when: date, actor: str, claims: Sequence[dict], abduction: dict | None) -> str:
+FOREIGNERS = re.compile(r"\b(foreign(?:ers?)?|expatriates?|étrangers?|étrangères?|expatriés?)\b", re.IGNORECASE)
+
+
+def _country_name(code: str) -> str:
+    return COUNTRIES.get(code, (code,))[0]
+
+
+def _state(actors: Sequence[ActorMention], code: str) -> Actor | None:
+    """The state forces in a draft: those it names by country, else the army of the event's country."""
+    named = [a.actor for a in actors if a.actor.inter == "State forces" and a.actor != STATE]
+    return named[0] if named else state_forces(code)
+
+
+def _claimant(claimant: str, code: str, actor1: Actor) -> str:
+    """A claimant placeholder named: "State forces" after the event's country, an unnamed group as actor1."""
+    if claimant == UNNAMED_STATE:
+        army = state_forces(code)
+        return army.name if army else "State forces"
+    if claimant == UNNAMED_GROUP:
+        return actor1.name
+    return claimant
+
+
+def _notes(sub: str, location: str, when: date | None, actor: str, claims: Sequence[dict], abduction: dict | None) -> str:
     """A short summary in our own words, never a sentence copied from the report."""
-    parts = [f"{sub} attributed to {actor.split(':')[0]} at or near {location} ({when.isoformat()})."]
+    day = when.isoformat() if when else "date unknown"
+    parts = [f"{sub} attributed to {actor.split(':')[0]} at or near {location} ({day})."]
     if abduction and abduction.get("count"):
         parts.append(f"{abduction['count']} people taken.")
     for claim in claims:
@@ -170,8 +229,10 @@ def _continues(draft: Draft, previous: Draft) -> bool:
             and not any(WHOLE_SET.search(s.text) for s in draft.sentences))
 
 
-def _share_main_date(drafts: Sequence[Draft], published: date) -> None:
+def _share_main_date(drafts: Sequence[Draft], published: date | None) -> None:
     """Undated drafts take the day the report gives for the same kind of incident ("on Tuesday")."""
+    if published is None:
+        return
     for draft in drafts:
         if draft.dates:
             continue
@@ -182,21 +243,27 @@ def _share_main_date(drafts: Sequence[Draft], published: date) -> None:
 
 
 def extract(text: str, *, published: date | None = None, source: str = "unknown source", report: str = "report",
-            country_codes: Sequence[str] = ("ML",), gazetteer: Gazetteer | None = None) -> Extraction:
+            country_codes: Sequence[str] | None = None, gazetteer: Gazetteer | None = None) -> Extraction:
     """Extract places, events and control statements from report ``text``.
 
-    Relative dates resolve against ``published``; without it, the report's
-    dateline ("Bamako, 1 July 2025 —"), else today.
+    Relative dates resolve against ``published``; without it, the date the
+    report itself gives (a "Published" line, a dateline).  Without any, only
+    dates written in full resolve and the other events stay undated, flagged.
+    ``country_codes`` overrides the countries detected from the text.
     """
     gazetteer = gazetteer or default_gazetteer()
-    lines = datelines(text, published or date.today())
     if published is None:
-        published = lines[0].value if lines else date.today()
-    places = find_places(text, gazetteer, country_codes=country_codes)
+        published = published_in_text(text)
+    lines = datelines(text, published)
+    if published is None and lines:
+        published = lines[0].value
+    year = report_year(text) if published is None else None
+    countries = ordered_hints(detect_countries(text, gazetteer), country_codes)
+    places = find_places(text, gazetteer, country_codes=countries)
     resolved = [p for p in places if p.place is not None]
     drafts: list[Draft] = []
     for sentence in sentences(text):
-        found = drafts_for(sentence, resolved, published, source, lines)
+        found = drafts_for(sentence, resolved, published, source, lines, year)
         if len(found) == 1 and drafts and _continues(found[0], drafts[-1]):
             # no place, no date, same kind of event: the narrative goes on about the previous incident
             drafts[-1].sentences.append(sentence)
@@ -204,26 +271,54 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
             drafts[-1].actors += found[0].actors
             drafts[-1].nationalities = drafts[-1].nationalities or found[0].nationalities
         elif found:
-            drafts += found
+            drafts += [d for d in found if d.places or d.dates or d.figures or d.distinct]
         elif drafts:  # a figure in a follow-up sentence belongs to the incident just described
             figures = find_figures(sentence.text, sentence.start, source)
             if figures:
-                drafts[-1].figures += figures
-                drafts[-1].sentences.append(sentence)
+                last = drafts[-1]
+                # a list of places split into events keeps its toll once, on the first
+                target = next((d for d in drafts if last.split_group and d.split_group == last.split_group), last)
+                target.figures += figures
+                target.sentences.append(sentence)
     merged = merge_drafts(drafts, published)
     _share_main_date(merged, published)
-    all_actors = find_actors(text)
-    group, state = main_group(all_actors), main_state(all_actors)
     located = [d.place for d in merged if d.place is not None and d.place.place.feature != "country"]
-    home = located[0].place if located else next((p.place for p in resolved), None)
-    country_area = next((p.place for p in resolved if p.place.feature == "country"
-                         and p.place.country == (home.country if home else "ML")), home)
+    home = located[0].place if located else next((p.place for p in resolved if p.place.feature != "country"), None)
+    country_areas = {p.place.country: p.place for p in resolved if p.place.feature == "country"}
+    for code in countries:
+        if code not in country_areas:
+            area = next((p for p in gazetteer.lookup(_country_name(code)) if p.feature == "country"), None)
+            if area is not None:
+                country_areas[code] = area
+    all_actors = find_actors(text)
+    paragraphs = _paragraph_groups(text, all_actors)
+    report_group = named_group(all_actors)
     events, evidence = [], []
     for draft in merged:
-        event, ev = build_event(draft, published=published, source=source, report=report, group=group,
-                                state=state, home=home, country_area=country_area)
-        events.append(event)
-        evidence.append(ev)
+        built = build_event(draft, published=published, source=source, report=report,
+                            group=_group_for(draft, paragraphs) or report_group, home=home, country_areas=country_areas,
+                            countries=countries)
+        if built is not None:
+            events.append(built[0])
+            evidence.append(built[1])
     mentions = places + unresolved_names(text, places)
     return Extraction(sorted(mentions, key=lambda m: m.start), events, evidence,
-                      control_statements(text, resolved, source, report, group), text, published)
+                      control_statements(text, resolved, source, report, None), text, published, countries)
+
+
+def _paragraph_groups(text: str, actors: Sequence[ActorMention]) -> list[tuple[int, int, Actor | None]]:
+    """Each paragraph's span and the one armed group it names (None for none or several)."""
+    out = []
+    start = 0
+    for block in re.split(r"(\n\s*\n|\n)", text):
+        end = start + len(block)
+        if block.strip():
+            out.append((start, end, named_group([a for a in actors if start <= a.start < end])))
+        start = end
+    return out
+
+
+def _group_for(draft: Draft, paragraphs: Sequence[tuple[int, int, Actor | None]]) -> Actor | None:
+    """The armed group named in the paragraph of the draft's first sentence, if exactly one is."""
+    first = draft.sentences[0].start
+    return next((group for start, end, group in paragraphs if start <= first < end), None)

@@ -9,12 +9,14 @@ are kept, flagged ``resolved=False``.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 from geo.areas import COUNTRY_WORDS, parse_border
-from geo.gazetteer import Candidate, Gazetteer, Place, normalise
+from geo.gazetteer import Candidate, Gazetteer, Place, haversine_km, normalise
 
 ACCENTS = {"e": "[eéèêë]", "a": "[aàâä]", "i": "[iîï]", "o": "[oôö]", "u": "[uùûü]", "c": "[cç]", " ": r"[\s'’-]"}
 
@@ -42,22 +44,46 @@ REGION_PHRASE = re.compile(
     r"\b(?:région|province)\s+(?:de\s+|du\s+|d['’])([A-ZÀ-Ý][\w'’-]+)", re.UNICODE)
 NAME = re.compile(
     r"(?<![\w'’])([A-ZÀ-Ý][\w'’-]*\.?(?:\s+(?:du|de|des|la|el|al|N['’])?\s*[A-ZÀ-Ý][\w'’-]*)*)", re.UNICODE)
-# Capitalised words that are never place names here, however the gazetteer spells its villages.
+# Capitalised words that are never place names: function words, months and days, titles, and the
+# names of the armed groups and forces themselves.  Words that are also ordinary English or French
+# words ("Say", "Karma") are judged by :func:`common_word`, not listed here.
 STOPWORDS = {
     "the", "a", "an", "this", "that", "these", "those", "in", "on", "at", "for", "from", "by", "with", "and",
-    "but", "or", "since", "despite", "according", "beyond", "their", "meanwhile", "earlier", "later", "details",
-    "military", "response", "army", "group", "state", "islamic", "islam", "muslims", "support", "coordinated",
-    "jihadist", "jihadists", "assaults", "attacks", "attack", "africa", "african", "west", "east", "north",
-    "south", "central", "western", "eastern", "northern", "southern", "col", "gen", "president", "minister",
-    "u", "s", "un", "eu", "us", "command", "agency", "reuters", "afp", "ap", "france", "french", "russian",
-    "wagner", "corps", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-    "december", "le", "la", "les", "des", "du", "de", "l", "un", "une", "il", "elle", "ils", "selon",
-    "indian", "chinese", "malian", "tuareg", "al", "qaeda", "eyewitnesses", "sahel", "expanding", "influence",
-    "escalating", "conflict", "jama", "nusrat", "nasr", "muslimin", "wal", "shake", "backbone", "spokesperson",
-    "souleymane", "dembele", "third", "mali's", "its", "they", "he", "she", "we", "it", "there", "when",
-    "while", "after", "before", "during", "as", "if", "his", "her", "our", "many", "some", "several",
+    "but", "or", "since", "despite", "according", "beyond", "their", "meanwhile", "earlier", "later",
+    "military", "army", "group", "state", "islamic", "islam", "muslims", "support", "jihadist", "jihadists",
+    "africa", "african", "west", "east", "north", "south", "central", "western", "eastern", "northern",
+    "southern", "col", "gen", "general", "colonel", "captain", "lieutenant", "president", "minister", "prime",
+    "mr", "mrs", "m", "mme", "dr", "imam", "u", "s", "un", "eu", "us", "uk", "un", "reuters", "afp", "ap", "rfi",
+    "france", "french", "russian", "wagner", "corps", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+    "novembre", "decembre", "le", "la", "les", "des", "du", "de", "l", "une", "il", "elle", "ils", "selon",
+    "al", "qaeda", "qaida", "sahel", "sahara", "jama", "nusrat", "nasr", "muslimin", "wal", "its", "they", "he",
+    "she", "we", "it", "there", "when", "while", "after", "before", "during", "as", "if", "his", "her", "our",
+    "many", "some", "several", "ce", "cette", "ces", "en", "au", "aux", "dans", "sur", "par", "pour", "mais",
+    "god", "allah", "christ", "christian", "christians", "muslim", "islamist", "islamists",
 }
+PERSON_TITLES = re.compile(r"(?:\b(?:president|minister|mr|mrs|ms|m|mme|dr|gen|general|général|col|colonel|capt|"
+                           r"captain|capitaine|lt|lieutenant|commander|commandant|imam|sheikh|cheikh|chief|chef|"
+                           r"spokesman|spokesperson|porte-parole|leader|prefect|préfet|mayor|maire|governor|"
+                           r"gouverneur|father|père|sister|sœur|soeur|bishop|abbé|pope|emir|émir)\.?\s+"
+                           r"(?:[A-ZÀ-Ý][\w'’-]*\s+){0,2})$", re.IGNORECASE)
+SPEECH_AFTER = re.compile(r"^\s*(?:,\s*)?(?:said|says|told|added|explained|declared|wrote|stated|a déclaré|a dit|"
+                          r"a affirmé|a indiqué|a expliqué|a précisé|affirme|explique|déclare|précise|indique)\b",
+                          re.IGNORECASE)
+PLACE_NOUN = r"(?:town|towns|village|villages|city|cities|locality|localities|commune|communes|hamlet|hamlets|" \
+             r"district|districts|area|municipality|rural commune|localité|localités|ville|villes|hameau|" \
+             r"hameaux|département|cercle|arrondissement|secteur|quartier|site|camp|base|garrison|mine|" \
+             r"market|marché|road|route|axe|forest|forêt)"
+# "the village of", "in the town of", "localité de", "la commune rurale de"
+STRONG_BEFORE = re.compile(rf"\b{PLACE_NOUN}\s+(?:rurale\s+|urbaine\s+)?(?:of|de|du|d['’]|des)\s*$", re.IGNORECASE)
+# "Karma village", "Diapaga camp"
+STRONG_AFTER = re.compile(rf"^\s+{PLACE_NOUN}\b", re.IGNORECASE)
+LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|towards?|into|à|au|aux|dans|près de|vers|entre|"
+                             r"between|nearby|close to|non loin de|autour de|en direction de|from|to|of|de|du|d['’]|"
+                             r"on|sur|et|and)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.IGNORECASE)
+LIST_BEFORE = re.compile(r"(?:,|\band|\bet|\bor|\bou)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -81,7 +107,13 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str] = ()) -> list[PlaceMention]:
-    """Place mentions in ``text``, resolved with ``gazetteer``, in text order."""
+    """Place mentions in ``text``, resolved with ``gazetteer``, in text order.
+
+    Names are resolved as a document (as CLAVIN and Mordecai do): first the
+    names that are sure (areas, seats, large towns, names with a place word
+    before them), then the doubtful ones, each taking the candidate nearest the
+    places already found and inside the regions the text names.
+    """
     hints = [c.upper() for c in country_codes]
     mentions: list[PlaceMention] = []
     taken: list[tuple[int, int]] = []
@@ -99,16 +131,144 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
         if found and found[0].how == "exact" and found[0].place.feature == "admin1":
             mentions.append(PlaceMention(match.group(0), match.start(), match.end(), found[0].place, tuple(found)))
             taken.append(match.span())
+    language = report_language(text)
+    pending: list[_Pending] = []
     for match in NAME.finditer(text):
-        for start, end, name in _sub_names(match):
+        for start, end, name, whole in _sub_names(match):
             if _overlaps(taken, start, end):
                 continue
-            mention = _resolve_name(name, start, end, text, gazetteer, hints)
-            if mention is not None:
-                mentions.append(mention)
+            item = _candidates(name, start, end, text, gazetteer, hints, language, whole, pending)
+            if item is not None:
+                pending.append(item)
                 taken.append((start, end))
                 break
+    regions = {m.place.admin1 for m in mentions if m.place is not None and m.place.feature == "admin1"}
+    anchors = [(m.place.latitude, m.place.longitude) for m in mentions
+               if m.place is not None and m.place.feature == "admin1"]
+    anchors += [(p.candidates[0].place.latitude, p.candidates[0].place.longitude) for p in pending
+                if p.sure and p.candidates[0].place.feature not in ("country",)]
+    for item in pending:
+        best = _coherent(item, anchors, regions)
+        mentions.append(PlaceMention(item.name, item.start, item.end, best.place, tuple(item.candidates)))
     return sorted(mentions, key=lambda m: m.start)
+
+
+@dataclass
+class _Pending:
+    """A name with its ranked candidates, before the document decides among them."""
+
+    name: str
+    start: int
+    end: int
+    candidates: list[Candidate]
+    sure: bool
+    evidence: int
+
+
+def report_language(text: str) -> str:
+    """"fr" or "en", by counting each language's commonest short words."""
+    words = re.findall(r"\b(?:le|la|les|des|du|est|dans|une|et|the|of|and|in|was|were|is)\b", text[:5000].lower())
+    french = sum(w in ("le", "la", "les", "des", "du", "est", "dans", "une", "et") for w in words)
+    return "fr" if french > len(words) - french else "en"
+
+
+@lru_cache(maxsize=4096)
+def common_word(name: str, language: str) -> bool:
+    """True when ``name`` is also an ordinary word of the report's language ("Say", "Karma", "Ho")."""
+    from wordfreq import zipf_frequency
+
+    word = name.lower()
+    return zipf_frequency(word, language) >= COMMON_ZIPF or (
+        language != "en" and zipf_frequency(word, "en") >= COMMON_ZIPF + 1.0)
+
+
+COMMON_ZIPF = 3.4
+
+
+def place_evidence(text: str, start: int, end: int) -> int:
+    """How strongly the words around a name say it is a place.
+
+    2: a place noun ("the village of X", "commune de X", "X village");
+    1: a locative preposition ("in X", "près de X"); 0: nothing.
+    """
+    before = text[max(0, start - 60):start]
+    if STRONG_BEFORE.search(before) or STRONG_AFTER.match(text[end:end + 25]):
+        return 2
+    if LOCATIVE_BEFORE.search(before):
+        return 1
+    return 0
+
+
+def _person_like(text: str, start: int, end: int) -> bool:
+    """"President Bazoum", "Diallo said": a person, not a place."""
+    return bool(PERSON_TITLES.search(text[max(0, start - 60):start]) or SPEECH_AFTER.match(text[end:end + 30]))
+
+
+def _sure(place: Place) -> bool:
+    return place.feature in ("country", "admin1", "capital") or place.admin_seat in ("capital", "admin1", "admin2") \
+        or place.population >= 20_000 or place.relevance >= 2
+
+
+def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer, hints: list[str],
+                language: str, whole: bool, pending: Sequence[_Pending]) -> _Pending | None:
+    key = normalise(name)
+    if not key or len(key) < 2 or key in STOPWORDS or all(w in STOPWORDS for w in key.split()):
+        return None
+    if _person_like(text, start, end):
+        return None
+    evidence = place_evidence(text, start, end)
+    if evidence == 0 and LIST_BEFORE.search(text[max(0, start - 8):start]) and pending \
+            and pending[-1].evidence and 0 < start - pending[-1].end <= 8:
+        evidence = pending[-1].evidence  # "the villages of A, B and C"
+    context = text[max(0, start - 80):end + 80]
+    candidates = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=8, fuzzy=False)
+                  if c.how == "exact"]
+    if not candidates:
+        if evidence and len(key) >= 5 and not common_word(name, language) and hints:
+            fuzzy = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=5)
+                     if c.place.country in hints and c.place.feature not in ("country", "admin1")]
+            if fuzzy:
+                return _Pending(name, start, end, fuzzy, False, evidence)
+        return None
+    best = candidates[0].place
+    sure = _sure(best)
+    if best.feature == "country":
+        return _Pending(name, start, end, candidates, True, evidence)
+    # A homonym abroad is more likely a word or a person than a place the report is about.
+    if hints and best.country not in hints and best.population < 50_000 and evidence < 2:
+        return None
+    if common_word(name, language) and evidence == 0:
+        return None
+    if not whole and not sure and evidence == 0:
+        return None  # a part of "Daouda Diallo" or "Collective Against Impunity"
+    if not sure and evidence == 0 and not hints:
+        return None
+    return _Pending(name, start, end, candidates, sure or evidence == 2, evidence)
+
+
+NEAR_KM = 150.0
+
+
+def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: set[str]) -> Candidate:
+    """The candidate closest to the report's other places and inside the regions it names."""
+    if len(item.candidates) == 1:
+        return item.candidates[0]
+    top = item.candidates[0].score
+
+    def score(cand: Candidate) -> float:
+        p = cand.place
+        value = cand.score
+        if p.admin1 and p.admin1 in regions:
+            value += 15.0
+        near = [haversine_km(p.latitude, p.longitude, lat, lon) for lat, lon in anchors
+                if (lat, lon) != (p.latitude, p.longitude)]
+        if near:
+            value += 20.0 * math.exp(-min(near) / NEAR_KM)
+        return value
+
+    # only candidates that rank close to the best compete on coherence
+    close = [c for c in item.candidates if c.score >= top - 25.0]
+    return max(close, key=score)
 
 
 def _countries_within(match: re.Match[str], gazetteer: Gazetteer) -> list[PlaceMention]:
@@ -122,8 +282,8 @@ def _countries_within(match: re.Match[str], gazetteer: Gazetteer) -> list[PlaceM
     return out
 
 
-def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str]]:
-    """The capitalised run and its shorter prefixes/suffixes, longest first."""
+def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool]]:
+    """The capitalised run and its shorter parts, longest first; True for the whole run."""
     words = list(re.finditer(r"\S+", match.group(1)))
     out = []
     for size in range(len(words), 0, -1):
@@ -131,28 +291,8 @@ def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str]]:
             first, last = words[i], words[i + size - 1]
             start, end = match.start(1) + first.start(), match.start(1) + last.end()
             name = match.string[start:end].rstrip(".,;:’'").removesuffix("'s").removesuffix("’s")
-            out.append((start, start + len(name), name))
+            out.append((start, start + len(name), name, size == len(words)))
     return out
-
-
-def _resolve_name(name: str, start: int, end: int, text: str, gazetteer: Gazetteer,
-                  hints: list[str]) -> PlaceMention | None:
-    key = normalise(name)
-    if not key or key in STOPWORDS or all(w in STOPWORDS for w in key.split()):
-        return None
-    context = text[max(0, start - 80):end + 80]
-    candidates = gazetteer.search(name, country_codes=hints, context=context, limit=5, fuzzy=False)
-    exact = [c for c in candidates if c.how == "exact"]
-    if not exact:
-        return None
-    best = exact[0].place
-    # A bare homonym abroad, or an unheard-of hamlet, is more likely an ordinary word than a place.
-    if hints and best.country not in hints and best.feature not in ("country",) and best.population < 50_000:
-        return None
-    if best.feature not in ("country", "admin1") and best.relevance == 0 and best.population < 5_000 \
-            and not best.admin_seat:
-        return None
-    return PlaceMention(name, start, end, best, tuple(exact))
 
 
 def unresolved_names(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
