@@ -1,14 +1,14 @@
 """Reports page: paste or upload reports, review the extracted events, and save them."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
 
 from geo.extract.pipeline import extract
-from geo.extract.text import ReportError, decode_report
+from geo.extract.text import ReportError, read_report
 from geo.layers import abductions_layer, attacks_layer
 from geo.review import apply_review, events_at, highlight, relocate, review_rows
 from geo.schema import TAXONOMY, ValidationError
@@ -21,7 +21,15 @@ require_app_navigation()
 
 
 MAX_FILES = 50
-COUNTRIES = {"Mali": "ML", "Burkina Faso": "BF", "Niger": "NE", "Mauritania": "MR", "Senegal": "SN"}
+DETECT = "Detect from the text"
+COUNTRIES = {DETECT: None, "Mali": "ML", "Burkina Faso": "BF", "Niger": "NE", "Mauritania": "MR", "Senegal": "SN",
+             "Chad": "TD", "Guinea": "GN", "Côte d'Ivoire": "CI", "Benin": "BJ", "Togo": "TG", "Nigeria": "NG",
+             "Algeria": "DZ", "Ghana": "GH", "Gambia": "GM", "Guinea-Bissau": "GW", "Libya": "LY"}
+COUNTRY_NAMES = {code: name for name, code in COUNTRIES.items() if code}
+DATE_SOURCES = {"typed": "as typed above", "HTML meta": "from the HTML meta", "<time>": "from the page's <time> tag",
+                "Published line": "from the report's Published line", "Updated line": "from the report's Updated line",
+                "dateline": "from the dateline", "date line": "from the date line at the top",
+                "": "from the report text"}
 SUB_EVENTS = [s for subs in TAXONOMY.values() for s in subs]
 
 st.title("Reports")
@@ -34,11 +42,15 @@ with st.form("report_form"):
     files = st.file_uploader("Or upload reports", type=["txt", "html", "htm"], accept_multiple_files=True,
                              key=Keys.REPORT_FILES)
     left, middle, right = st.columns(3)
-    use_dateline = left.checkbox("Date from the report's dateline", value=True, key=Keys.REPORT_USE_DATELINE,
-                                 help="Otherwise relative dates resolve against the date on the right.")
-    published = middle.date_input("Publication date", value=date.today(), key=Keys.REPORT_PUBLISHED)
-    source = right.text_input("Source", key=Keys.REPORT_SOURCE, placeholder="e.g. France 24")
-    country = st.selectbox("Reports are about", list(COUNTRIES), key=Keys.REPORT_COUNTRY)
+    published = left.date_input(
+        "Publication date", value=None, key=Keys.REPORT_PUBLISHED, format="YYYY-MM-DD",
+        help="Leave empty to take it from each report (HTML metadata, a 'Published' line, the dateline). "
+             "A date typed here wins, for every report in this batch. Relative dates ('on Friday') "
+             "resolve against it.")
+    source = middle.text_input("Source", key=Keys.REPORT_SOURCE, placeholder="e.g. France 24")
+    country = right.selectbox("Reports are about", list(COUNTRIES), key=Keys.REPORT_COUNTRY,
+                              help="'Detect from the text' finds the countries each report names; choose a "
+                                   "country to override it for every report in this batch.")
     submitted = st.form_submit_button("Extract events", type="primary")
 
 if submitted:
@@ -50,16 +62,18 @@ if submitted:
         st.error("Paste a report or upload at least one file.")
     batch = []
     progress = st.progress(0.0, text="Extracting…") if inputs else None
+    chosen = COUNTRIES.get(country)
     for number, (name, data) in enumerate(inputs, 1):
         try:
-            report_text = decode_report(data, name)
+            report = read_report(data, name)
         except ReportError as exc:
             st.error(str(exc))
             continue
-        result = extract(report_text, published=None if use_dateline else published,
-                         source=source.strip() or name, report=name, country_codes=[COUNTRIES[country]])
+        result = extract(report.text, published=published or report.published, source=source.strip() or name,
+                         report=name, country_codes=[chosen] if chosen else None)
         batch.append({"name": name, "result": result, "events": list(result.events),
-                      "source": source.strip() or name})
+                      "source": source.strip() or name, "chosen_country": bool(chosen),
+                      "published_from": "typed" if published else report.published_source})
         progress.progress(number / len(inputs), text=f"Extracted {number} of {len(inputs)}: {name}")
     st.session_state[Keys.REVIEW] = batch
     st.session_state.pop(Keys.REVIEW_TABLE, None)
@@ -71,6 +85,16 @@ batch = st.session_state.get(Keys.REVIEW) or []
 for index, item in enumerate(batch):
     result, events = item["result"], item["events"]
     st.subheader(f"{item['name']}: {len(events)} event(s)")
+    countries = ", ".join(COUNTRY_NAMES.get(c, c) for c in result.countries) or "none found"
+    countries_note = "as chosen above" if item["chosen_country"] else "detected in the text"
+    if result.published is not None:
+        st.caption(f"Published {result.published.isoformat()}, {DATE_SOURCES.get(item['published_from'], '')}"
+                   f" · Countries ({countries_note}): {countries}")
+    else:
+        st.caption(f"Publication date unknown · Countries ({countries_note}): {countries}")
+        st.warning(f"{item['name']}: the report gives no publication date. Enter its publication date above and "
+                   "extract again, so that relative dates (\"on Friday\", \"yesterday\") can be resolved; until "
+                   "then those events have no date and cannot be saved.")
     st.markdown(highlight(result.text, result.places, events), unsafe_allow_html=True)
     doubtful = [m for m in result.places if not m.resolved or len(m.candidates) > 1]
     for m_index, mention in enumerate(doubtful):
@@ -94,9 +118,13 @@ all_zones = [z for item in batch for z in item["result"].zones(item["source"])]
 if batch and not all_events:
     st.info("No events found in these reports. Check the place names and dates, or add events by hand later.")
 if all_events:
-    frame = events_frame(all_events)
-    attacks, abductions = split_layers(frame)
-    render_map([attacks_layer(attacks), abductions_layer(abductions)], Keys.REVIEW_MAP, height=380)
+    dated = [e for e in all_events if e.event_date is not None]
+    if dated:
+        attacks, abductions = split_layers(events_frame(dated))
+        render_map([attacks_layer(attacks), abductions_layer(abductions)], Keys.REVIEW_MAP, height=380)
+    if len(dated) < len(all_events):
+        st.caption(f"{len(all_events) - len(dated)} event(s) without a date are not on the map: type their "
+                   "date in the table below (or the publication date above).")
     st.markdown("**Review**: untick what is wrong, correct any cell, then save.")
     edited = st.data_editor(
         pd.DataFrame(review_rows(all_events)), key=Keys.REVIEW_TABLE, hide_index=True, width="stretch",
@@ -114,17 +142,25 @@ if all_events:
         },
     )
     url = current_url()
+    rows = edited.to_dict("records")
+    problem = None
     try:
-        reviewed = apply_review(all_events, edited.to_dict("records"))
-        dates = [e.event_date for e in reviewed] or [date.today()]
+        reviewed = apply_review(all_events, rows)
+        dates = [e.event_date for e in reviewed]
         # only events that could be the same incident are compared (dedup allows 31 days at most)
-        existing = get_store(url).events(start=min(dates) - timedelta(days=31), end=max(dates) + timedelta(days=31))
+        existing = (get_store(url).events(start=min(dates) - timedelta(days=31), end=max(dates) + timedelta(days=31))
+                    if dates else [])
     except ValidationError as exc:
-        st.error(f"Fix the table before saving: {exc}")
+        problem = exc
+        st.warning(f"Not ready to save: {exc}")
         reviewed = None
     except sqlalchemy.exc.SQLAlchemyError as exc:
         st.error(f"Could not read the events database ({url}): {exc}")
         reviewed = None
+    if problem is not None:
+        ticked = sum(1 for row in rows if row.get("save") in (True, 1))
+        if st.button(f"Save {ticked} event(s)", key=Keys.SAVE, type="primary", disabled=not ticked):
+            st.error(f"Nothing was saved: fix the table first ({problem}).")
     if reviewed is not None:
         to_save, matches = deduplicate(reviewed, existing)
         for match in matches:
