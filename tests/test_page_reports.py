@@ -23,16 +23,18 @@ def test_paste_review_and_save(db_url: str) -> None:
     at.text_area(key=Keys.REPORT_TEXT).input((REPORTS / "2025-09-05_kayes_nioro_blockade_en.txt").read_text())
     extract_button(at).click().run()
     assert not at.exception and not at.error
-    assert at.subheader[0].value == "pasted text: 1 event(s)"
+    assert at.subheader[0].value == "pasted text: 2 event(s)"  # one event per town the blockade names
+    assert any("Published 2025-09-05, from the dateline" in c.value and "Mali" in c.value for c in at.caption)
     table = at.dataframe[0].value
-    assert list(table["sub_event_type"]) == ["Other"] and list(table["location"]) == ["Kayes"]
+    assert list(table["sub_event_type"]) == ["Other", "Other"]
+    assert list(table["location"]) == ["Kayes", "Nioro du Sahel"]
     assert open_store(db_url).count() == 10  # nothing saved before review
     at.button(key=Keys.SAVE).click().run()
     assert not at.exception
-    assert "Saved 1 event(s)" in at.success[0].value and "Added 2 control assessment(s)" in at.success[0].value
+    assert "Saved 2 event(s)" in at.success[0].value and "Added 2 control assessment(s)" in at.success[0].value
     store = open_store(db_url)
     events = store.events()
-    assert len(events) == 11 and any("blockade" in e.tags for e in events)
+    assert len(events) == 12 and any("blockade" in e.tags for e in events)
     assert {z.status for z in store.zones() if z.zone_id.startswith("X")} == {"blockade", "control"}
 
 
