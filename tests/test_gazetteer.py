@@ -95,13 +95,134 @@ def test_fuzzy_matches_abroad_are_dropped_under_a_hint() -> None:
     assert gazetteer.search("Daboli")[0].place.country == "CI"
 
 
-def test_curated_entry_replaces_a_misplaced_geonames_town(tmp_path) -> None:  # noqa: ANN001
+def test_curated_entry_replaces_a_misplaced_geonames_town(tmp_path) -> None:
     from geo.gazetteer import SUPPLEMENT_COLUMNS, build_gazetteer
 
     csv_path = tmp_path / "supplement.csv"
     csv_path.write_text(
         ",".join(SUPPLEMENT_COLUMNS) + "\n"
         "T1,Tessit,,ML,Gao,Ansongo,town,15.0133,0.2925,,admin3,3,ACLED,\n", encoding="utf-8")
-    gazetteer = build_gazetteer(supplement=csv_path, local=tmp_path / "none.csv")
+    gazetteer = build_gazetteer(supplement=csv_path, local=tmp_path / "none.csv", cache=False)
     found = gazetteer.lookup("Tessit")
     assert [(p.latitude, p.longitude) for p in found if p.country == "ML"] == [(15.0133, 0.2925)]
+
+
+# -- the shipped GeoNames extract ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def default():
+    from geo.gazetteer import SHIPPED, default_gazetteer
+
+    if not SHIPPED.exists():
+        pytest.skip(f"{SHIPPED} is absent: rebuild it with python -m geo gazetteer build")
+    return default_gazetteer()
+
+
+@pytest.mark.parametrize(("name", "country", "feature"), [
+    ("Farabougou", "ML", "village"),    # five villages of that name in the Mali dump
+    ("Inata", "BF", "locality"),        # a locality (L.LCTY) in the Sahel region
+    ("Partiaga", "BF", "village"),
+    ("Falagountou", "BF", "village"),
+    ("Bakorat", "NE", "locality"),
+])
+def test_default_gazetteer_has_the_dumps_villages(default, name: str, country: str, feature: str) -> None:
+    found = [p for p in default.lookup(name) if p.country == country]
+    assert found and all(p.feature == feature and p.relevance == 0 for p in found), found
+    assert all("GeoNames" in p.source and p.admin1 for p in found)
+
+
+def test_region_names_fill_admin1(default) -> None:
+    (falagountou,) = default.lookup("Falagountou")
+    assert (falagountou.country, falagountou.admin1) == ("BF", "Sahel")
+    assert {p.admin1 for p in default.lookup("Farabougou") if p.country == "ML"} >= {"Ségou", "Kayes"}
+
+
+def test_curated_tessit_still_wins_over_geonames(default) -> None:
+    tessit = [p for p in default.lookup("Tessit") if p.country == "ML"]
+    assert [(round(p.latitude, 2), round(p.longitude, 2)) for p in tessit] == [(15.01, 0.29)]
+    assert default.search("Tessit")[0].place.relevance > 0
+
+
+def test_cities500_towns_are_merged_not_doubled(default) -> None:
+    thies = [p for p in default.lookup("Thies") if p.country == "SN" and p.feature != "admin2"]
+    assert len(thies) == 1  # one place from the dump and cities500 (same geonameid)
+    assert haversine_km(thies[0].latitude, thies[0].longitude, 14.79, -16.93) < 3  # cities500's newer point
+    assert thies[0].admin1 == "Thiès"  # the dump's region name
+
+
+def test_default_gazetteer_places_are_all_there(default) -> None:
+    places = default.places
+    assert len(places) == len(default) > 50_000
+    assert {"ML", "BF", "NE", "MR", "SN", "CI", "NG"} <= {p.country for p in places}
+    assert any(p.geometry is not None for p in places if p.feature == "country")
+
+
+def test_a_curated_town_replaces_the_nearest_homonym_only() -> None:
+    from geo.gazetteer import _not_overridden
+
+    misplaced = Place("Testit", 15.2, -0.30, "ML", feature="village")
+    far = Place("Testit", 12.0, -8.0, "ML", feature="village")  # another village, 500 km away
+    twin = Place("Testit", 15.02, 0.30, "ML", feature="village")  # the same place again, 2 km off
+    district = Place("Testit", 15.0, 0.2, "ML", feature="admin3")
+    curated = Place("Testit", 15.01, 0.29, "ML", feature="village", relevance=3)
+    assert _not_overridden([misplaced, far, twin, district], [curated]) == [misplaced, far, district]
+    assert _not_overridden([misplaced, far, district], [curated]) == [far, district]
+
+
+# -- the cache ------------------------------------------------------------------------------------
+
+def _tiny_extract(path, dump: str) -> None:
+    from geo.io.geonames import build_local_index
+
+    source = path.with_suffix(".txt")
+    source.write_text(dump, encoding="utf-8")
+    build_local_index([source], path)
+
+
+ROW = "{gid}\t{name}\t{name}\t\t14.0\t-4.0\tP\tPPL\tML\t\t04\t\t\t\t0\t\t300\tAfrica/Bamako\t2023-01-01\n"
+
+
+def test_cache_is_used_then_rebuilt_when_the_extract_changes(tmp_path, monkeypatch) -> None:
+    import geo.gazetteer as gaz
+
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache"))
+    shipped = tmp_path / "extract.tsv.gz"
+    _tiny_extract(shipped, ROW.format(gid=1, name="Firstvillage"))
+    options = {"supplement": None, "local": tmp_path / "none.csv", "countries": ("ML",), "shipped": shipped}
+    built = gaz.build_gazetteer(**options)
+    assert built.lookup("Firstvillage") and len(list((tmp_path / "cache").glob("gazetteer-*"))) == 1
+
+    builds = []
+    monkeypatch.setattr(gaz, "_build", lambda *a: builds.append(a) or gaz.Gazetteer())
+    loaded = gaz.build_gazetteer(**options)
+    assert builds == []  # loaded from the cache, not rebuilt
+    assert loaded.lookup("Firstvillage") == built.lookup("Firstvillage")
+    assert loaded.places == built.places
+    areas = [(a, b) for a, b in zip(loaded.places, built.places) if a.geometry is not None]
+    assert areas and all(a.geometry.equals(b.geometry) for a, b in areas)
+    monkeypatch.undo()
+
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path / "cache"))
+    _tiny_extract(shipped, ROW.format(gid=2, name="Secondvillage"))
+    rebuilt = gaz.build_gazetteer(**options)
+    assert rebuilt.lookup("Secondvillage") and not rebuilt.lookup("Firstvillage")
+
+
+def test_a_broken_cache_is_rebuilt(tmp_path, monkeypatch) -> None:
+    import geo.gazetteer as gaz
+
+    monkeypatch.setenv("CONFLICTMAP_CACHE", str(tmp_path))
+    shipped = tmp_path / "extract.tsv"
+    _tiny_extract(shipped, ROW.format(gid=1, name="Firstvillage"))
+    options = {"supplement": None, "local": tmp_path / "none.csv", "countries": ("ML",), "shipped": shipped}
+    gaz.build_gazetteer(**options)
+    (cached,) = tmp_path.glob("gazetteer-*")
+    cached.write_bytes(cached.read_bytes()[:1000])
+    assert gaz.build_gazetteer(**options).lookup("Firstvillage")
+
+
+def test_without_the_extract_villages_are_missing(tmp_path) -> None:
+    from geo.gazetteer import build_gazetteer
+
+    baseline = build_gazetteer(shipped=None, local=tmp_path / "none.csv", cache=False)
+    assert not baseline.lookup("Falagountou") and baseline.lookup("Bamako")
