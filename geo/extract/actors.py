@@ -28,6 +28,7 @@ ISSP = Actor("Islamic State (Sahel)", "Rebel group")
 ISWAP = Actor("Islamic State West Africa Province", "Rebel group")
 BOKO_HARAM = Actor("Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad", "Rebel group")
 ANSAROUL = Actor("Ansaroul Islam", "Rebel group")
+KATIBA_MACINA = Actor("Katiba Macina", "Rebel group")  # a JNIM component: named as the text names it
 WAGNER = Actor("Wagner Group", "External/Other forces")
 AFRICA_CORPS = Actor("Africa Corps", "External/Other forces")
 FRANCE = Actor("French Armed Forces (Barkhane)", "External/Other forces")
@@ -77,7 +78,9 @@ ALIASES: dict[Actor, tuple[str, ...]] = {
            "Group to Support Islam and Muslims", "Groupe de soutien à l'islam et aux musulmans",
            "Groupe de soutien à l'islam et aux musulmans", "al-Qaeda affiliate", "al-Qaeda-affiliated group",
            "al-Qaeda affiliated", "al-Qaeda-linked", "al-Qaeda linked", "al-Qaida", "al-Qaeda", "Al Qaeda",
-           "Al-Qaïda", "Katiba Macina", "Katiba Serma", "Macina Liberation Front"),
+           "Al-Qaïda"),
+    KATIBA_MACINA: ("Katiba Macina", "katiba du Macina", "Macina Liberation Front", "Front de libération du Macina",
+                    "FLM"),
     ISSP: ("IS Sahel", "ISGS", "ISSP", "Islamic State Sahel", "Islamic State in the Greater Sahara",
            "Islamic State Sahel Province", "Etat islamique au Sahel", "État islamique au Sahel", "EIGS",
            "Islamic State's Sahel Province", "EI Sahel", "Islamic State", "État islamique", "Etat islamique",
@@ -104,7 +107,7 @@ ALIASES: dict[Actor, tuple[str, ...]] = {
             "junta", "junte", "military government", "government forces"),
 }
 # All-caps aliases match only as written: "IS" or "FAN" in capitals, never the word "is" or "fan".
-CASE_SENSITIVE = {"IS", "EI", "FAN", "FAB", "FDS", "CSP", "CMA", "FLA", "VDP", "FAMA"}
+CASE_SENSITIVE = {"IS", "EI", "FAN", "FAB", "FDS", "CSP", "CMA", "FLA", "VDP", "FAMA", "FLM"}
 ALIASES[ISSP] = (*ALIASES[ISSP], "IS", "EI")
 UNNAMED_WORDS = re.compile(r"\b(jihadists?|islamists?|militants?|terrorists?|djihadistes?|jihadistes?|"
                            r"terroristes?|assailants|attackers|gunmen|armed men|armed individuals|"

@@ -88,6 +88,8 @@ def _resolve(kind: str, match: re.Match[str], published: date | None,
                 return date(year, MONTHS[match["mon"].lower().rstrip(".")], int(match["d"])), 1
             except ValueError:
                 return None
+        if kind == "month" and year is not None:
+            return date(year, MONTHS[match["mon"].lower()], 15), 3
         if kind not in ABSOLUTE:
             return None
     if kind == "iso":

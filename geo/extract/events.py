@@ -19,15 +19,15 @@ IC = re.IGNORECASE
 # (category, pattern) in priority order: the first that fires names the sentence's event.
 TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("abduction", re.compile(r"\b(abduct\w*|kidnap\w*|taken hostage|held hostage|hostages?|enl[eè]v\w*|otages?|"
-                             r"rapt|kidnapp\w*|séquestr\w*|taken captive|capturés?|captured (?:\w+ ){0,2}soldiers|"
-                             r"taken prisoner|faits? prisonniers?)\b", IC)),
+                             r"rapt|kidnapp\w*|séquestr\w*|taken captive)\b", IC)),
     ("explosion", re.compile(r"\b(IEDs?|improvised explosive|landmines?|roadside bombs?|explosive devices?|"
                              r"engins? explosifs?|mines? artisanales?|EEI|suicide (?:bomb\w*|attack\w*)|car bomb\w*|"
                              r"kamikazes?|booby[- ]trapped|piégée?s?|mortars?|shelling|shelled|obus|roquettes?|"
                              r"rockets?)\b", IC)),
     ("air_strike", re.compile(r"\b(drone strikes?|drone fire|drone attacks?|air ?strikes?|aerial (?:strikes?|"
                               r"bombardments?)|frappes? (?:aériennes?|de drones?)|bombed|bombardments?|bombarded|"
-                              r"bombardé\w*|bombardements?|helicopter (?:fire|strikes?|gunship)|airstrikes?)\b", IC)),
+                              r"bombardé\w*|bombardements?|helicopters?|hélicoptères?|warplanes?|fighter jets?|aircraft|"
+                              r"avions? de chasse|airstrikes?)\b", IC)),
     ("overtaken", re.compile(r"\b(took control of|seized control of|taken control of|overran|overrun|"
                              r"captured the (?:town|city|village|locality|camp|base)|"
                              r"seized the (?:town|city|village|camp|base)|fell (?:in)?to the hands|fell to|"
@@ -61,7 +61,11 @@ MILITARY_TARGET = re.compile(r"\b(military|army|soldiers|troops|camps?|bases?|po
 CIVILIAN_TARGET = re.compile(r"\b(civilians|villagers|market|mosque|church|worshippers|wedding|civils|villageois|"
                              r"marché)\b", IC)
 BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|originated|history|historically|"
-                        r"depuis (?:19|20)\d\d|décennie)\b", IC)
+                        r"depuis (?:19|20)\d\d|décennies?|depuis (?:\w+ )?(?:ans|années|mois)|"
+                        r"for (?:the past |the last )?(?:\w+ )?(?:years|months)|à plusieurs reprises|repeatedly|"
+                        r"regularly|régulièrement|several times|many times|thousands of|hundreds of thousands|des milliers|des centaines de milliers|"
+                        r"often|frequently|souvent|fréquemment|planning|planned to|projetaient|prévoyaient|"
+                        r"deadliest (?:month|year|week)s?|on record)\b", IC)
 YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 OTHER_INCIDENTS = re.compile(r"\b(other|separate|additional|further|d'autres|autres)\s+(?:\w+\s+){0,2}?"
                              r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", IC)
@@ -158,13 +162,16 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     """
     category = category_of(sentence.text)
     if category is None:
-        return []
+        # "trois soldats ont été capturés": a figure of people taken is an abduction
+        if not any(f.kind == "abducted" for f in find_figures(sentence.text, 0, source)):
+            return []
+        category = "abduction"
     dates = [DateMention(d.value, d.precision, d.start + sentence.start, d.end + sentence.start, d.text)
              for d in find_dates(sentence.text, published, year=year)]
     dates = [d for d in dates if not any(d.start < s.end and s.start < d.end for s in skip_dates)]
     inside = [p for p in places if sentence.start <= p.start < sentence.end and p.place is not None]
     sites = event_sites(sentence, inside)
-    if is_background(sentence.text, dates, published) and not sites:
+    if is_background(sentence.text, dates, published):
         return []
     actors = [ActorMention(a.actor, a.alias, a.start + sentence.start, a.end + sentence.start)
               for a in find_actors(sentence.text)]
@@ -261,6 +268,11 @@ def _distance(a: Draft, b: Draft) -> float | None:
     return haversine_km(pa.place.latitude, pa.place.longitude, pb.place.latitude, pb.place.longitude)
 
 
+def _own_site(draft: Draft) -> bool:
+    """True when the draft's place is a town or village it names itself."""
+    return draft.place is not None and _specificity(draft.place) == 4
+
+
 def merge_drafts(drafts: Sequence[Draft], published: date | None) -> list[Draft]:
     """Merge drafts that describe the same incident: same category, compatible date and place.
 
@@ -278,6 +290,8 @@ def merge_drafts(drafts: Sequence[Draft], published: date | None) -> list[Draft]
                         or not _compatible_dates(existing, draft, published):
                     continue
                 km = _distance(existing, draft)
+                if km is not None and km > SAME_SITE_KM and _own_site(existing) and _own_site(draft):
+                    continue  # two named towns: two incidents, however close
                 if km is None or km <= SAME_PLACE_KM:
                     fits.append((km if km is not None else SAME_PLACE_KM, existing))
             if fits:

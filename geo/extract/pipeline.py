@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from geo.extract.actors import FRANCE, STATE, Actor, ActorMention, find_actors, state_forces, unidentified
 from geo.extract.control import ControlStatement, control_statements, to_zone
-from geo.extract.countries import detect_countries, ordered_hints
+from geo.extract.countries import country_mentions, detect_countries, ordered_hints
 from geo.extract.dates import datelines, report_year
 from geo.extract.events import MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, merge_drafts, named_group
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
@@ -101,6 +101,9 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
     country where the event happened.
     """
     mention = draft.place
+    if mention is not None and mention.place.feature == "country" and countries \
+            and mention.place.country not in countries:
+        mention = None  # "near the Nigerian border" in a report about Chad: not the event's country
     place = mention.place if mention else (None if draft.distinct else home)
     code = place.country if place else (countries[0] if countries else None)
     if code is None:
@@ -184,8 +187,16 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
 FOREIGNERS = re.compile(r"\b(foreign(?:ers?)?|expatriates?|étrangers?|étrangères?|expatriés?)\b", re.IGNORECASE)
 
 
+# Countries of victims' nationalities beyond the region (ISO2 -> name as ACLED writes it)
+NATIONS = {"IN": "India", "CN": "China", "EG": "Egypt", "MA": "Morocco", "RU": "Russia", "TR": "Turkey",
+           "AT": "Austria", "CH": "Switzerland", "US": "United States", "AE": "United Arab Emirates", "IR": "Iran",
+           "DE": "Germany", "IT": "Italy", "ES": "Spain", "BE": "Belgium", "RO": "Romania", "ZA": "South Africa",
+           "FR": "France", "GB": "United Kingdom", "CA": "Canada", "AU": "Australia", "KR": "South Korea",
+           "JP": "Japan", "LB": "Lebanon", "PK": "Pakistan", "BD": "Bangladesh", "PH": "Philippines"}
+
+
 def _country_name(code: str) -> str:
-    return COUNTRIES.get(code, (code,))[0]
+    return COUNTRIES[code][0] if code in COUNTRIES else NATIONS.get(code, code)
 
 
 def _state(actors: Sequence[ActorMention], code: str) -> Actor | None:
@@ -259,11 +270,19 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
         published = lines[0].value
     year = report_year(text) if published is None else None
     countries = ordered_hints(detect_countries(text, gazetteer), country_codes)
-    places = find_places(text, gazetteer, country_codes=countries)
+    all_actors = find_actors(text)
+    group_names = [(a.start, a.end) for a in all_actors if a.actor.inter != "State forces"]
+    places = find_places(text, gazetteer, country_codes=countries, mentioned=list(country_mentions(text)),
+                         skip=group_names)
     resolved = [p for p in places if p.place is not None]
     drafts: list[Draft] = []
+    title: list[Draft] = []
+    title_end = _title_end(text)
     for sentence in sentences(text):
         found = drafts_for(sentence, resolved, published, source, lines, year)
+        if sentence.end <= title_end:
+            title += found  # a headline sums up the body: kept only for what the body does not report
+            continue
         if len(found) == 1 and drafts and _continues(found[0], drafts[-1]):
             # no place, no date, same kind of event: the narrative goes on about the previous incident
             drafts[-1].sentences.append(sentence)
@@ -271,6 +290,10 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
             drafts[-1].actors += found[0].actors
             drafts[-1].nationalities = drafts[-1].nationalities or found[0].nationalities
         elif found:
+            for draft in found:
+                days = [d for d in drafts[-1].dates if d.precision < 3] if drafts else []
+                if not draft.dates and days and _same_paragraph(text, drafts[-1], draft):
+                    draft.dates = days  # the narrative goes on in the same paragraph
             drafts += [d for d in found if d.places or d.dates or d.figures or d.distinct]
         elif drafts:  # a figure in a follow-up sentence belongs to the incident just described
             figures = find_figures(sentence.text, sentence.start, source)
@@ -280,6 +303,8 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                 target = next((d for d in drafts if last.split_group and d.split_group == last.split_group), last)
                 target.figures += figures
                 target.sentences.append(sentence)
+    kinds = {d.category for d in drafts}
+    drafts = [d for d in title if d.category not in kinds and (d.places or d.figures)] + drafts
     merged = merge_drafts(drafts, published)
     _share_main_date(merged, published)
     located = [d.place for d in merged if d.place is not None and d.place.place.feature != "country"]
@@ -290,7 +315,6 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
             area = next((p for p in gazetteer.lookup(_country_name(code)) if p.feature == "country"), None)
             if area is not None:
                 country_areas[code] = area
-    all_actors = find_actors(text)
     paragraphs = _paragraph_groups(text, all_actors)
     report_group = named_group(all_actors)
     events, evidence = [], []
@@ -304,6 +328,19 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     mentions = places + unresolved_names(text, places)
     return Extraction(sorted(mentions, key=lambda m: m.start), events, evidence,
                       control_statements(text, resolved, source, report, None), text, published, countries)
+
+
+def _title_end(text: str) -> int:
+    """Where a headline ends: a short first line followed by more text; 0 when there is none."""
+    first, newline, rest = text.lstrip().partition("\n")
+    if not newline or not rest.strip() or len(first) > 200:
+        return 0
+    return len(text) - len(text.lstrip()) + len(first)
+
+
+def _same_paragraph(text: str, a: Draft, b: Draft) -> bool:
+    """True when no line break separates the two drafts' sentences."""
+    return "\n" not in text[a.sentences[-1].end:b.sentences[0].start]
 
 
 def _paragraph_groups(text: str, actors: Sequence[ActorMention]) -> list[tuple[int, int, Actor | None]]:

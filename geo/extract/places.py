@@ -43,7 +43,7 @@ REGION_PHRASE = re.compile(
     r"\b(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:region|province)\b|"
     r"\b(?:région|province)\s+(?:de\s+|du\s+|d['’])([A-ZÀ-Ý][\w'’-]+)", re.UNICODE)
 NAME = re.compile(
-    r"(?<![\w'’])([A-ZÀ-Ý][\w'’-]*\.?(?:\s+(?:du|de|des|la|el|al|N['’])?\s*[A-ZÀ-Ý][\w'’-]*)*)", re.UNICODE)
+    r"(?<![\w'’])([A-ZÀ-Ý][\w'’-]*(?:[ \t]+(?:du|de|des|la|el|al|N['’])?[ \t]*[A-ZÀ-Ý][\w'’-]*)*)", re.UNICODE)
 # Capitalised words that are never place names: function words, months and days, titles, and the
 # names of the armed groups and forces themselves.  Words that are also ordinary English or French
 # words ("Say", "Karma") are judged by :func:`common_word`, not listed here.
@@ -106,17 +106,24 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str] = ()) -> list[PlaceMention]:
+def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str] = (),
+                mentioned: Sequence[str] = (), skip: Sequence[tuple[int, int]] = ()) -> list[PlaceMention]:
     """Place mentions in ``text``, resolved with ``gazetteer``, in text order.
 
     Names are resolved as a document (as CLAVIN and Mordecai do): first the
     names that are sure (areas, seats, large towns, names with a place word
     before them), then the doubtful ones, each taking the candidate nearest the
     places already found and inside the regions the text names.
+
+    ``country_codes`` are the countries the report is about; a small place in
+    another country is taken only when the text names that country too
+    (``mentioned``) and a place word leads to it.  ``skip`` spans (the names of
+    armed groups, "Katiba Macina") hold no places.
     """
     hints = [c.upper() for c in country_codes]
+    elsewhere = {c.upper() for c in mentioned} | set(hints)
     mentions: list[PlaceMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = list(skip)
     for match in BORDER_PHRASE.finditer(text):
         area = parse_border(match.group(0), hints)
         if area is not None:
@@ -137,7 +144,7 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
         for start, end, name, whole in _sub_names(match):
             if _overlaps(taken, start, end):
                 continue
-            item = _candidates(name, start, end, text, gazetteer, hints, language, whole, pending)
+            item = _candidates(name, start, end, text, gazetteer, hints, language, whole, pending, elsewhere)
             if item is not None:
                 pending.append(item)
                 taken.append((start, end))
@@ -210,7 +217,7 @@ def _sure(place: Place) -> bool:
 
 
 def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer, hints: list[str],
-                language: str, whole: bool, pending: Sequence[_Pending]) -> _Pending | None:
+                language: str, whole: bool, pending: Sequence[_Pending], elsewhere: set[str]) -> _Pending | None:
     key = normalise(name)
     if not key or len(key) < 2 or key in STOPWORDS or all(w in STOPWORDS for w in key.split()):
         return None
@@ -235,10 +242,12 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     if best.feature == "country":
         return _Pending(name, start, end, candidates, True, evidence)
     # A homonym abroad is more likely a word or a person than a place the report is about.
-    if hints and best.country not in hints and best.population < 50_000 and evidence < 2:
+    abroad = bool(hints) and best.country not in hints
+    if abroad and best.population < 50_000 and not (evidence and best.country in elsewhere):
         return None
-    if common_word(name, language) and evidence == 0:
-        return None
+    major = best.admin_seat in ("capital", "admin1") or best.population >= 50_000
+    if evidence == 0 and (abroad or not major or len(key) <= 3) and common_word(name, language):
+        return None  # "No group claimed", "Say", "Karma": a word unless a place word leads to it
     if not whole and not sure and evidence == 0:
         return None  # a part of "Daouda Diallo" or "Collective Against Impunity"
     if not sure and evidence == 0 and not hints:
