@@ -31,8 +31,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                        re.IGNORECASE)),
     ("weekday", re.compile(rf"\b(?:(?:on|last|this|ce|dernier)\s+)?(?P<wd>{WEEKDAY})\b", re.IGNORECASE)),
     ("yesterday", re.compile(r"\b(yesterday|hier|la veille)\b", re.IGNORECASE)),
-    ("today", re.compile(r"\b(today|aujourd'hui|aujourd’hui|this morning|ce matin|overnight|la nuit dernière)\b",
-                         re.IGNORECASE)),
+    ("today", re.compile(r"\b(today|aujourd'hui|aujourd’hui|this morning|ce matin)\b", re.IGNORECASE)),
+    # a night that ends on the publication day began the day before: ACLED dates it by its start
+    ("overnight", re.compile(r"\b(overnight|last night|la nuit dernière|cette nuit)\b", re.IGNORECASE)),
     ("last_week", re.compile(r"\b(last week|la semaine dernière|la semaine passée)\b", re.IGNORECASE)),
     ("this_week", re.compile(r"\b(this week|cette semaine|in recent days|ces derniers jours)\b", re.IGNORECASE)),
     ("last_month", re.compile(r"\b(last month|le mois dernier|le mois passé)\b", re.IGNORECASE)),
@@ -108,6 +109,8 @@ def _resolve(kind: str, match: re.Match[str], published: date | None,
         return published - timedelta(days=1), 1
     if kind == "today":
         return published, 1
+    if kind == "overnight":
+        return published - timedelta(days=1), 1
     if kind == "last_week":
         return published - timedelta(days=7), 2
     if kind == "this_week":

@@ -35,7 +35,8 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                              r"takes control)\b", IC)),
     ("regained", re.compile(r"\b(retook|retaken|recaptured|regained control|regained|reprise? le contrôle|a repris|"
                             r"ont repris|reconqu\w*|took back|back under (?:the )?(?:army|state|government)|"
-                            r"contrôle total|full control|total control|reprise? la ville)\b", IC)),
+                            r"contrôle total|full control|total control|reprise? la ville|(?:a|ont) été reprise?s?|reprise? par|"
+                            r"retaken by|recaptured by|liberated|libérée?s? (?:par|de)|reconquête)\b", IC)),
     ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege|siege|assiég\w*|"
                             r"embargo)\b", IC)),
     ("attack", re.compile(r"\b(attack\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
@@ -201,6 +202,7 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
 
 # "capital of the region", "the prosecutor in X": a place named as a seat or an office, not a site
 NOT_SITE_BEFORE = re.compile(r"\b(?:prosecutor|court|tribunal|procureur|governor|gouverneur|ministry|embassy|"
+                             r"bishop of|évêque de|diocese of|diocèse de|archbishop of|"
                              r"ambassade|hospital|hôpital|évacués? (?:vers|à|sur)|evacuated to|taken to|transported "
                              r"to|flown to|returned to|based in|basée? à|headquartered in|from the capital|"
                              r"(?:told|said)(?: \w+){0,3} (?:in|from))\s+(?:in\s+|à\s+|de\s+)?$", IC)
@@ -290,8 +292,9 @@ def merge_drafts(drafts: Sequence[Draft], published: date | None) -> list[Draft]
                         or not _compatible_dates(existing, draft, published):
                     continue
                 km = _distance(existing, draft)
-                if km is not None and km > SAME_SITE_KM and _own_site(existing) and _own_site(draft):
-                    continue  # two named towns: two incidents, however close
+                if km is not None and km > SAME_SITE_KM and (draft.split_group or existing.split_group) \
+                        and _own_site(existing) and _own_site(draft):
+                    continue  # places a sentence lists one by one: separate incidents, however close
                 if km is None or km <= SAME_PLACE_KM:
                     fits.append((km if km is not None else SAME_PLACE_KM, existing))
             if fits:

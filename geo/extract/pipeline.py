@@ -271,10 +271,12 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     year = report_year(text) if published is None else None
     countries = ordered_hints(detect_countries(text, gazetteer), country_codes)
     all_actors = find_actors(text)
-    group_names = [(a.start, a.end) for a in all_actors if a.actor.inter != "State forces"]
+    # the names of groups and forces ("Katiba Macina", "FAMa") are not places
+    group_names = [(a.start, a.end) for a in all_actors if a.actor.inter != "State forces"
+                   or a.alias.isupper() or a.alias[:2].isupper()]
     places = find_places(text, gazetteer, country_codes=countries, mentioned=list(country_mentions(text)),
                          skip=group_names)
-    resolved = [p for p in places if p.place is not None]
+    resolved = [p for p in places if p.place is not None and not p.nested]
     drafts: list[Draft] = []
     title: list[Draft] = []
     title_end = _title_end(text)

@@ -40,8 +40,8 @@ BORDER_PHRASE = re.compile(
     rf"|(?:zone|région|region)\s+des\s+trois\s+frontières|tri-border\s+area|Liptako[\s-]Gourma",
     re.IGNORECASE)
 REGION_PHRASE = re.compile(
-    r"\b(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:region|province)\b|"
-    r"\b(?:région|province)\s+(?:de\s+|du\s+|d['’])([A-ZÀ-Ý][\w'’-]+)", re.UNICODE)
+    r"\b(?:the\s+)?([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)\s+(?:[Rr]egion|[Pp]rovince|state)\b|"
+    r"\b(?:[Rr]égion|[Pp]rovince|[Rr]egion|state)\s+(?:de\s+|du\s+|d['’]\s*|of\s+)([A-ZÀ-Ý][\w'’-]+)", re.UNICODE)
 NAME = re.compile(
     r"(?<![\w'’])([A-ZÀ-Ý][\w'’-]*(?:[ \t]+(?:du|de|des|la|el|al|N['’])?[ \t]*[A-ZÀ-Ý][\w'’-]*)*)", re.UNICODE)
 # Capitalised words that are never place names: function words, months and days, titles, and the
@@ -95,6 +95,7 @@ class PlaceMention:
     end: int
     place: Place | None
     candidates: tuple[Candidate, ...] = field(default=(), compare=False)
+    nested: bool = field(default=False, compare=False)  # a name inside a longer mention ("Kidal" in "région de Kidal")
 
     @property
     def resolved(self) -> bool:
@@ -138,6 +139,14 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
         if found and found[0].how == "exact" and found[0].place.feature == "admin1":
             mentions.append(PlaceMention(match.group(0), match.start(), match.end(), found[0].place, tuple(found)))
             taken.append(match.span())
+            # the region's name as written is also a toponym: its namesake town, when there is one
+            group = 1 if match.group(1) else 2
+            town = [c for c in gazetteer.search(name, country_codes=[found[0].place.country], limit=5, fuzzy=False)
+                    if c.how == "exact" and c.place.feature not in ("admin1", "country", "admin2", "admin3")
+                    and c.place.country == found[0].place.country]
+            if town:
+                mentions.append(PlaceMention(name, match.start(group), match.end(group), town[0].place,
+                                             tuple(town), nested=True))
     language = report_language(text)
     pending: list[_Pending] = []
     for match in NAME.finditer(text):
@@ -148,7 +157,6 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
             if item is not None:
                 pending.append(item)
                 taken.append((start, end))
-                break
     regions = {m.place.admin1 for m in mentions if m.place is not None and m.place.feature == "admin1"}
     anchors = [(m.place.latitude, m.place.longitude) for m in mentions
                if m.place is not None and m.place.feature == "admin1"]
@@ -230,6 +238,13 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     context = text[max(0, start - 80):end + 80]
     candidates = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=8, fuzzy=False)
                   if c.how == "exact"]
+    if any(c.place.feature not in AREA_FEATURES for c in candidates):
+        # "Bourem" is the town before the cercle named after it
+        candidates = [c for c in candidates if c.place.feature not in AREA_FEATURES]
+    if hints and candidates and all(c.place.country not in hints for c in candidates) \
+            and not any(c.place.population >= 50_000 or c.place.feature == "country" for c in candidates) \
+            and evidence and not common_word(name, language):
+        candidates = []  # only homonyms abroad: a spelling of a place at home is likelier
     if not candidates:
         if evidence and len(key) >= 5 and not common_word(name, language) and hints:
             fuzzy = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=5)
@@ -256,6 +271,7 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
 
 
 NEAR_KM = 150.0
+AREA_FEATURES = ("admin2", "admin3")
 
 
 def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: set[str]) -> Candidate:
@@ -266,7 +282,8 @@ def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: s
 
     def score(cand: Candidate) -> float:
         p = cand.place
-        value = cand.score
+        # a village known under several names is the better known of its homonyms
+        value = cand.score + 2.0 * min(len(p.alternate_names), 4)
         if p.admin1 and p.admin1 in regions:
             value += 15.0
         near = [haversine_km(p.latitude, p.longitude, lat, lon) for lat, lon in anchors
@@ -301,6 +318,13 @@ def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool]]:
             start, end = match.start(1) + first.start(), match.start(1) + last.end()
             name = match.string[start:end].rstrip(".,;:’'").removesuffix("'s").removesuffix("’s")
             out.append((start, start + len(name), name, size == len(words)))
+    # "Ségou-Bamako": a compound of two names, tried after the compound itself
+    for word in words:
+        parts = list(re.finditer(r"[^\s–—-]+", word.group(0)))
+        if len(parts) == 2 and all(len(p.group(0)) >= 3 and p.group(0)[0].isupper() for p in parts):
+            for part in parts:
+                start = match.start(1) + word.start() + part.start()
+                out.append((start, start + len(part.group(0)), part.group(0), False))
     return out
 
 
