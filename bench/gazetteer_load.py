@@ -127,7 +127,7 @@ def main() -> None:
           f"{search_ms(default, MISSPELT):8.2f}")
     print(f"  exact: {', '.join(EXACT[:3])}...{'':17} {search_ms(baseline, EXACT):7.3f} "
           f"{search_ms(default, EXACT):8.3f}")
-    print(f"  names indexed{'':25} {len(baseline._keys):9,} {len(default._keys):8,}")
+    print(f"  names indexed{'':25} {len(baseline._index):9,} {len(default._index):8,}")
     print(f"\ntarget: default cold start (cache warm) < {TARGET:.0f} s wall")
 
 

@@ -36,6 +36,7 @@ import os
 import re
 import sys
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -135,31 +136,31 @@ class Gazetteer:
         self._places: list[Place | None] = []
         self._rows: list[tuple] | None = None  # rows not yet made into places (None: all made)
         self._index: dict[str, list[int]] = {}
-        self._keys: list[str] = []
-        self._by_initial: dict[str, list[str]] = {}
+        self._by_initial: dict[str, list[str]] = {}  # every name, by first letter, shortest first
+        self._notable: list[str] = []  # the names of notable places (see _notable_place), shortest first
         self.add(places)
 
     @classmethod
-    def from_rows(cls, rows: list[tuple], index: dict[str, list[int]],
-                  by_initial: dict[str, list[str]]) -> Gazetteer:
+    def from_rows(cls, rows: list[tuple], index: dict[str, list[int]], by_initial: dict[str, list[str]],
+                  notable: list[str]) -> Gazetteer:
         """A gazetteer over cached rows (see :meth:`to_rows`), its places made on first use."""
         gazetteer = cls()
         gazetteer._rows = rows
         gazetteer._places = [None] * len(rows)
         gazetteer._index = index
-        gazetteer._keys = list(index)
         gazetteer._by_initial = by_initial
+        gazetteer._notable = notable
         return gazetteer
 
-    def to_rows(self) -> tuple[list[tuple], dict[str, list[int]], dict[str, list[str]]]:
-        """Plain data (for ``marshal``): a row per place, the name index and the names by initial."""
+    def to_rows(self) -> tuple[list[tuple], dict[str, list[int]], dict[str, list[str]], list[str]]:
+        """Plain data (for ``marshal``): a row per place, the name index and the fuzzy-matching lists."""
         rows = []
         for place in self.places:
             row = tuple(getattr(place, f) for f in ROW_FIELDS)
             if place.geometry is not None:
                 row += (place.geometry.wkb,)
             rows.append(row)
-        return rows, self._index, self._by_initial
+        return rows, self._index, self._by_initial, self._notable
 
     @property
     def places(self) -> list[Place]:
@@ -186,6 +187,7 @@ class Gazetteer:
 
     def add(self, places: Iterable[Place]) -> None:
         """Index more places under each of their names."""
+        notable = set(self._notable)
         for place in places:
             idx = len(self._places)
             self._places.append(place)
@@ -195,10 +197,13 @@ class Gazetteer:
                     bucket = self._index.setdefault(key, [])
                     if idx not in bucket:
                         bucket.append(idx)
-        self._keys = list(self._index)
-        self._by_initial: dict[str, list[str]] = {}
-        for key in self._keys:
+                    if _notable_place(place):
+                        notable.add(key)
+        # shortest first, so that fuzzy matching can take just the lengths that can match
+        self._by_initial = {}
+        for key in sorted(self._index, key=len):
             self._by_initial.setdefault(key[0], []).append(key)
+        self._notable = sorted(notable, key=len)
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate normalises exactly to ``name``'s form."""
@@ -229,13 +234,21 @@ class Gazetteer:
         return _dedupe(ranked)[:limit]
 
     def _fuzzy(self, key: str, hints: set[str]) -> list[tuple[int, float, str, str]]:
-        """Near-miss spellings: names sharing the first letter first, then all names.
+        """Near-miss spellings: names sharing the first letter first, then those of notable places.
+
+        The second round (for a misspelt first letter) leaves out the tens of thousands
+        of hamlets and localities of the GeoNames extract: it stays as fast as it was
+        before them, and a hamlet with another initial is a poor guess anyway.
 
         With a country hint, fuzzy matches abroad are dropped: a misspelt Malian
         village must not land on a look-alike in another country.
         """
         hits: list[tuple[int, float, str, str]] = []
-        for keys in (self._by_initial.get(key[0], []), self._keys):
+        # fuzz.ratio is at most 200 * shorter / (both lengths): only names of these lengths can reach the cutoff
+        shortest = math.ceil(len(key) * FUZZY_CUTOFF / (200.0 - FUZZY_CUTOFF) - 1e-9)
+        longest = math.floor(len(key) * (200.0 - FUZZY_CUTOFF) / FUZZY_CUTOFF + 1e-9)
+        for keys in (self._by_initial.get(key[0], []), self._notable):
+            keys = keys[bisect_left(keys, shortest, key=len):bisect_right(keys, longest, key=len)]
             for match, score, _ in process.extract(key, keys, scorer=fuzz.ratio, limit=8,
                                                    score_cutoff=FUZZY_CUTOFF):
                 hits += [(i, float(score), match, "fuzzy") for i in self._index[match]
@@ -243,6 +256,12 @@ class Gazetteer:
             if hits:
                 break
         return hits
+
+
+def _notable_place(place: Place) -> bool:
+    """Anything but a GeoNames hamlet or locality: curated, populous, a seat, an area or a site."""
+    return (place.relevance > 0 or place.population >= 500 or bool(place.admin_seat)
+            or place.feature not in ("village", "locality"))
 
 
 def rank(place: Place, match_score: float, hints: set[str], words: set[str]) -> float:
@@ -505,7 +524,7 @@ def _not_overridden(places: list[Place], curated: list[Place]) -> list[Place]:
 
 # -- the built index, cached --------------------------------------------------------
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 3
 KEEP_CACHES = 3
 _HERE = Path(__file__).resolve().parent
 # The code that builds the index and the data it reads besides the sources.

@@ -157,6 +157,21 @@ def test_default_gazetteer_places_are_all_there(default) -> None:
     assert any(p.geometry is not None for p in places if p.feature == "country")
 
 
+def test_misspelt_village_is_found_fuzzily(default) -> None:
+    found = default.search("Farabugou", country_codes=["ML"])
+    assert found and found[0].how == "fuzzy" and found[0].place.name == "Farabougou"
+
+
+def test_fuzzy_second_round_skips_hamlets_only() -> None:
+    hamlet = Place("Zabolikoro", 10.0, -7.0, "ML", feature="village")
+    town = Place("Zamolikoro", 11.0, -7.0, "ML", feature="town", population=8000)
+    gazetteer = Gazetteer([hamlet, town])
+    assert [c.place for c in gazetteer.search("Zabolikoro")] == [hamlet]  # exact
+    assert [c.place for c in gazetteer.search("Zabolikora")] == [hamlet]  # same initial: every name
+    assert [c.place for c in gazetteer.search("Xabolikoro")] == []  # another initial: notable places only
+    assert [c.place for c in gazetteer.search("Xamolikoro")] == [town]
+
+
 def test_a_curated_town_replaces_the_nearest_homonym_only() -> None:
     from geo.gazetteer import _not_overridden
 
