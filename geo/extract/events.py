@@ -64,9 +64,12 @@ CIVILIAN_TARGET = re.compile(r"\b(civilians|villagers|market|mosque|church|worsh
 BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|originated|history|historically|"
                         r"depuis (?:19|20)\d\d|décennies?|depuis (?:\w+ )?(?:ans|années|mois)|"
                         r"for (?:the past |the last )?(?:\w+ )?(?:years|months)|à plusieurs reprises|repeatedly|"
-                        r"regularly|régulièrement|several times|many times|thousands of|hundreds of thousands|des milliers|des centaines de milliers|"
-                        r"often|frequently|souvent|fréquemment|planning|planned to|projetaient|prévoyaient|"
-                        r"deadliest (?:month|year|week)s?|on record)\b", IC)
+                        r"regularly|régulièrement|several times|many times|thousands of|hundreds of thousands|"
+                        r"des milliers|des centaines de milliers|often|frequently|souvent|fréquemment|planning|"
+                        r"planned to|projetaient|prévoyaient|deadliest (?:month|year|week)s?|on record|swaths|swathes|"
+                        r"large parts of|would be|could be|might be|since (?:january|february|march|april|may|june|"
+                        r"july|august|september|october|november|december)|"
+                        r"in (?:two|three|four|several|a series of) attacks)\b", IC)
 YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 OTHER_INCIDENTS = re.compile(r"\b(other|separate|additional|further|d'autres|autres)\s+(?:\w+\s+){0,2}?"
                              r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", IC)
@@ -151,6 +154,12 @@ def is_background(sentence: str, dates: Sequence[DateMention], published: date |
     return published is not None and not dates and any(int(y) < published.year for y in YEAR.findall(sentence))
 
 
+# "the group said in a statement on Friday": the day something was said, not the day it happened
+SPOKEN_ON = re.compile(r"\b(?:said|says|told|announced|stated|declared|statement|communiqué|press release|"
+                       r"a déclaré|a indiqué|a annoncé|a affirmé|a rapporté|ont rapporté|ont indiqué|"
+                       r"sent to [A-Z]\w+)(?:\s+(?!in\b|à\b)[\w'’]+){0,4}?\s+(?:on\s+|ce\s+)?$", IC)
+
+
 def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: date | None,
                source: str, skip_dates: Sequence[DateMention] = (), year: int | None = None) -> list[Draft]:
     """The draft event(s) a sentence reports; empty when it reports none.
@@ -169,7 +178,8 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
         category = "abduction"
     dates = [DateMention(d.value, d.precision, d.start + sentence.start, d.end + sentence.start, d.text)
              for d in find_dates(sentence.text, published, year=year)]
-    dates = [d for d in dates if not any(d.start < s.end and s.start < d.end for s in skip_dates)]
+    dates = [d for d in dates if not any(d.start < s.end and s.start < d.end for s in skip_dates)
+             and not SPOKEN_ON.search(sentence.text[:d.start - sentence.start])]
     inside = [p for p in places if sentence.start <= p.start < sentence.end and p.place is not None]
     sites = event_sites(sentence, inside)
     if is_background(sentence.text, dates, published):
@@ -180,6 +190,10 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     if category == "attack":
         category = "civilians" if CIVILIAN_TARGET.search(sentence.text) and \
             not MILITARY_TARGET.search(sentence.text) else "clash"
+    if category == "abduction" and any(f.kind == "killed" for f in figures):
+        # "two were shot dead and one abducted": an attack, and the abduction beside it
+        category = "civilians" if CIVILIAN_TARGET.search(sentence.text) or not MILITARY_TARGET.search(
+            sentence.text) else "clash"
     taken = [f for f in figures if f.kind == "abducted"]
     if category != "abduction" and taken:
         figures = [f for f in figures if f.kind != "abducted"]
@@ -292,8 +306,8 @@ def merge_drafts(drafts: Sequence[Draft], published: date | None) -> list[Draft]
                         or not _compatible_dates(existing, draft, published):
                     continue
                 km = _distance(existing, draft)
-                if km is not None and km > SAME_SITE_KM and (draft.split_group or existing.split_group) \
-                        and _own_site(existing) and _own_site(draft):
+                if (draft.split_group or existing.split_group) and _own_site(existing) and _own_site(draft) \
+                        and existing.place.place.name != draft.place.place.name:
                     continue  # places a sentence lists one by one: separate incidents, however close
                 if km is None or km <= SAME_PLACE_KM:
                     fits.append((km if km is not None else SAME_PLACE_KM, existing))

@@ -19,6 +19,8 @@ QTY = rf"\b(?!(?:a|an|un|une)\s+(?!dozen|douzaine|dizaine|vingtaine|trentaine|ce
       rf"(?:(?:{QUALIFIER})\s+)?{NUMBER}"
 AUX = r"(?:were|have been|had been|was|are|being|got|ont été|a été|sont|ont|had|have)"
 VICTIMS = {
+    "militia": r"auxiliaries|auxiliaires|VDP|volunteers|volontaires|militiamen|miliciens|dozos?|donzos?|"
+               r"koglweogo|supplétifs|self-defen[cs]e",
     "attackers": r"attackers|militants|jihadists?|terrorists?|assailants|insurgents|fighters|enemy|gunmen|"
                  r"djihadistes|terroristes|assaillants|islamists?",
     "soldiers": r"soldiers|troops|servicemen|military personnel|gendarmes|policemen|militaires|soldats|"
@@ -141,10 +143,28 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
             continue
         if kind == "abducted":
             quantity = max([quantity, *_people_counts(sentence[:match.end()])], key=lambda q: q.value)
+        head = HEAD_COUNT.search(sentence[:match.start()])
+        if head and match.group("qty"):
+            # "136 civilians, including 50 women and 21 children, killed": the head count, not the last part
+            quantity = parse_quantity(head.group("qty")) or quantity
         claimant, claimant_type = claimant_for(sentence, default_claimant)
         out.append(Figure(metric, kind, quantity, claimant, claimant_type,
                           offset + match.start(), offset + match.end()))
+        before = COORDINATED.search(sentence[:match.start()]) if kind != "seized" and match.group("qty") else None
+        if before and not head:
+            # "six soldiers and at least 34 auxiliaries were killed": each group counts
+            other = parse_quantity(before.group("qty"))
+            if other is not None and other.value:
+                victims = _victims(before.group("noun"), sentence)
+                out.append(Figure(f"{victims} {kind}" if kind != "abducted" else "people abducted", kind, other,
+                                  claimant, claimant_type, offset + before.start(), offset + before.end()))
     return out
+
+
+HEAD_COUNT = re.compile(rf"(?P<qty>{QTY})\s+(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+,?\s+(?:including|dont|among them|"
+                        rf"parmi (?:eux|elles|lesquels)|y compris)\b[^.;:]*$", re.IGNORECASE)
+COORDINATED = re.compile(rf"(?P<qty>{QTY})\s+(?P<noun>(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+),?\s+(?:and|et)\s+$",
+                         re.IGNORECASE)
 
 
 PEOPLE = re.compile(rf"(?P<qty>{QTY})\s+(?:[\w'’-]+\s+){{0,2}}?(?:nationals|foreigners|workers|people|civilians|"

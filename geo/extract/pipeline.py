@@ -276,6 +276,7 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                    or a.alias.isupper() or a.alias[:2].isupper()]
     places = find_places(text, gazetteer, country_codes=countries, mentioned=list(country_mentions(text)),
                          skip=group_names)
+    places = _mark_datelines(text, places) + _capitals(text, gazetteer, countries, places)
     resolved = [p for p in places if p.place is not None and not p.nested]
     drafts: list[Draft] = []
     title: list[Draft] = []
@@ -285,7 +286,14 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
         if sentence.end <= title_end:
             title += found  # a headline sums up the body: kept only for what the body does not report
             continue
-        if len(found) == 1 and drafts and _continues(found[0], drafts[-1]):
+        earlier = _referent(found, drafts, sentence.text)
+        if earlier is not None:
+            # "The attack took place on July 15": the incident already described, now dated
+            earlier.sentences.append(sentence)
+            earlier.dates += found[0].dates
+            earlier.figures += found[0].figures
+            earlier.actors += found[0].actors
+        elif len(found) == 1 and drafts and _continues(found[0], drafts[-1]):
             # no place, no date, same kind of event: the narrative goes on about the previous incident
             drafts[-1].sentences.append(sentence)
             drafts[-1].figures += found[0].figures
@@ -330,6 +338,57 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     mentions = places + unresolved_names(text, places)
     return Extraction(sorted(mentions, key=lambda m: m.start), events, evidence,
                       control_statements(text, resolved, source, report, None), text, published, countries)
+
+
+ANAPHORA = re.compile(r"\b(?:the|this|that|cette|l['’]|ce|the same)\s*(?:attack|assault|raid|ambush|kidnapping|"
+                      r"abduction|massacre|strike|attaque|assaut|embuscade|enlèvement|rapt|tuerie|frappe)\b",
+                      re.IGNORECASE)
+
+
+def _referent(found: Sequence[Draft], drafts: Sequence[Draft], sentence: str) -> Draft | None:
+    """The incident an unplaced sentence about "the attack" goes on about: the latest of its kind."""
+    if len(found) != 1 or not drafts or not ANAPHORA.search(sentence):
+        return None
+    draft = found[0]
+    if any(m.place is not None and m.place.feature != "country" for m in draft.places):
+        return None
+    return next((d for d in reversed(drafts) if d.category == draft.category and not d.distinct), None)
+
+
+DATELINE_AFTER = re.compile(r"^(?:\s*,\s*[A-ZÀ-Ý][\w'’ -]{1,30}?)?\s*(?:\([\w .'’-]{1,25}\)\s*)?"
+                            r"(?:—|–|--|-\s|:|,\s*(?:\w+\s+)?\d{1,2}\b|,\s*\d{1,2}\s+\w+)")
+
+
+def _mark_datelines(text: str, places: Sequence[PlaceMention]) -> list[PlaceMention]:
+    """A place opening a paragraph as a dateline ("BAMAKO, Mali (AP) —", "New Delhi, July 19:") says
+    where the report was filed, not where anything happened: kept as a toponym, never an event's site."""
+    out = []
+    for mention in places:
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        if not text[line_start:mention.start].strip() and DATELINE_AFTER.match(text[mention.end:mention.end + 40]):
+            mention = replace(mention, nested=True)
+        out.append(mention)
+    return out
+
+
+CAPITALS = {"ML": "Bamako", "BF": "Ouagadougou", "NE": "Niamey", "MR": "Nouakchott", "SN": "Dakar",
+            "TD": "N'Djamena", "BJ": "Porto-Novo", "TG": "Lomé", "NG": "Abuja", "CI": "Yamoussoukro",
+            "GN": "Conakry", "DZ": "Algiers", "GH": "Accra", "GM": "Banjul", "GW": "Bissau", "LY": "Tripoli"}
+CAPITAL_PHRASE = re.compile(r"\b(?:the (?:country's |nation's )?capital(?: city)?|la capitale)\b"
+                            r"(?!\s+(?:of|de|du|des|régionale|regional))", re.IGNORECASE)
+
+
+def _capitals(text: str, gazetteer: Gazetteer, countries: Sequence[str],
+              places: Sequence[PlaceMention]) -> list[PlaceMention]:
+    """"In the capital": the capital of the country the report is about, when it is about one."""
+    if not countries or countries[0] not in CAPITALS:
+        return []
+    city = next((p for p in gazetteer.lookup(CAPITALS[countries[0]]) if p.country == countries[0]), None)
+    if city is None:
+        return []
+    taken = [(m.start, m.end) for m in places]
+    return [PlaceMention(m.group(0), m.start(), m.end(), city) for m in CAPITAL_PHRASE.finditer(text)
+            if not any(m.start() < e and s < m.end() for s, e in taken)]
 
 
 def _title_end(text: str) -> int:
