@@ -157,7 +157,7 @@ def is_background(sentence: str, dates: Sequence[DateMention], published: date |
 # "the group said in a statement on Friday": the day something was said, not the day it happened
 SPOKEN_ON = re.compile(r"\b(?:said|says|told|announced|stated|declared|statement|communiqué|press release|"
                        r"a déclaré|a indiqué|a annoncé|a affirmé|a rapporté|ont rapporté|ont indiqué|"
-                       r"sent to [A-Z]\w+)(?:\s+(?!in\b|à\b)[\w'’]+){0,4}?\s+(?:on\s+|ce\s+)?$", IC)
+                       r"sent to [A-Z]\w+)(?:\s+(?!in\b|à\b)[\w'’()]+){0,6}?\s*\(?\s*(?:on\s+|ce\s+)?$", IC)
 
 
 def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: date | None,
@@ -201,6 +201,8 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     out = [main]
     if len(sites) > 1:
         out = _split(main, sites)
+    else:
+        out = _split_by_day(main)
     if category != "abduction" and taken:
         out.append(Draft("abduction", [sentence], list(inside), dates, actors, taken,
                          nationalities(sentence.text)))
@@ -253,6 +255,22 @@ REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à
                               r"(?:north|south|east|west)\w*\s+of|au (?:nord|sud|est|ouest)(?:-\w+)? (?:de|du)|"
                               r"(?:region|province|cercle|district|département|commune) (?:of|de|du))\s+"
                               r"(?:the\s+(?:town|city)\s+of\s+|la ville de\s+)?$", IC)
+
+
+def _split_by_day(main: Draft) -> list[Draft]:
+    """"40 taken on Thursday and 20 more on Friday": one draft per day, each with the figures before its day."""
+    days = sorted({d.value: d for d in main.dates if d.precision == 1}.values(), key=lambda d: d.start)
+    if len(days) < 2 or len(main.figures) < 2:
+        return [main]
+    parts = []
+    previous = main.sentences[0].start
+    for day in days:
+        figures = [f for f in main.figures if previous <= f.start < day.end]
+        previous = day.end
+        if figures:
+            parts.append(Draft(main.category, list(main.sentences), list(main.places), [day], list(main.actors),
+                               figures, list(main.nationalities), split_group=f"{main.sentences[0].start}d"))
+    return parts if len(parts) > 1 else [main]
 
 
 def _split(main: Draft, sites: Sequence[PlaceMention]) -> list[Draft]:

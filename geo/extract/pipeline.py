@@ -139,7 +139,9 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
         striker = foreign[0] if foreign and draft.category == "air_strike" else army
         if striker is not None:
             actor1 = striker
-            civilians = draft.category == "air_strike" and not named and not targets_army
+            victims = {f.metric.split()[0] for f in draft.figures if f.kind == "killed"}
+            civilians = draft.category == "air_strike" and not named and bool(victims) \
+                and victims <= {"civilians", "people"}
             actor2 = Actor(f"Civilians ({name})", "Civilians") if civilians else (named[0] if named else None)
     if actor2 is not None:
         inter2 = actor2.inter
@@ -383,7 +385,8 @@ def _capitals(text: str, gazetteer: Gazetteer, countries: Sequence[str],
     """"In the capital": the capital of the country the report is about, when it is about one."""
     if not countries or countries[0] not in CAPITALS:
         return []
-    city = next((p for p in gazetteer.lookup(CAPITALS[countries[0]]) if p.country == countries[0]), None)
+    city = next((p for p in gazetteer.lookup(CAPITALS[countries[0]])
+                 if p.country == countries[0] and "capital" in (p.feature, p.admin_seat)), None)
     if city is None:
         return []
     taken = [(m.start, m.end) for m in places]

@@ -1,0 +1,195 @@
+"""Extraction rules that must hold on any report, not only the seeds: one table per rule.
+
+Every sentence here is written for the test; none comes from a news report.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geo.extract.actors import STATE_ACTORS, find_actors, unidentified
+from geo.extract.countries import detect_countries
+from geo.extract.figures import find_figures
+from geo.extract.pipeline import extract
+from geo.gazetteer import default_gazetteer
+
+PUBLISHED = date(2024, 3, 12)  # a Tuesday
+
+
+def events(text: str, published: date | None = PUBLISHED):  # noqa: ANN201 - list of Event
+    return extract(text, published=published, source="test").events
+
+
+# -- countries come from the text --------------------------------------------
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("Niger: gunmen kill soldiers near Téra\n\nGunmen attacked an army post near Téra on Sunday.", "NE"),
+    ("Burkina Faso : attaque contre un détachement à Djibo\n\nDes hommes armés ont attaqué Djibo.", "BF"),
+    ("NIAMEY, March 10 (AFP) - Soldiers were killed on Sunday in the Tillabéri region.", "NE"),
+    ("L'armée burkinabè a repoussé une attaque samedi à Kaya.", "BF"),
+    ("Gunmen attacked the town of Kati on Friday, the Malian army said.", "ML"),
+])
+def test_the_report_country_is_read_from_the_text(text: str, first: str) -> None:
+    assert detect_countries(text, default_gazetteer())[0] == first
+
+
+def test_a_text_with_no_evidence_of_a_country_gets_none() -> None:
+    assert detect_countries("Gunmen attacked a convoy on Sunday, killing three.", default_gazetteer()) == []
+
+
+def test_the_niger_river_is_not_the_country() -> None:
+    text = "Fighting was reported along the Niger river near Ségou, the Malian army said."
+    assert "NE" not in detect_countries(text, default_gazetteer())
+
+
+# -- attribution only from the text ------------------------------------------
+
+@pytest.mark.parametrize(("text", "actor1", "country"), [
+    ("Gunmen attacked an army post near Téra, in Niger, on Sunday, killing four soldiers.",
+     unidentified("Niger").name, "Niger"),
+    ("Des hommes armés non identifiés ont attaqué dimanche le poste de Djibo, au Burkina Faso, tuant cinq soldats.",
+     unidentified("Burkina Faso").name, "Burkina Faso"),
+    ("JNIM fighters attacked an army camp near Diafarabé in Mali on Sunday, killing six soldiers.",
+     "JNIM: Group for Support of Islam and Muslims", "Mali"),
+])
+def test_an_unnamed_perpetrator_is_an_unidentified_armed_group(text: str, actor1: str, country: str) -> None:
+    [event] = events(text)
+    assert (event.actor1, event.country) == (actor1, country)
+
+
+def test_a_niger_report_never_mentions_mali() -> None:
+    text = ("Niger: attack on an army post near Ayorou\n\n"
+            "Unidentified gunmen on motorcycles attacked an army post near Ayorou, in Niger's Tillabéri region, "
+            "on Sunday, killing seven soldiers, the defence ministry said. No group has claimed the attack.\n"
+            "On Monday, soldiers pursuing the attackers killed twelve of them near Ouallam, the army said.")
+    found = events(text)
+    assert found and all(e.country == "Niger" for e in found)
+    assert not any("Mali" in f"{e.actor1} {e.actor2}" for e in found)
+    assert all(e.actor2 in ("", STATE_ACTORS["NE"].name) or e.actor2.startswith("Civilians") for e in found)
+
+
+@pytest.mark.parametrize(("alias", "code"), [
+    ("the Burkinabe army", "BF"), ("l'armée nigérienne", "NE"), ("Chadian soldiers", "TD"),
+    ("les forces armées maliennes", "ML"), ("Beninese troops", "BJ"), ("FAMa", "ML"),
+])
+def test_state_forces_are_named_by_their_country(alias: str, code: str) -> None:
+    [mention] = find_actors(f"According to {alias}, the attack was repelled.")
+    assert mention.actor == STATE_ACTORS[code]
+
+
+def test_a_bare_army_is_the_army_of_the_country_where_it_happened() -> None:
+    [event] = events("Jihadists attacked the army base at Djibo in northern Burkina Faso on Monday, "
+                     "killing nine soldiers, the army said.")
+    assert event.actor2 == STATE_ACTORS["BF"].name
+    assert {c.claimant for c in event.claims} == {STATE_ACTORS["BF"].name}
+
+
+# -- events at clause level --------------------------------------------------
+
+@pytest.mark.parametrize(("text", "places"), [
+    ("Gunmen attacked the villages of Ayorou, Téra and Ouallam in Niger on Sunday, killing 30 civilians.",
+     ["Ayorou", "Téra", "Ouallam"]),
+    ("Des jihadistes ont attaqué dimanche Djibo et Arbinda, au Burkina Faso, tuant 12 soldats.",
+     ["Djibo", "Arbinda"]),
+])
+def test_a_list_of_attacked_places_gives_one_event_per_place(text: str, places: list[str]) -> None:
+    found = events(text)
+    assert sorted(e.location for e in found) == sorted(places)
+    assert sum(e.fatalities for e in found) in (12, 30)  # the toll is kept once, not once per place
+    assert found[0].fatalities > 0
+
+
+def test_a_reference_town_is_not_a_second_site() -> None:
+    found = events("Gunmen attacked the army camp in Boni, near Douentza, in Mali on Sunday, killing four soldiers.")
+    assert [e.location for e in found] == ["Boni"]
+
+
+@pytest.mark.parametrize(("sentence", "metric", "value"), [
+    ("Au moins douze soldats ont été tués dimanche à Djibo.", "soldiers killed", 12),
+    ("Des hommes armés ont attaqué le village, tuant cinq civils.", "civilians killed", 5),
+    ("Une vingtaine de personnes ont été enlevées près de Kaya.", "people abducted", 20),
+    ("Trois gendarmes ont été blessés lors de l'attaque.", "soldiers wounded", 3),
+    ("The attackers killed five soldiers, the army said.", "soldiers killed", 5),
+])
+def test_tolls_in_english_and_french(sentence: str, metric: str, value: int) -> None:
+    assert any((f.metric, f.quantity.value) == (metric, value) for f in find_figures(sentence))
+
+
+def test_captured_soldiers_are_an_abduction_beside_the_attack() -> None:
+    found = events("Les jihadistes ont attaqué dimanche le camp de Sokolo, au Mali : dix soldats ont été tués "
+                   "et quatre capturés, selon une source sécuritaire.")
+    kinds = {e.sub_event_type: e for e in found}
+    assert kinds["Armed clash"].fatalities == 10
+    assert kinds["Abduction/forced disappearance"].abduction.count == 4
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("A drone strike by the Burkinabe army killed eight people at a market in Djibo on Sunday.", "Air/drone strike"),
+    ("Un engin explosif improvisé a tué trois soldats dimanche près de Boni, au Mali.", "Remote explosive/landmine/IED"),
+    ("Gunmen massacred 20 villagers in the village of Djibo on Sunday.", "Attack"),
+    ("La ville de Djibo a été reprise par l'armée burkinabè dimanche.", "Government regains territory"),
+])
+def test_kinds_of_violence(text: str, sub: str) -> None:
+    assert sub in {e.sub_event_type for e in events(text)}
+
+
+def test_a_drone_strike_is_the_state_s_and_its_victims_civilians() -> None:
+    [event] = events("A drone strike by the Burkinabe army killed eight people at a market in Djibo on Sunday.")
+    assert event.actor1 == STATE_ACTORS["BF"].name and event.actor2 == "Civilians (Burkina Faso)"
+
+
+# -- places -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "unwanted"), [
+    ("Niger: No group has claimed the attack on the post near Téra on Sunday.", "GH"),
+    ("Gunmen attacked a convoy near Téra, Niger. Officials say the death toll may rise.", None),
+])
+def test_a_word_that_is_also_a_town_abroad_is_not_a_place(text: str, unwanted: str | None) -> None:
+    result = extract(text, published=PUBLISHED)
+    assert not [p for p in result.places if p.text in ("No", "Say", "Officials", "Ho")]
+    if unwanted:
+        assert all(p.place is None or p.place.country != unwanted for p in result.places)
+
+
+def test_a_word_led_by_a_place_word_is_a_place() -> None:
+    result = extract("Cinq agents ont été enlevés entre Tamou et Say, dans la région de Tillabéri, au Niger.",
+                     published=PUBLISHED)
+    assert {"Tamou", "Say"} <= {p.text for p in result.places if p.place is not None and p.place.country == "NE"}
+
+
+def test_a_dateline_is_not_where_the_event_happened() -> None:
+    found = events("BAMAKO, March 11 (AFP) - Gunmen killed six soldiers on Sunday in an ambush near Boni, "
+                   "in central Mali, the army said.")
+    assert [e.location for e in found] == ["Boni"]
+
+
+def test_the_capital_is_the_report_country_s_capital() -> None:
+    [event] = events("Niger: gunmen attacked an air force base in the capital overnight, state television said.")
+    assert event.location == "Niamey" and event.event_date == date(2024, 3, 11)
+
+
+# -- dates ------------------------------------------------------------------
+
+def test_a_report_without_a_date_leaves_relative_dates_unresolved() -> None:
+    [event] = events("Gunmen attacked the army camp at Djibo in Burkina Faso on Friday, killing four soldiers.",
+                     published=None)
+    assert event.event_date is None and "date unknown" in event.tags
+
+
+def test_a_full_date_needs_no_publication_date() -> None:
+    [event] = events("Le 3 février 2024, des hommes armés ont attaqué le camp de Djibo au Burkina Faso.",
+                     published=None)
+    assert event.event_date == date(2024, 2, 3)
+
+
+def test_an_anaphoric_sentence_dates_the_incident_already_described() -> None:
+    found = events("Gunmen attacked two Indian workers near Dosso, in Niger, killing them.\n"
+                   "The attack took place on March 5.")
+    assert [e.event_date for e in found] == [date(2024, 3, 5)]
+
+
+def test_the_day_something_was_said_is_not_the_day_it_happened() -> None:
+    [event] = events("Jihadists killed 15 villagers in Djibo, Burkina Faso, on Saturday, the army said in a "
+                     "statement on Monday.")
+    assert event.event_date == date(2024, 3, 9)
