@@ -107,6 +107,8 @@ class Draft:
             return None
         ordered = sorted(self.places, key=lambda m: m.start)
         first = next((m for m in ordered if _specificity(m) >= 2), ordered[0])
+        if _specificity(first) == 3:  # "near the border, 55 km from Kwala": the town is the better point
+            first = next((m for m in ordered if _specificity(m) == 4), first)
         area = first.place.geometry if first.place is not None else None
         if _specificity(first) < 4 and area is not None:
             for mention in ordered:
@@ -137,8 +139,19 @@ def _specificity(mention: PlaceMention) -> int:
     return {"country": 1, "admin1": 2, "border": 3, "tri_border": 3}.get(place.feature, 4)
 
 
+# "after the attack", "suite à l'attaque": the sentence is about what followed, not a new incident
+AFTERMATH = re.compile(r"\b(?:after|following|since|in the wake of|après|suite à|à la suite de|depuis|"
+                       r"in response to|en réponse à|en représailles à)\s+(?:the|this|that|these|l['’]|cette|ces|"
+                       r"les|la|le)?\s*(?:[\w-]+\s+){0,2}?(?:attacks?|attaques?|assaults?|ambush(?:es)?|"
+                       r"embuscades?|massacres?|kidnappings?|enlèvements?|raids?|strikes?|frappes?)\b", IC)
+# "le bilan s'alourdit", "the death toll rose": a figure updated later, dated by the update, not the incident
+TOLL_UPDATE = re.compile(r"\b(?:nouveau bilan|bilan (?:s['’]alourdit|provisoire|officiel)|new toll|death toll "
+                         r"(?:rose|has risen|climbed|increased)|toll (?:rose|has risen)|revised (?:the )?toll)\b", IC)
+
+
 def category_of(sentence: str) -> str | None:
     """The event category a sentence reports, or None."""
+    sentence = AFTERMATH.sub(" ", sentence)
     for category, pattern in TRIGGERS:
         if pattern.search(sentence):
             return category
@@ -180,6 +193,8 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
              for d in find_dates(sentence.text, published, year=year)]
     dates = [d for d in dates if not any(d.start < s.end and s.start < d.end for s in skip_dates)
              and not SPOKEN_ON.search(sentence.text[:d.start - sentence.start])]
+    if TOLL_UPDATE.search(sentence.text):
+        dates = []
     inside = [p for p in places if sentence.start <= p.start < sentence.end and p.place is not None]
     sites = event_sites(sentence, inside)
     if is_background(sentence.text, dates, published):
@@ -197,6 +212,7 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     taken = [f for f in figures if f.kind == "abducted"]
     if category != "abduction" and taken:
         figures = [f for f in figures if f.kind != "abducted"]
+    inside = [m for m in inside if _specificity(m) < 4 or m in sites or not _not_a_site(sentence, m)]
     main = Draft(category, [sentence], inside, dates, actors, figures, nationalities(sentence.text))
     out = [main]
     if len(sites) > 1:
@@ -238,7 +254,7 @@ def event_sites(sentence: Sentence, inside: Sequence[PlaceMention]) -> list[Plac
             continue
         rel_start = mention.start - sentence.start
         before = sentence.text[max(0, rel_start - 50):rel_start]
-        if NOT_SITE_BEFORE.search(before) or ROUTE_SECOND.search(before):
+        if _not_a_site(sentence, mention):
             continue
         if sites and REFERENCE_BEFORE.search(before):
             continue  # "in Boulkessi, near Djibo": Djibo locates Boulkessi
@@ -249,6 +265,15 @@ def event_sites(sentence: Sentence, inside: Sequence[PlaceMention]) -> list[Plac
     return sites
 
 
+def _not_a_site(sentence: Sentence, mention: PlaceMention) -> bool:
+    """A seat, an office or a route's far end named in the sentence, not where the incident happened."""
+    rel_start = mention.start - sentence.start
+    before = sentence.text[max(0, rel_start - 50):rel_start]
+    after = sentence.text[mention.end - sentence.start:mention.end - sentence.start + 12]
+    return bool(NOT_SITE_BEFORE.search(before) or ROUTE_SECOND.search(before) or NOT_SITE_AFTER.match(after))
+
+
+NOT_SITE_AFTER = re.compile(r"^\s+(?:diocese|diocèse|embassy|ambassade|court|tribunal)\b", IC)
 SAME_SITE_KM = 15.0
 REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à proximité de|"
                               r"(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:of|from|de|du|d['’])|"
@@ -300,6 +325,14 @@ def _distance(a: Draft, b: Draft) -> float | None:
     if pa is None or pb is None or _specificity(pa) < 3 or _specificity(pb) < 3:
         return None
     return haversine_km(pa.place.latitude, pa.place.longitude, pb.place.latitude, pb.place.longitude)
+
+
+FAMILY = {"clash": "attack", "civilians": "attack"}
+
+
+def same_kind(a: str, b: str) -> bool:
+    """True for the same category, or an attack on soldiers and one on civilians (the same assault told twice)."""
+    return a == b or FAMILY.get(a, a) == FAMILY.get(b, b)
 
 
 def _own_site(draft: Draft) -> bool:

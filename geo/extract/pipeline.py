@@ -11,7 +11,8 @@ from geo.extract.actors import FRANCE, STATE, Actor, ActorMention, find_actors, 
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.countries import country_mentions, detect_countries, ordered_hints
 from geo.extract.dates import datelines, report_year
-from geo.extract.events import MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, merge_drafts, named_group
+from geo.extract.events import (MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, merge_drafts, named_group,
+                                same_kind)
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import published_in_text, sentences
@@ -354,7 +355,7 @@ def _referent(found: Sequence[Draft], drafts: Sequence[Draft], sentence: str) ->
     draft = found[0]
     if any(m.place is not None and m.place.feature != "country" for m in draft.places):
         return None
-    return next((d for d in reversed(drafts) if d.category == draft.category and not d.distinct), None)
+    return next((d for d in reversed(drafts) if same_kind(d.category, draft.category) and not d.distinct), None)
 
 
 DATELINE_AFTER = re.compile(r"^(?:\s*,\s*[A-ZÀ-Ý][\w'’ -]{1,30}?)?\s*(?:\([\w .'’-]{1,25}\)\s*)?"

@@ -292,7 +292,10 @@ def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: s
             value += 20.0 * math.exp(-min(near) / NEAR_KM)
         return value
 
-    # only candidates that rank close to the best compete on coherence
+    # only candidates that rank close to the best compete on coherence; a seat or a town is not
+    # displaced by a hamlet of the same name
+    if _sure(item.candidates[0].place) and not any(_sure(c.place) for c in item.candidates[1:]):
+        return item.candidates[0]
     close = [c for c in item.candidates if c.score >= top - 25.0]
     return max(close, key=score)
 
