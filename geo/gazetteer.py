@@ -59,8 +59,11 @@ COUNTRY_PRIOR = {"ML": 6.0, "BF": 4.0, "NE": 4.0, "MR": 3.0, "SN": 3.0}
 FEATURES = ("capital", "city", "town", "village", "locality", "camp", "base", "mine", "border_post", "airport",
             "refugee_camp", "country", "admin1", "admin2", "admin3", "border", "tri_border")
 SEAT_BONUS = {"capital": 14.0, "admin1": 10.0, "admin2": 6.0, "admin3": 3.0, "": 0.0}
-# A name that is a country's or a region's means the area, not a homonymous village.
-AREA_BONUS = {"country": 30.0, "admin1": 15.0}
+# A name that is a country's or a region's means the area, not a homonymous village.  A district's
+# (GeoNames ADM2/ADM3) is more likely its seat town's: it ranks below the town, above a hamlet.
+AREA_BONUS = {"country": 30.0, "admin1": 15.0, "admin2": 1.0, "admin3": 0.5}
+# Areas whose population is not a measure of how likely a bare name means them.
+DISTRICTS = frozenset({"admin2", "admin3"})
 FEATURE_WORDS = {
     "camp": {"camp", "base", "garrison", "caserne", "barracks"},
     "base": {"camp", "base", "garrison", "caserne", "barracks"},
@@ -272,7 +275,8 @@ def rank(place: Place, match_score: float, hints: set[str], words: set[str]) -> 
     else:
         score += COUNTRY_PRIOR.get(place.country, 0.0)
     score += SEAT_BONUS.get(place.admin_seat, 0.0) + AREA_BONUS.get(place.feature, 0.0)
-    score += 2.0 * math.log10(place.population + 1)
+    if place.feature not in DISTRICTS:
+        score += 2.0 * math.log10(place.population + 1)
     score += 4.0 * place.relevance
     wanted = FEATURE_WORDS.get(place.feature)
     if wanted is not None:
@@ -500,9 +504,11 @@ def _not_overridden(places: list[Place], curated: list[Place]) -> list[Place]:
     """``places`` less those a curated town or village replaces.
 
     A curated entry replaces, in its country and under any of its names, the
-    nearest GeoNames populated place of that name within ``OVERRIDE_KM`` (GeoNames
-    misplaces some, e.g. Tessit by 60 km) and any within ``DUPLICATE_KM`` (the same
-    place twice); homonymous villages farther away stay.
+    GeoNames populated places of that name within ``OVERRIDE_KM`` that are the nearest,
+    within ``DUPLICATE_KM`` (the same place twice) or towns of cities500's size
+    (population 500 or more: GeoNames misplaces some, e.g. Tessit by 60 km, or puts a
+    town's population on a homonym 96 km away, e.g. Yalgo).  Other homonymous
+    hamlets stay: villages' names repeat every few dozen kilometres.
     """
     by_name: dict[tuple[str, str], list[int]] = {}
     for i, p in enumerate(places):
@@ -518,7 +524,7 @@ def _not_overridden(places: list[Place], curated: list[Place]) -> list[Place]:
                                                 c.latitude, c.longitude)) <= OVERRIDE_KM)
             if near:
                 dropped.add(near[0][1])
-                dropped.update(i for d, i in near if d <= DUPLICATE_KM)
+                dropped.update(i for d, i in near if d <= DUPLICATE_KM or places[i].population >= 500)
     return [p for i, p in enumerate(places) if i not in dropped]
 
 

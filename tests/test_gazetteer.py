@@ -179,9 +179,12 @@ def test_a_curated_town_replaces_the_nearest_homonym_only() -> None:
     far = Place("Testit", 12.0, -8.0, "ML", feature="village")  # another village, 500 km away
     twin = Place("Testit", 15.02, 0.30, "ML", feature="village")  # the same place again, 2 km off
     district = Place("Testit", 15.0, 0.2, "ML", feature="admin3")
+    hamlet = Place("Testit", 14.2, 0.29, "ML", feature="village")  # another village, 90 km away
+    town = Place("Testit", 14.4, 0.0, "ML", feature="town", population=20_000)  # a town's figures, 75 km off
     curated = Place("Testit", 15.01, 0.29, "ML", feature="village", relevance=3)
     assert _not_overridden([misplaced, far, twin, district], [curated]) == [misplaced, far, district]
-    assert _not_overridden([misplaced, far, district], [curated]) == [far, district]
+    assert _not_overridden([misplaced, far, district, hamlet], [curated]) == [far, district, hamlet]
+    assert _not_overridden([misplaced, hamlet, town], [curated]) == [hamlet]
 
 
 # -- the cache ------------------------------------------------------------------------------------
@@ -241,3 +244,13 @@ def test_without_the_extract_villages_are_missing(tmp_path) -> None:
 
     baseline = build_gazetteer(shipped=None, local=tmp_path / "none.csv", cache=False)
     assert not baseline.lookup("Falagountou") and baseline.lookup("Bamako")
+
+
+def test_a_bare_name_means_the_town_not_its_district() -> None:
+    district = Place("Cercle de Testsan", 13.2, -5.0, "ML", feature="admin2", population=330_000,
+                     alternate_names=("Testsan",), geo_precision=2)
+    town = Place("Testsan", 13.3, -4.9, "ML", feature="town", population=60_000, admin_seat="admin2")
+    hamlet = Place("Testsan", 14.4, -2.1, "ML", feature="village")
+    gazetteer = Gazetteer([district, town, hamlet])
+    assert [c.place for c in gazetteer.search("Testsan")] == [town, district, hamlet]
+    assert gazetteer.search("Cercle de Testsan")[0].place is district
