@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.storage import open_store
@@ -83,8 +82,6 @@ def test_defaults_take_the_country_and_the_date_from_the_report(db_url: str) -> 
     assert not at.checkbox  # no "date from the dateline" switch: an empty date means exactly that
 
 
-@pytest.mark.xfail(reason="geo.extract.places matches the sentence-initial 'No' ('No group ... claimed') to Ho, "
-                          "Ghana: an event in Ghana (lead's in-progress gazetteer work)", strict=False)
 def test_a_niger_report_is_placed_in_niger_without_choosing_a_country(db_url: str) -> None:
     at = open_page("pages/reports.py")
     at.text_area(key=Keys.REPORT_TEXT).input(NIGER_REPORT)

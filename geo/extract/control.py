@@ -127,8 +127,13 @@ def _regions(parts: Sequence[str], country: str | None) -> list:  # noqa: ANN401
     return list(frame[(frame["iso_a2"] == "ML") & frame["name"].isin(names)].geometry)
 
 
-def to_zone(statement: ControlStatement, published: date, source: str) -> ControlZone | None:
-    """A dated control-zone entry for the statement, or None when its area cannot be drawn."""
+def to_zone(statement: ControlStatement, published: date, source: str,
+            country: str | None = None) -> ControlZone | None:
+    """A dated control-zone entry for the statement, or None when its area cannot be drawn.
+
+    ``country`` (the report's, read from its text) places "the west" when the
+    sentence itself names no place.
+    """
     shapes = []
     for mention in statement.places:
         place = mention.place
@@ -141,7 +146,7 @@ def to_zone(statement: ControlStatement, published: date, source: str) -> Contro
         else:
             shapes.append(places_buffer([[place.name, place.latitude, place.longitude, TOWN_RADIUS_KM]]))
     if statement.parts:
-        country = next((m.place.country for m in statement.places if m.place is not None), None)
+        country = next((m.place.country for m in statement.places if m.place is not None), country)
         shapes += _regions(statement.parts, country)
     if not shapes:
         return None

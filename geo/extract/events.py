@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Sequence
 
+from shapely.geometry import Point
+
 from geo.extract.actors import Actor, ActorMention, find_actors
 from geo.extract.dates import DateMention, find_dates
 from geo.extract.figures import Figure, find_figures, nationalities
 from geo.extract.places import PlaceMention
 from geo.extract.text import Sentence
-from shapely.geometry import Point
-
 from geo.gazetteer import haversine_km
 
 IC = re.IGNORECASE

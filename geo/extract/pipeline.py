@@ -11,8 +11,7 @@ from geo.extract.actors import FRANCE, STATE, Actor, ActorMention, find_actors, 
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.countries import country_mentions, detect_countries, ordered_hints
 from geo.extract.dates import datelines, report_year
-from geo.extract.events import (MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, merge_drafts, named_group,
-                                same_kind)
+from geo.extract.events import MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, merge_drafts, named_group, same_kind
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import published_in_text, sentences
@@ -55,7 +54,8 @@ class Extraction:
         """Control-zone entries for the control layer, one per statement whose area can be drawn."""
         if self.published is None:
             return []  # a control claim is dated by its report: without a date it cannot be placed in time
-        zones = [to_zone(c, self.published, source) for c in self.control]
+        home = self.countries[0] if self.countries else None
+        zones = [to_zone(c, self.published, source, home) for c in self.control]
         return [z for z in zones if z is not None]
 
 

@@ -53,7 +53,7 @@ STOPWORDS = {
     "military", "army", "group", "state", "islamic", "islam", "muslims", "support", "jihadist", "jihadists",
     "africa", "african", "west", "east", "north", "south", "central", "western", "eastern", "northern",
     "southern", "col", "gen", "general", "colonel", "captain", "lieutenant", "president", "minister", "prime",
-    "mr", "mrs", "m", "mme", "dr", "imam", "u", "s", "un", "eu", "us", "uk", "un", "reuters", "afp", "ap", "rfi",
+    "mr", "mrs", "m", "mme", "dr", "imam", "u", "s", "un", "eu", "us", "uk", "reuters", "afp", "ap", "rfi",
     "france", "french", "russian", "wagner", "corps", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
