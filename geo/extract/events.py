@@ -174,7 +174,8 @@ SPOKEN_ON = re.compile(r"\b(?:said|says|told|announced|stated|declared|statement
 
 
 def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: date | None,
-               source: str, skip_dates: Sequence[DateMention] = (), year: int | None = None) -> list[Draft]:
+               source: str, skip_dates: Sequence[DateMention] = (), year: int | None = None,
+               known_actors: Sequence[ActorMention] | None = None) -> list[Draft]:
     """The draft event(s) a sentence reports; empty when it reports none.
 
     A sentence naming several places where things happened ("in A, B and C",
@@ -199,8 +200,11 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     sites = event_sites(sentence, inside)
     if is_background(sentence.text, dates, published):
         return []
-    actors = [ActorMention(a.actor, a.alias, a.start + sentence.start, a.end + sentence.start)
-              for a in find_actors(sentence.text)]
+    if known_actors is None:
+        actors = [ActorMention(a.actor, a.alias, a.start + sentence.start, a.end + sentence.start)
+                  for a in find_actors(sentence.text)]
+    else:  # the report's actors, found once
+        actors = [a for a in known_actors if sentence.start <= a.start < sentence.end]
     figures = find_figures(sentence.text, sentence.start, source)
     if category == "attack":
         category = "civilians" if CIVILIAN_TARGET.search(sentence.text) and \

@@ -285,7 +285,7 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     title: list[Draft] = []
     title_end = _title_end(text)
     for sentence in sentences(text):
-        found = drafts_for(sentence, resolved, published, source, lines, year)
+        found = drafts_for(sentence, resolved, published, source, lines, year, all_actors)
         if sentence.end <= title_end:
             title += found  # a headline sums up the body: kept only for what the body does not report
             continue

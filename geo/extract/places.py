@@ -148,15 +148,18 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
                 mentions.append(PlaceMention(name, match.start(group), match.end(group), town[0].place,
                                              tuple(town), nested=True))
     language = report_language(text)
+    mask = bytearray(len(text))  # characters already inside a mention
+    for start, end in taken:
+        mask[start:end] = b"\x01" * (end - start)
     pending: list[_Pending] = []
     for match in NAME.finditer(text):
         for start, end, name, whole in _sub_names(match):
-            if _overlaps(taken, start, end):
+            if any(mask[start:end]):
                 continue
             item = _candidates(name, start, end, text, gazetteer, hints, language, whole, pending, elsewhere)
             if item is not None:
                 pending.append(item)
-                taken.append((start, end))
+                mask[start:end] = b"\x01" * (end - start)
     regions = {m.place.admin1 for m in mentions if m.place is not None and m.place.feature == "admin1"}
     anchors = [(m.place.latitude, m.place.longitude) for m in mentions
                if m.place is not None and m.place.feature == "admin1"]
@@ -235,7 +238,7 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     if evidence == 0 and LIST_BEFORE.search(text[max(0, start - 8):start]) and pending \
             and pending[-1].evidence and 0 < start - pending[-1].end <= 8:
         evidence = pending[-1].evidence  # "the villages of A, B and C"
-    context = text[max(0, start - 80):end + 80]
+    context = text[max(0, start - 40):end + 40]  # words that say "camp", "airport" or "mine"
     candidates = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=8, fuzzy=False)
                   if c.how == "exact"]
     if any(c.place.feature not in AREA_FEATURES for c in candidates):
