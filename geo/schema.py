@@ -325,12 +325,20 @@ def _provenance_item(item: Any) -> Provenance:
 
 def conservative_fatalities(figures: Iterable[tuple[str, int | None]]) -> int:
     """ACLED's conservative count from (metric, number) pairs: for each group of victims
-    (a metric ending in "killed"), the lowest figure anyone gave; the groups summed."""
+    (a metric ending in "killed"), the lowest figure anyone gave; the groups summed.
+
+    A toll that names no group ("people killed", "115 morts") is a total, not
+    another group: against the groups' sum, the lower of the two counts.
+    """
     lowest: dict[str, int] = {}
     for metric, value in figures:
         if metric.endswith("killed") and value is not None:
             lowest[metric] = min(lowest.get(metric, value), value)
-    return sum(lowest.values())
+    total = lowest.pop("people killed", None)
+    parts = sum(lowest.values())
+    if total is None:
+        return parts
+    return min(total, parts) if lowest else total
 
 
 def interaction(inter1: str, inter2: str) -> str:

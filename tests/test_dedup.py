@@ -88,7 +88,7 @@ def test_two_reports_of_one_wave_become_one_event_with_two_sources(db_url: str) 
     assert sum(e.fatalities for e in events) == 80
     abductions = [e for e in events if e.abduction]
     assert len(abductions) == 1 and abductions[0].abduction.count == 4
-    assert len(matches) == 2
+    assert len(matches) == 3  # Kayes and Nioro du Sahel (one event per named town), and the abduction
 
 
 def test_new_events_within_one_batch_are_merged_too() -> None:

@@ -69,7 +69,8 @@ BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|origin
                         r"planned to|projetaient|prévoyaient|deadliest (?:month|year|week)s?|on record|swaths|swathes|"
                         r"large parts of|would be|could be|might be|since (?:january|february|march|april|may|june|"
                         r"july|august|september|october|november|december)|"
-                        r"in (?:two|three|four|several|a series of) attacks)\b", IC)
+                        r"in (?:two|three|four|several|a series of) attacks|displaced|déplacés|displacement|"
+                        r"estimates?|estimations?|since the (?:start|beginning)|depuis le début)\b", IC)
 YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 OTHER_INCIDENTS = re.compile(r"\b(other|separate|additional|further|d'autres|autres)\s+(?:\w+\s+){0,2}?"
                              r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", IC)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from geo.extract.actors import find_actors
 from geo.extract.numbers import NUMBER, QUALIFIER, Quantity, parse_quantity
 
-KILLED = r"(?:killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|eliminated|lives|slain|massacred|morts?|tuée?s?|assassinée?s?|exécutée?s?|" \
+KILLED = r"(?:killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|eliminated|lives|slain|massacred|mortes?|morts?|tuée?s?|assassinée?s?|exécutée?s?|" \
          r"neutralisés?|abattus?|décédés?)"
 WOUNDED = r"(?:wounded|injured|hurt|blessés?)"
 ABDUCTED = r"(?:abducted|kidnapped|taken hostage|seized as hostages|held hostage|enlevée?s?|kidnappée?s?|" \
            r"pris en otage|otages?|capturée?s?|captured|taken prisoner|faits? prisonniers?|taken captive)"
 SEIZED = r"(?:seized?|seizing|captured?|capturing|took|taken?|overran|destroyed|burned|pris|détruits?|incendiés?)"
-NOUN = r"(?:[\w'’-]+,?\s+){0,3}?"
+NOUN = r"(?:(?:le nombre de|the number of)\s+)?(?:[\w'’-]+,?\s+){0,4}?"
 # a number, but not a bare article ("an army"), though "a dozen" is one
 QTY = rf"\b(?!(?:a|an|un|une)\s+(?!dozen|douzaine|dizaine|vingtaine|trentaine|centaine|hundred|thousand)\w)" \
       rf"(?:(?:{QUALIFIER})\s+)?{NUMBER}"
@@ -31,7 +31,9 @@ FIGURE = re.compile(
     rf"(?P<qty>{QTY})\s+(?P<noun>{NOUN})(?:{AUX}\s+)?(?P<verb>{KILLED}|{WOUNDED}|{ABDUCTED})\b"
     rf"|\b(?P<verb3>{SEIZED})\s+(?:control\s+of\s+)?(?P<qty3>{QTY})\s+"
     rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))"
-    rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping|tuant|blessant)"
+    rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping|tuant|blessant|"
+    rf"co[uû]t[ée] la vie [àa]|cost the lives of|claimed the lives of|took the lives of|bodies of|"
+    rf"corps(?: sans vie)? d['’]?)"
     rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>{NOUN}\w+)",
     re.IGNORECASE)
 CLAIMANTS = [

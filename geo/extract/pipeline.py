@@ -11,7 +11,9 @@ from geo.extract.actors import FRANCE, STATE, Actor, ActorMention, find_actors, 
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.countries import country_mentions, detect_countries, ordered_hints
 from geo.extract.dates import datelines, report_year
-from geo.extract.events import MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, merge_drafts, named_group, same_kind
+from geo.extract.events import (
+    MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, is_background, merge_drafts, named_group, same_kind,
+)
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import published_in_text, sentences
@@ -308,7 +310,8 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                 if not draft.dates and days and _same_paragraph(text, drafts[-1], draft):
                     draft.dates = days  # the narrative goes on in the same paragraph
             drafts += [d for d in found if d.places or d.dates or d.figures or d.distinct]
-        elif drafts:  # a figure in a follow-up sentence belongs to the incident just described
+        elif drafts and not is_background(sentence.text, (), published):
+            # a figure in a follow-up sentence belongs to the incident just described
             figures = find_figures(sentence.text, sentence.start, source)
             if figures:
                 last = drafts[-1]
