@@ -213,11 +213,12 @@ class Gazetteer:
         return [self._place(i) for i in self._index.get(normalise(name), ())]
 
     def search(self, query: str, *, country_codes: Sequence[str] = (), context: str = "",
-               limit: int = 10, fuzzy: bool = True) -> list[Candidate]:
+               limit: int = 10, fuzzy: bool = True, cutoff: float = FUZZY_CUTOFF) -> list[Candidate]:
         """Ranked candidates for ``query``: exact matches, or else (if ``fuzzy``) near spellings.
 
         ``country_codes`` hint the country (a report's country); ``context`` is
         surrounding text, whose words favour feature types ("camp", "airport").
+        ``cutoff`` is the least fuzzy score (0-100) a near spelling needs.
         """
         key = normalise(query)[:MAX_QUERY]
         if not key:
@@ -225,8 +226,10 @@ class Gazetteer:
         hints = {c.upper() for c in country_codes}
         hits: list[tuple[int, float, str, str]] = [(i, 100.0, key, "exact") for i in self._index.get(key, ())]
         if not hits and fuzzy and len(key) >= 4:
-            hits = self._fuzzy(key, hints)
-        words = set(normalise(f"{query} {context}").split())
+            hits = self._fuzzy(key, hints, cutoff)
+        # the context's words only matter to camps, mines and airports: normalised once, when one matched
+        words = set(normalise(f"{query} {context}").split()) if context and any(
+            self._place(i).feature in FEATURE_WORDS for i, *_ in hits) else set(key.split())
         best: dict[int, Candidate] = {}
         for i, score, matched, how in hits:
             place = self._place(i)
@@ -236,7 +239,7 @@ class Gazetteer:
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.place.name))
         return _dedupe(ranked)[:limit]
 
-    def _fuzzy(self, key: str, hints: set[str]) -> list[tuple[int, float, str, str]]:
+    def _fuzzy(self, key: str, hints: set[str], cutoff: float = FUZZY_CUTOFF) -> list[tuple[int, float, str, str]]:
         """Near-miss spellings: names sharing the first letter first, then those of notable places.
 
         The second round (for a misspelt first letter) leaves out the tens of thousands
@@ -248,12 +251,12 @@ class Gazetteer:
         """
         hits: list[tuple[int, float, str, str]] = []
         # fuzz.ratio is at most 200 * shorter / (both lengths): only names of these lengths can reach the cutoff
-        shortest = math.ceil(len(key) * FUZZY_CUTOFF / (200.0 - FUZZY_CUTOFF) - 1e-9)
-        longest = math.floor(len(key) * (200.0 - FUZZY_CUTOFF) / FUZZY_CUTOFF + 1e-9)
+        shortest = math.ceil(len(key) * cutoff / (200.0 - cutoff) - 1e-9)
+        longest = math.floor(len(key) * (200.0 - cutoff) / cutoff + 1e-9)
         for keys in (self._by_initial.get(key[0], []), self._notable):
             keys = keys[bisect_left(keys, shortest, key=len):bisect_right(keys, longest, key=len)]
             for match, score, _ in process.extract(key, keys, scorer=fuzz.ratio, limit=8,
-                                                   score_cutoff=FUZZY_CUTOFF):
+                                                   score_cutoff=cutoff):
                 hits += [(i, float(score), match, "fuzzy") for i in self._index[match]
                          if not hints or self._place(i).country in hints]
             if hits:

@@ -250,7 +250,8 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
         candidates = []  # only homonyms abroad: a spelling of a place at home is likelier
     if not candidates:
         if evidence and len(key) >= 5 and not common_word(name, language) and hints:
-            fuzzy = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=5)
+            fuzzy = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=5,
+                                                 cutoff=EVIDENCE_CUTOFF)
                      if c.place.country in hints and c.place.feature not in ("country", "admin1")]
             if fuzzy:
                 return _Pending(name, start, end, fuzzy, False, evidence)
@@ -274,6 +275,8 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
 
 
 NEAR_KM = 150.0
+# a name a place word leads to ("le village de Dogofry") may be spelt further from the gazetteer's form
+EVIDENCE_CUTOFF = 84.0
 AREA_FEATURES = ("admin2", "admin3")
 
 
