@@ -219,12 +219,13 @@ def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> 
     page.goto(f"{server.url}/reports")
     page.get_by_label("Report text").fill(report)
     page.get_by_role("button", name="Extract events").click()
-    expect(page.get_by_text("pasted text: 1 event(s)")).to_be_visible()
+    # one event per blockaded town: Kayes and Nioro du Sahel
+    expect(page.get_by_text("pasted text: 2 event(s)")).to_be_visible()
     expect(page.locator("mark.cm-place").first).to_be_visible()
-    page.get_by_role("button", name="Save 1 event(s)").click()
-    expect(page.get_by_text("Saved 1 event(s)")).to_be_visible()
+    page.get_by_role("button", name="Save 2 event(s)").click()
+    expect(page.get_by_text("Saved 2 event(s)")).to_be_visible()
     frame = open_map(page, server.url)
-    expect(frame.locator("path.cm-attack")).to_have_count(10)
+    expect(frame.locator("path.cm-attack")).to_have_count(11)
     frame.locator("path.cm-attack").last.click()
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("Other")
 

@@ -146,7 +146,7 @@ AFTERMATH = re.compile(r"\b(?:after|following|since|in the wake of|après|suite 
                        r"les|la|le)?\s*(?:[\w-]+\s+){0,2}?(?:attacks?|attaques?|assaults?|ambush(?:es)?|"
                        r"embuscades?|massacres?|kidnappings?|enlèvements?|raids?|strikes?|frappes?)\b", IC)
 # "le bilan s'alourdit", "the death toll rose": a figure updated later, dated by the update, not the incident
-TOLL_UPDATE = re.compile(r"\b(?:nouveau bilan|bilan (?:s['’]alourdit|provisoire|officiel)|new toll|death toll "
+TOLL_UPDATE = re.compile(r"\b(?:nouveau bilan|bilan s['’]alourdit|new toll|death toll "
                          r"(?:rose|has risen|climbed|increased)|toll (?:rose|has risen)|revised (?:the )?toll)\b", IC)
 
 
@@ -207,6 +207,8 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     else:  # the report's actors, found once
         actors = [a for a in known_actors if sentence.start <= a.start < sentence.end]
     figures = find_figures(sentence.text, sentence.start, source)
+    if category in ("overtaken", "regained"):
+        category = _who_took(category, sentence, actors)
     if category == "attack":
         category = "civilians" if CIVILIAN_TARGET.search(sentence.text) and \
             not MILITARY_TARGET.search(sentence.text) else "clash"
@@ -285,6 +287,25 @@ REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à
                               r"(?:north|south|east|west)\w*\s+of|au (?:nord|sud|est|ouest)(?:-\w+)? (?:de|du)|"
                               r"(?:region|province|cercle|district|département|commune) (?:of|de|du))\s+"
                               r"(?:the\s+(?:town|city)\s+of\s+|la ville de\s+)?$", IC)
+
+
+TERRITORY = dict(TRIGGERS)
+
+
+def _who_took(category: str, sentence: Sentence, actors: Sequence[ActorMention]) -> str:
+    """Taking a place is the state regaining it or an armed group overtaking it, whoever the text says did it:
+    the actor just before the verb ("FAMa took control of"), or after it in the passive ("reprise par l'armée")."""
+    trigger = TERRITORY["overtaken"].search(sentence.text) or TERRITORY["regained"].search(sentence.text)
+    if trigger is None or not actors:
+        return category
+    at = sentence.start + trigger.start()
+    before = [a for a in actors if a.end <= at]
+    after = [a for a in actors if a.start >= at and re.search(r"\b(?:par|by)\s+(?:\S+\s+){0,4}$",
+                                                              sentence.text[:a.start - sentence.start])]
+    actor = before[-1] if before else (after[0] if after else None)
+    if actor is None:
+        return category
+    return "regained" if actor.actor.inter == "State forces" else "overtaken"
 
 
 def _split_by_day(main: Draft) -> list[Draft]:

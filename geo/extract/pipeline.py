@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Sequence
 
-from geo.extract.actors import FRANCE, STATE, Actor, ActorMention, find_actors, state_forces, unidentified
+from geo.extract.actors import (
+    FRANCE, STATE, UNNAMED_WORDS, Actor, ActorMention, find_actors, state_forces, unidentified,
+)
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.countries import country_mentions, detect_countries, ordered_hints
 from geo.extract.dates import datelines, report_year
@@ -118,7 +120,7 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
     name, iso, iso3, region = COUNTRIES.get(code, (code, 0, code, "Western Africa"))
     when, precision = draft.when(published)
     event_type, sub = SUB_EVENTS[draft.category]
-    named = [a.actor for a in draft.actors if a.actor.inter != "State forces" and not a.generic]
+    named = _perpetrators(draft)
     perpetrator = named[0] if named else (group or unidentified(name))
     army = _state(draft.actors, code)
     targets_army = bool(MILITARY_TARGET.search(" ".join(s.text for s in draft.sentences))) or any(
@@ -198,6 +200,17 @@ NATIONS = {"IN": "India", "CN": "China", "EG": "Egypt", "MA": "Morocco", "RU": "
            "DE": "Germany", "IT": "Italy", "ES": "Spain", "BE": "Belgium", "RO": "Romania", "ZA": "South Africa",
            "FR": "France", "GB": "United Kingdom", "CA": "Canada", "AU": "Australia", "KR": "South Korea",
            "JP": "Japan", "LB": "Lebanon", "PK": "Pakistan", "BD": "Bangladesh", "PH": "Philippines"}
+
+
+def _perpetrators(draft: Draft) -> list[Actor]:
+    """The armed groups a draft names, rebels first; a pro-government militia (VDP, Dozo) only when the
+    text does not also speak of unnamed jihadists or gunmen, who are then the likelier perpetrators."""
+    named = [a.actor for a in draft.actors if a.actor.inter != "State forces" and not a.generic]
+    rebels = [a for a in named if a.inter == "Rebel group"]
+    if rebels:
+        return rebels
+    text = " ".join(s.text for s in draft.sentences)
+    return [] if UNNAMED_WORDS.search(text) else named
 
 
 def _country_name(code: str) -> str:
