@@ -42,8 +42,8 @@ BORDER_PHRASE = re.compile(
 REGION_PHRASE = re.compile(
     r"\b(?:the\s+)?([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)\s+(?:[Rr]egion|[Pp]rovince|state)\b|"
     r"\b(?:[Rr]égion|[Pp]rovince|[Rr]egion|state)\s+(?:de\s+|du\s+|d['’]\s*|of\s+)([A-ZÀ-Ý][\w'’-]+)", re.UNICODE)
-NAME = re.compile(
-    r"(?<![\w'’])([A-ZÀ-Ý][\w'’-]*(?:[ \t]+(?:du|de|des|la|el|al|N['’])?[ \t]*[A-ZÀ-Ý][\w'’-]*)*)", re.UNICODE)
+NAME = re.compile(  # a capitalised run, also after a French elision ("d'Anéfis", "l'Est", "qu'Ayorou")
+    r"(?:(?<![\w'’])|(?<=\b[dlDL]['’])|(?<=\b[qQ]u['’]))([A-ZÀ-Ý][\w'’-]*(?:[ \t]+(?:du|de|des|la|el|al|N['’])?[ \t]*[A-ZÀ-Ý][\w'’-]*)*)", re.UNICODE)
 # Capitalised words that are never place names: function words, months and days, titles, and the
 # names of the armed groups and forces themselves.  Words that are also ordinary English or French
 # words ("Say", "Karma") are judged by :func:`common_word`, not listed here.
@@ -163,10 +163,15 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
     regions = {m.place.admin1 for m in mentions if m.place is not None and m.place.feature == "admin1"}
     anchors = [(m.place.latitude, m.place.longitude) for m in mentions
                if m.place is not None and m.place.feature == "admin1"]
+    # anchors: places that are sure, or that only one gazetteer entry answers to
     anchors += [(p.candidates[0].place.latitude, p.candidates[0].place.longitude) for p in pending
-                if p.sure and p.candidates[0].place.feature not in ("country",)]
+                if (p.sure or len({(c.place.latitude, c.place.longitude) for c in p.candidates}) == 1)
+                and p.candidates[0].place.feature not in ("country",)]
+    parts = _country_parts(text, [m for m in mentions if m.place is not None and m.place.feature == "country"]
+                           + [PlaceMention(p.name, p.start, p.end, p.candidates[0].place) for p in pending
+                              if p.candidates[0].place.feature == "country"])
     for item in pending:
-        best = _coherent(item, anchors, regions)
+        best = _coherent(item, anchors, regions, parts)
         mentions.append(PlaceMention(item.name, item.start, item.end, best.place, tuple(item.candidates)))
     return sorted(mentions, key=lambda m: m.start)
 
@@ -280,7 +285,38 @@ EVIDENCE_CUTOFF = 84.0
 AREA_FEATURES = ("admin2", "admin3")
 
 
-def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: set[str]) -> Candidate:
+PART_OF_COUNTRY = re.compile(r"\b(?:(north|south|east|west|centre|center|central|nord|sud|est|ouest)"
+                             r"(?:ern|-?(?:east|west)(?:ern)?|-(?:est|ouest))?)\s+(?:of\s+|du\s+|de\s+l['’]\s*|"
+                             r"de\s+la\s+|de\s+)?(?:the\s+)?$", re.IGNORECASE)
+PART_WORDS = {"nord": "north", "sud": "south", "est": "east", "ouest": "west", "centre": "central",
+              "center": "central"}
+
+
+def _country_parts(text: str, countries: Sequence[PlaceMention]) -> dict[str, tuple[Place, set[str]]]:
+    """The parts of countries the text places things in ("northern Burkina Faso", "le centre du Mali"):
+    for each country, its area and those parts."""
+    parts: dict[str, tuple[Place, set[str]]] = {}
+    for mention in countries:
+        match = PART_OF_COUNTRY.search(text[max(0, mention.start - 30):mention.start])
+        if match:
+            word = match.group(1).lower()
+            parts.setdefault(mention.place.country, (mention.place, set()))[1].add(PART_WORDS.get(word, word))
+    return parts
+
+
+def _in_part(place: Place, area: Place, part: str) -> bool:
+    """Whether ``place`` lies in that part of the country ``area`` (thirds of its bounding box)."""
+    if area.geometry is None:
+        return False
+    west, south, east, north = area.geometry.bounds
+    x = (place.longitude - west) / ((east - west) or 1)
+    y = (place.latitude - south) / ((north - south) or 1)
+    return {"north": y > 0.5, "south": y < 0.5, "east": x > 0.5, "west": x < 0.5,
+            "central": 0.2 < x < 0.8 and 0.2 < y < 0.8}.get(part, False)
+
+
+def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: set[str],
+              parts: dict[str, tuple[Place, set[str]]] | None = None) -> Candidate:
     """The candidate closest to the report's other places and inside the regions it names."""
     if len(item.candidates) == 1:
         return item.candidates[0]
@@ -292,6 +328,9 @@ def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: s
         value = cand.score + 2.0 * min(len(p.alternate_names), 4)
         if p.admin1 and p.admin1 in regions:
             value += 15.0
+        area, named = (parts or {}).get(p.country, (None, ()))
+        if area is not None and any(_in_part(p, area, part) for part in named):
+            value += 10.0  # "a village in northern Burkina Faso"
         near = [haversine_km(p.latitude, p.longitude, lat, lon) for lat, lon in anchors
                 if (lat, lon) != (p.latitude, p.longitude)]
         if near:
