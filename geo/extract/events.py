@@ -23,7 +23,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("explosion", re.compile(r"\b(IEDs?|improvised explosive|landmines?|roadside bombs?|explosive devices?|"
                              r"engins? explosifs?|mines? artisanales?|EEI|suicide (?:bomb\w*|attack\w*)|car bomb\w*|"
                              r"kamikazes?|booby[- ]trapped|piégée?s?|mortars?|shelling|shelled|obus|roquettes?|"
-                             r"rockets?)\b", IC)),
+                             r"rockets?|explosions?|blasts?|explosé\w*|sauté sur)\b", IC)),
     ("air_strike", re.compile(r"\b(drone strikes?|drone fire|drone attacks?|air ?strikes?|aerial (?:strikes?|"
                               r"bombardments?)|frappes? (?:aériennes?|de drones?)|bombed|bombardments?|bombarded|"
                               r"bombardé\w*|bombardements?|helicopters?|hélicoptères?|warplanes?|fighter jets?|aircraft|"
@@ -44,6 +44,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                           r"combats?|killed|killing|massacre\w*|executed|tués?|tuées?|tuant|massacrés?|exécut\w*|"
                           r"shot dead|gunned down|opened fire|murder\w*|slaughter\w*|assassin\w*|abattu\w*|"
                           r"mitraill\w*|incendi\w*|torched|set (?:\w+ ){0,3}on fire|ont tiré|tirs?|"
+                          r"trouvée?s? la mort|perdu la vie|lost their lives|shot at|fired on|tiré sur|"
                           r"hit (?:\w+ ){0,3}(?:army|military|posts?|positions?|bases?|camps?|barracks))\b",
                           IC)),
 ]
@@ -409,7 +410,10 @@ def merge_drafts(drafts: Sequence[Draft], published: date | None) -> list[Draft]
     return merged
 
 
+ARMED_GROUPS = ("Rebel group", "Political militia", "Identity militia")
+
+
 def named_group(actors: Sequence[ActorMention]) -> Actor | None:
     """The one armed group these mentions name, or None when they name none or several."""
-    groups = {m.actor for m in actors if m.actor.inter != "State forces" and not m.generic}
+    groups = {m.actor for m in actors if m.actor.inter in ARMED_GROUPS and not m.generic}
     return groups.pop() if len(groups) == 1 else None
