@@ -266,6 +266,8 @@ def event_sites(sentence: Sentence, inside: Sequence[PlaceMention]) -> list[Plac
             continue
         if sites and REFERENCE_BEFORE.search(before):
             continue  # "in Boulkessi, near Djibo": Djibo locates Boulkessi
+        if sites and re.search(r"\w\s*[-–—]\s*$", before):
+            continue  # "l'axe Bamako-Ségou": the road's other end
         if any(m.place is not None and haversine_km(m.place.latitude, m.place.longitude, mention.place.latitude,
                                                     mention.place.longitude) <= SAME_SITE_KM for m in sites):
             continue

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Sequence
 
 from geo.extract.actors import (
-    FRANCE, STATE, UNNAMED_WORDS, Actor, ActorMention, find_actors, state_forces, unidentified,
+    FRANCE, STATE, STATE_ACTORS, UNNAMED_WORDS, Actor, ActorMention, find_actors, state_forces, unidentified,
 )
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.countries import country_mentions, detect_countries, ordered_hints
@@ -110,6 +110,9 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
             and mention.place.country not in countries:
         mention = None  # "near the Nigerian border" in a report about Chad: not the event's country
     place = mention.place if mention else (None if draft.distinct else home)
+    foreign = _foreign_army(draft, place.country if place else None)
+    if mention is None and foreign in country_areas:
+        place = country_areas[foreign]  # "an attack on the Malian army in the same area" in a Niger report
     code = place.country if place else (countries[0] if countries else None)
     if code is None:
         return None
@@ -200,6 +203,15 @@ NATIONS = {"IN": "India", "CN": "China", "EG": "Egypt", "MA": "Morocco", "RU": "
            "DE": "Germany", "IT": "Italy", "ES": "Spain", "BE": "Belgium", "RO": "Romania", "ZA": "South Africa",
            "FR": "France", "GB": "United Kingdom", "CA": "Canada", "AU": "Australia", "KR": "South Korea",
            "JP": "Japan", "LB": "Lebanon", "PK": "Pakistan", "BD": "Bangladesh", "PH": "Philippines"}
+
+
+ARMY_COUNTRY = {actor: code for code, actor in STATE_ACTORS.items()}
+
+
+def _foreign_army(draft: Draft, home: str | None) -> str | None:
+    """The country of the one army a draft names, when it is not the report's home country."""
+    codes = {ARMY_COUNTRY[a.actor] for a in draft.actors if a.actor in ARMY_COUNTRY}
+    return codes.pop() if len(codes) == 1 and home not in codes else None
 
 
 def _perpetrators(draft: Draft) -> list[Actor]:
@@ -339,7 +351,8 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     located = [d.place for d in merged if d.place is not None and d.place.place.feature != "country"]
     home = located[0].place if located else next((p.place for p in resolved if p.place.feature != "country"), None)
     country_areas = {p.place.country: p.place for p in resolved if p.place.feature == "country"}
-    for code in countries:
+    armies = {ARMY_COUNTRY[a.actor] for a in all_actors if a.actor in ARMY_COUNTRY}
+    for code in [*countries, *sorted(armies)]:
         if code not in country_areas:
             area = next((p for p in gazetteer.lookup(_country_name(code)) if p.feature == "country"), None)
             if area is not None:

@@ -227,17 +227,34 @@ def _person_like(text: str, start: int, end: int) -> bool:
     return bool(PERSON_TITLES.search(text[max(0, start - 60):start]) or SPEECH_AFTER.match(text[end:end + 30]))
 
 
+DEMONYM_ENDINGS = re.compile(r"(?:ais|aise|aises|ois|oise|oises|ien|iens|ienne|iennes|ese|ian|ians|ean|eans|"
+                             r"ain|ains|aine|aines|ite|ites|i|is)$")
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> frozenset[str]:
+    from geo.extract.figures import DEMONYMS
+
+    return frozenset({normalise(d) for d in DEMONYMS} | {w for ws in COUNTRY_WORDS.values() for w in ws[1:]})
+
+
+def _demonym(key: str) -> bool:
+    """"Togolais", "Malian", "Nigériens": a people, not a place (a country's name is a place)."""
+    return key in _demonyms() and key not in {w for ws in COUNTRY_WORDS.values() for w in ws[:1]}
+
+
 def _sure(place: Place) -> bool:
     return place.feature in ("country", "admin1", "capital") or place.admin_seat in ("capital", "admin1", "admin2") \
         or place.population >= 20_000 or place.relevance >= 2
 
 
 def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer, hints: list[str],
-                language: str, whole: bool, pending: Sequence[_Pending], elsewhere: set[str]) -> _Pending | None:
+                language: str, whole: bool | None, pending: Sequence[_Pending],
+                elsewhere: set[str]) -> _Pending | None:
     key = normalise(name)
     if not key or len(key) < 2 or key in STOPWORDS or all(w in STOPWORDS for w in key.split()):
         return None
-    if _person_like(text, start, end):
+    if _person_like(text, start, end) or _demonym(key):
         return None
     evidence = place_evidence(text, start, end)
     if evidence == 0 and LIST_BEFORE.search(text[max(0, start - 8):start]) and pending \
@@ -254,7 +271,8 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
             and evidence and not common_word(name, language):
         candidates = []  # only homonyms abroad: a spelling of a place at home is likelier
     if not candidates:
-        if evidence and len(key) >= 5 and not common_word(name, language) and hints:
+        if evidence and len(key) >= 5 and not common_word(name, language) and hints \
+                and not DEMONYM_ENDINGS.search(key):  # "Togolais" is no misspelt village
             fuzzy = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=5,
                                                  cutoff=EVIDENCE_CUTOFF)
                      if c.place.country in hints and c.place.feature not in ("country", "admin1")]
@@ -272,6 +290,8 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     major = best.admin_seat in ("capital", "admin1") or best.population >= 50_000
     if evidence == 0 and (abroad or not major or len(key) <= 3) and common_word(name, language):
         return None  # "No group claimed", "Say", "Karma": a word unless a place word leads to it
+    if whole is None and not sure:
+        return None  # half of "Darey-Daye" is no place; half of "Bamako-Ségou" is
     if not whole and not sure and evidence == 0:
         return None  # a part of "Daouda Diallo" or "Collective Against Impunity"
     if not sure and evidence == 0 and not hints:
@@ -356,8 +376,9 @@ def _countries_within(match: re.Match[str], gazetteer: Gazetteer) -> list[PlaceM
     return out
 
 
-def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool]]:
-    """The capitalised run and its shorter parts, longest first; True for the whole run."""
+def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool | None]]:
+    """The capitalised run and its shorter parts, longest first; True for the whole run, None for
+    half of a hyphenated compound."""
     words = list(re.finditer(r"\S+", match.group(1)))
     out = []
     for size in range(len(words), 0, -1):
@@ -372,7 +393,7 @@ def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool]]:
         if len(parts) == 2 and all(len(p.group(0)) >= 3 and p.group(0)[0].isupper() for p in parts):
             for part in parts:
                 start = match.start(1) + word.start() + part.start()
-                out.append((start, start + len(part.group(0)), part.group(0), False))
+                out.append((start, start + len(part.group(0)), part.group(0), None))
     return out
 
 
