@@ -82,7 +82,7 @@ STRONG_BEFORE = re.compile(rf"\b{PLACE_NOUN}\s+(?:rurale\s+|urbaine\s+)?(?:of|de
 STRONG_AFTER = re.compile(rf"^\s+{PLACE_NOUN}\b", re.IGNORECASE)
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|outside|around|towards?|into|à|au|aux|dans|près de|vers|entre|"
                              r"between|nearby|close to|non loin de|autour de|en direction de|from|to|of|de|du|d['’]|"
-                             r"on|sur|et|and)\s+(?:the\s+|la\s+|le\s+|l['’])?$", re.IGNORECASE)
+                             r"on|sur|et|and)\s+(?:the\s+|la\s+|le\s+|l['’])?$|\b(?:d|l|jusqu)['’]$", re.IGNORECASE)
 LIST_BEFORE = re.compile(r"(?:,|\band|\bet|\bor|\bou)\s*$", re.IGNORECASE)
 
 
@@ -172,6 +172,9 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
                               if p.candidates[0].place.feature == "country"])
     for item in pending:
         best = _coherent(item, anchors, regions, parts)
+        if best.how == "fuzzy" and anchors and min(haversine_km(best.place.latitude, best.place.longitude, *a)
+                                                   for a in anchors) > FUZZY_REACH_KM:
+            continue  # a look-alike far from everything else the report names: better left unresolved
         mentions.append(PlaceMention(item.name, item.start, item.end, best.place, tuple(item.candidates)))
     return sorted(mentions, key=lambda m: m.start)
 
@@ -300,6 +303,7 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
 
 
 NEAR_KM = 150.0
+FUZZY_REACH_KM = 300.0
 # a name a place word leads to ("le village de Dogofry") may be spelt further from the gazetteer's form
 EVIDENCE_CUTOFF = 84.0
 AREA_FEATURES = ("admin2", "admin3")
