@@ -76,8 +76,12 @@ MAX_QUERY = 300
 FUZZY_CUTOFF = 86.0
 
 
+@lru_cache(maxsize=65_536)
 def normalise(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form of a name ("Sévaré" -> "sevare")."""
+    """Lower-case, accent-free, punctuation-free form of a name ("Sévaré" -> "sevare").
+
+    Cached: the same names come back in every report and every lookup.
+    """
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[^a-z0-9]+", " ", text)

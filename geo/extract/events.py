@@ -177,7 +177,8 @@ SPOKEN_ON = re.compile(r"\b(?:said|says|told|announced|stated|declared|statement
 
 def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: date | None,
                source: str, skip_dates: Sequence[DateMention] = (), year: int | None = None,
-               known_actors: Sequence[ActorMention] | None = None) -> list[Draft]:
+               known_actors: Sequence[ActorMention] | None = None,
+               known_dates: Sequence[DateMention] | None = None) -> list[Draft]:
     """The draft event(s) a sentence reports; empty when it reports none.
 
     A sentence naming several places where things happened ("in A, B and C",
@@ -192,8 +193,11 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
         if not any(f.kind == "abducted" for f in find_figures(sentence.text, 0, source)):
             return []
         category = "abduction"
-    dates = [DateMention(d.value, d.precision, d.start + sentence.start, d.end + sentence.start, d.text)
-             for d in find_dates(sentence.text, published, year=year)]
+    if known_dates is None:
+        dates = [DateMention(d.value, d.precision, d.start + sentence.start, d.end + sentence.start, d.text)
+                 for d in find_dates(sentence.text, published, year=year)]
+    else:  # the report's dates, found once
+        dates = [d for d in known_dates if sentence.start <= d.start and d.end <= sentence.end]
     dates = [d for d in dates if not any(d.start < s.end and s.start < d.end for s in skip_dates)
              and not SPOKEN_ON.search(sentence.text[:d.start - sentence.start])]
     if TOLL_UPDATE.search(sentence.text):

@@ -12,7 +12,7 @@ from geo.extract.actors import (
 )
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.countries import country_mentions, detect_countries, ordered_hints
-from geo.extract.dates import datelines, report_year
+from geo.extract.dates import datelines, find_dates, report_year
 from geo.extract.events import (
     MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, is_background, merge_drafts, named_group, same_kind,
 )
@@ -308,11 +308,12 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                          skip=group_names)
     places = _mark_datelines(text, places) + _capitals(text, gazetteer, countries, places)
     resolved = [p for p in places if p.place is not None and not p.nested]
+    all_dates = find_dates(text, published, year=year)
     drafts: list[Draft] = []
     title: list[Draft] = []
     title_end = _title_end(text)
     for sentence in sentences(text):
-        found = drafts_for(sentence, resolved, published, source, lines, year, all_actors)
+        found = drafts_for(sentence, resolved, published, source, lines, year, all_actors, all_dates)
         if sentence.end <= title_end:
             title += found  # a headline sums up the body: kept only for what the body does not report
             continue
