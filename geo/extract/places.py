@@ -125,7 +125,7 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
     elsewhere = {c.upper() for c in mentioned} | set(hints)
     mentions: list[PlaceMention] = []
     taken: list[tuple[int, int]] = list(skip)
-    for match in BORDER_PHRASE.finditer(text):
+    for match in _border_phrases(text):
         area = parse_border(match.group(0), hints)
         if area is not None:
             mentions.append(PlaceMention(match.group(0), match.start(), match.end(), area))
@@ -177,6 +177,25 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
             continue  # a look-alike far from everything else the report names: better left unresolved
         mentions.append(PlaceMention(item.name, item.start, item.end, best.place, tuple(item.candidates)))
     return sorted(mentions, key=lambda m: m.start)
+
+
+BORDER_WORD = re.compile(r"border|frontier|fronti[eè]re|liptako|triborder", re.IGNORECASE)
+
+
+def _border_phrases(text: str) -> list[re.Match[str]]:
+    """Border phrases, looked for only around the words that can start or end one (the full
+    pattern is slow to try at every character of a long report)."""
+    out: dict[tuple[int, int], re.Match[str]] = {}
+    for word in BORDER_WORD.finditer(text):
+        for match in BORDER_PHRASE.finditer(text, max(0, word.start() - 120), min(len(text), word.end() + 160)):
+            if match.start() <= word.start() < match.end() or match.start() <= word.end() <= match.end():
+                out.setdefault(match.span(), match)
+    spans = sorted(out, key=lambda s: (s[0], -s[1]))
+    kept: list[re.Match[str]] = []
+    for span in spans:  # the longest phrase at each place, as finditer over the whole text gives
+        if not kept or span[0] >= kept[-1].end():
+            kept.append(out[span])
+    return kept
 
 
 @dataclass
@@ -257,6 +276,8 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     key = normalise(name)
     if not key or len(key) < 2 or key in STOPWORDS or all(w in STOPWORDS for w in key.split()):
         return None
+    if (len(key) < 5 or not hints or whole is None) and not gazetteer.lookup(name):
+        return None  # no exact entry, and no near spelling will be tried: no need to read the context
     if _person_like(text, start, end) or _demonym(key):
         return None
     evidence = place_evidence(text, start, end)
