@@ -193,3 +193,47 @@ def test_the_day_something_was_said_is_not_the_day_it_happened() -> None:
     [event] = events("Jihadists killed 15 villagers in Djibo, Burkina Faso, on Saturday, the army said in a "
                      "statement on Monday.")
     assert event.event_date == date(2024, 3, 9)
+
+
+# -- rules added while generalising on the development corpus --------------------
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("Les FAMa ont pris dimanche le contrôle de la localité de Boni, au Mali.", "Government regains territory"),
+    ("Des jihadistes du JNIM ont pris dimanche le contrôle de la localité de Boni, au Mali.",
+     "Non-state actor overtakes territory"),
+    ("La ville de Djibo a été reprise par l'armée burkinabè dimanche.", "Government regains territory"),
+])
+def test_who_takes_a_place_decides_regained_or_overtaken(text: str, sub: str) -> None:
+    assert [e.sub_event_type for e in events(text)] == [sub]
+
+
+def test_a_name_after_a_french_elision_is_a_place() -> None:
+    result = extract("Les combats se sont déplacés vers la localité d'Ayorou, au Niger.", published=PUBLISHED)
+    assert [p.place.name for p in result.places if p.text == "Ayorou"] == ["Ayorou"]
+
+
+def test_a_demonym_is_not_a_misspelt_village() -> None:
+    result = extract("Trois Italiens et un Togolais ont été enlevés près de Koutiala, au Mali.", published=PUBLISHED)
+    assert not [p for p in result.places if p.text in ("Togolais", "Italiens") and p.place is not None]
+
+
+@pytest.mark.parametrize("text", [
+    "Le bilan de l'attaque de Djibo s'alourdit: un nouveau bilan publié mercredi fait état de 40 morts.",
+    "After the attack on Djibo, the government sacked the regional commander on Wednesday.",
+])
+def test_a_toll_update_or_an_aftermath_does_not_date_an_incident(text: str) -> None:
+    assert all(e.event_date != date(2024, 3, 6) for e in events(text))
+
+
+def test_an_unplaced_attack_on_another_country_s_army_is_in_that_country() -> None:
+    text = ("Niger: gunmen kill villagers near Ayorou\n\n"
+            "Gunmen killed 12 villagers near Ayorou in Niger on Sunday. On the same day, an attack on the "
+            "Malian army in the same area left 20 soldiers dead.")
+    found = events(text)
+    assert {e.country for e in found} == {"Niger", "Mali"}
+
+
+def test_the_part_of_the_country_picks_among_homonyms() -> None:
+    north = extract("Gunmen attacked Yalgo, a village in northern Burkina Faso, on Sunday.", published=PUBLISHED)
+    [yalgo] = [p.place for p in north.places if p.text == "Yalgo"]
+    assert yalgo.latitude > 13.3  # the Centre-Nord Yalgo, not its southern namesakes

@@ -31,7 +31,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("overtaken", re.compile(r"\b(took control of|seized control of|taken control of|overran|overrun|"
                              r"captured the (?:town|city|village|locality|camp|base)|"
                              r"seized the (?:town|city|village|camp|base)|fell (?:in)?to the hands|fell to|"
-                             r"s'est emparée?|se sont emparés|pris le contrôle|prise? de contrôle|tombée? aux mains|"
+                             r"s'est emparée?|se sont emparés|pris(?:,?\s+[\w'’]+){0,6}?,?\s+le contrôle|prise? de contrôle|tombée? aux mains|"
                              r"takes control)\b", IC)),
     ("regained", re.compile(r"\b(retook|retaken|recaptured|regained control|regained|reprise? le contrôle|a repris|"
                             r"ont repris|reconqu\w*|took back|back under (?:the )?(?:army|state|government)|"
