@@ -66,7 +66,10 @@ def test_a_niger_report_never_mentions_mali() -> None:
     found = events(text)
     assert found and all(e.country == "Niger" for e in found)
     assert not any("Mali" in f"{e.actor1} {e.actor2}" for e in found)
-    assert all(e.actor2 in ("", STATE_ACTORS["NE"].name) or e.actor2.startswith("Civilians") for e in found)
+    allowed = {"", STATE_ACTORS["NE"].name, unidentified("Niger").name, "Civilians (Niger)"}
+    assert all({e.actor1, e.actor2} <= allowed for e in found)
+    pursuit = next(e for e in found if e.location == "Ouallam")
+    assert (pursuit.actor1, pursuit.fatalities) == (STATE_ACTORS["NE"].name, 12)  # the army acted
 
 
 @pytest.mark.parametrize(("alias", "code"), [

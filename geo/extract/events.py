@@ -45,6 +45,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                           r"shot dead|gunned down|opened fire|murder\w*|slaughter\w*|assassin\w*|abattu\w*|"
                           r"mitraill\w*|incendi\w*|torched|set (?:\w+ ){0,3}on fire|ont tiré|tirs?|"
                           r"trouvée?s? la mort|perdu la vie|lost their lives|shot at|fired on|tiré sur|"
+                          r"neutrali[sz]\w*|opération de ratissage|military operation|opération militaire|"
                           r"hit (?:\w+ ){0,3}(?:army|military|posts?|positions?|bases?|camps?|barracks))\b",
                           IC)),
 ]
@@ -235,7 +236,9 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
         out.append(Draft("abduction", [sentence], list(inside), dates, actors, taken,
                          nationalities(sentence.text)))
     other = OTHER_INCIDENTS.search(sentence.text)
-    if other and figures and len(out) == 1:
+    # "... ; in other attacks, 30 soldiers were killed": the figures after the phrase are other incidents.
+    # A sentence that opens on the phrase ("In a separate incident, ...") is that incident itself.
+    if other and figures and len(out) == 1 and sentence.text[:other.start()].strip(" ,.;:–—-").count(" ") >= 3:
         split = sentence.start + other.start()
         later = [f for f in figures if f.start >= split]
         if later:

@@ -33,8 +33,8 @@ FIGURE = re.compile(
     rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))"
     rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping|tuant|blessant|"
     rf"co[uû]t[ée] la vie [àa]|cost the lives of|claimed the lives of|took the lives of|bodies of|"
-    rf"corps(?: sans vie)? d['’]?)"
-    rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>{NOUN}\w+)",
+    rf"corps(?: sans vie)? d['’]?)(?:\s*[»\"”'])?"
+    rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)",
     re.IGNORECASE)
 CLAIMANTS = [
     ("state", re.compile(r"\b(army|armed forces|military spokesperson|military said|FAMa|spokesperson|spokesman|"

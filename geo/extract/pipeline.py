@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Sequence
 
 from geo.extract.actors import (
@@ -142,7 +142,10 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
         actor2 = Actor(f"Civilians ({victims})", "Civilians")
         others = sorted({c for c in codes[1:] if c != codes[0]})
         assoc2 = "; ".join(f"Civilians ({_country_name(c)})" for c in others)
-    if draft.category in ("air_strike", "regained"):
+    if draft.category == "clash" and army is not None and _state_operation(draft):
+        # "the army neutralised twenty terrorists in a sweep": the state acted, the group is its target
+        actor1, actor2 = army, (named[0] if named else (group or unidentified(name)))
+    elif draft.category in ("air_strike", "regained"):
         foreign = [a.actor for a in draft.actors if a.actor == FRANCE]
         striker = foreign[0] if foreign and draft.category == "air_strike" else army
         if striker is not None:
@@ -212,6 +215,24 @@ def _foreign_army(draft: Draft, home: str | None) -> str | None:
     """The country of the one army a draft names, when it is not the report's home country."""
     codes = {ARMY_COUNTRY[a.actor] for a in draft.actors if a.actor in ARMY_COUNTRY}
     return codes.pop() if len(codes) == 1 and home not in codes else None
+
+
+STATE_OPERATION = re.compile(r"\b(?:neutrali[sz]\w*|opérations?|operations?|ratissage|sweeps?|counter-?offensive|"
+                             r"contre-offensive|repoussé\w*|repelled|riposte\w*|pursu\w+|poursuivi\w*)\b",
+                             re.IGNORECASE)
+
+
+def _state_operation(draft: Draft) -> bool:
+    """True when the first sentence has state forces doing an operation ("l'armée a neutralisé..."):
+    a state actor before an operation word, with no armed group named in between."""
+    sentence = draft.sentences[0]
+    verb = STATE_OPERATION.search(sentence.text)
+    if verb is None:
+        return False
+    at = sentence.start + verb.start()
+    before = [a for a in draft.actors if sentence.start <= a.start < at]
+    return bool(before) and before[-1].actor.inter == "State forces" and not any(
+        a.actor.inter in ("Rebel group",) for a in before)
 
 
 def _perpetrators(draft: Draft) -> list[Actor]:
@@ -326,23 +347,26 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
             earlier.actors += found[0].actors
         elif len(found) == 1 and drafts and _continues(found[0], drafts[-1]):
             # no place, no date, same kind of event: the narrative goes on about the previous incident
-            drafts[-1].sentences.append(sentence)
-            drafts[-1].figures += found[0].figures
-            drafts[-1].actors += found[0].actors
-            drafts[-1].nationalities = drafts[-1].nationalities or found[0].nationalities
+            # (a list of places split into events keeps its toll once, on the first)
+            target = _head(drafts)
+            target.sentences.append(sentence)
+            target.figures += found[0].figures
+            target.actors += found[0].actors
+            target.nationalities = target.nationalities or found[0].nationalities
         elif found:
             for draft in found:
                 days = [d for d in drafts[-1].dates if d.precision < 3] if drafts else []
-                if not draft.dates and days and _same_paragraph(text, drafts[-1], draft):
+                if not draft.dates and days and NEXT_DAY.search(sentence.text):
+                    day = min(days, key=lambda d: (d.precision, d.start))  # "le lendemain": the day after
+                    draft.dates = [replace(day, value=day.value + timedelta(days=1))]
+                elif not draft.dates and days and _same_paragraph(text, drafts[-1], draft):
                     draft.dates = days  # the narrative goes on in the same paragraph
             drafts += [d for d in found if d.places or d.dates or d.figures or d.distinct]
         elif drafts and not is_background(sentence.text, (), published):
             # a figure in a follow-up sentence belongs to the incident just described
             figures = find_figures(sentence.text, sentence.start, source)
             if figures:
-                last = drafts[-1]
-                # a list of places split into events keeps its toll once, on the first
-                target = next((d for d in drafts if last.split_group and d.split_group == last.split_group), last)
+                target = _head(drafts)
                 target.figures += figures
                 target.sentences.append(sentence)
     kinds = {d.category for d in drafts}
@@ -368,11 +392,14 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
         if built is not None:
             events.append(built[0])
             evidence.append(built[1])
-    mentions = places + unresolved_names(text, places)
+    mentions = places + [m for m in unresolved_names(text, places)
+                         if not any(m.start < e and s < m.end for s, e in group_names)]
     return Extraction(sorted(mentions, key=lambda m: m.start), events, evidence,
                       control_statements(text, resolved, source, report, None), text, published, countries)
 
 
+NEXT_DAY = re.compile(r"\b(?:le lendemain|the next day|the following day|the day after|a day later|"
+                      r"un jour plus tard)\b", re.IGNORECASE)
 ANAPHORA = re.compile(r"\b(?:the|this|that|cette|l['’]|ce|the same)\s*(?:attack|assault|raid|ambush|kidnapping|"
                       r"abduction|massacre|strike|attaque|assaut|embuscade|enlèvement|rapt|tuerie|frappe)\b",
                       re.IGNORECASE)
@@ -423,6 +450,12 @@ def _capitals(text: str, gazetteer: Gazetteer, countries: Sequence[str],
     taken = [(m.start, m.end) for m in places]
     return [PlaceMention(m.group(0), m.start(), m.end(), city) for m in CAPITAL_PHRASE.finditer(text)
             if not any(m.start() < e and s < m.end() for s, e in taken)]
+
+
+def _head(drafts: Sequence[Draft]) -> Draft:
+    """The draft a follow-up sentence adds to: the last, or the first of the places it was split from."""
+    last = drafts[-1]
+    return next((d for d in drafts if last.split_group and d.split_group == last.split_group), last)
 
 
 def _title_end(text: str) -> int:
