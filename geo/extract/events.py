@@ -172,6 +172,7 @@ def is_background(sentence: str, dates: Sequence[DateMention], published: date |
 
 # "the group said in a statement on Friday": the day something was said, not the day it happened
 SPOKEN_ON = re.compile(r"\b(?:said|says|told|announced|stated|declared|statement|communiqué|press release|"
+                       r"claimed(?: responsibility)?|revendiqu\w*|a reconnu|acknowledged|confirmed|a confirmé|"
                        r"a déclaré|a indiqué|a annoncé|a affirmé|a rapporté|ont rapporté|ont indiqué|"
                        r"sent to [A-Z]\w+)(?:\s+(?!in\b|à\b)[\w'’()]+){0,6}?\s*\(?\s*(?:on\s+|ce\s+)?$", IC)
 
@@ -275,9 +276,8 @@ def event_sites(sentence: Sentence, inside: Sequence[PlaceMention]) -> list[Plac
             continue  # "in Boulkessi, near Djibo": Djibo locates Boulkessi
         if sites and re.search(r"\w\s*[-–—]\s*$", before):
             continue  # "l'axe Bamako-Ségou": the road's other end
-        if any(m.place is not None and haversine_km(m.place.latitude, m.place.longitude, mention.place.latitude,
-                                                    mention.place.longitude) <= SAME_SITE_KM for m in sites):
-            continue
+        if any(m.place == mention.place for m in sites):
+            continue  # the same place named twice
         sites.append(mention)
     return sites
 

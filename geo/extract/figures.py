@@ -33,6 +33,7 @@ FIGURE = re.compile(
     rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))"
     rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping|tuant|blessant|"
     rf"co[uû]t[ée] la vie [àa]|cost the lives of|claimed the lives of|took the lives of|bodies of|"
+    rf"la mort d[e'’]|the deaths? of|le décès d[e'’]|"
     rf"corps(?: sans vie)? d['’]?)(?:\s*[»\"”'])?"
     rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)",
     re.IGNORECASE)
@@ -84,7 +85,9 @@ def _victims(noun: str, sentence: str) -> str:
 
 SPEECH = re.compile(r"\b(said|says|say|reported|reports|claimed(?! the lives?)|claims?(?! the lives?)|confirmed|"
                     r"stated|announced|asserted|"
-                    r"insisted|according to|told|selon|a indiqué|a affirmé|affirme|revendiqu\w*|a annoncé)\b",
+                    r"insisted|according to|told|selon|a indiqué|a affirmé|affirme|revendiqu\w*|a annoncé|"
+                    r"a reconnu|ont reconnu|reconnaît|acknowledged|admitted|a admis|a déclaré|ont déclaré|"
+                    r"a rapporté|ont rapporté|fait état)\b",
                     re.IGNORECASE)
 
 

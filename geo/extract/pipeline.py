@@ -383,11 +383,11 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
             if area is not None:
                 country_areas[code] = area
     paragraphs = _paragraph_groups(text, all_actors)
-    report_group = named_group(all_actors)
     events, evidence = [], []
     for draft in merged:
         built = build_event(draft, published=published, source=source, report=report,
-                            group=_group_for(draft, paragraphs) or report_group, home=home, country_areas=country_areas,
+                            group=_group_for(draft, paragraphs) or _group_of_the_attack(draft, merged),
+                            home=home, country_areas=country_areas,
                             countries=countries)
         if built is not None:
             events.append(built[0])
@@ -481,6 +481,22 @@ def _paragraph_groups(text: str, actors: Sequence[ActorMention]) -> list[tuple[i
             out.append((start, end, named_group([a for a in actors if start <= a.start < end])))
         start = end
     return out
+
+
+DURING = re.compile(r"\b(?:during|in|lors d[eu]s?|pendant|au cours d[eu]s?)\s+(?:the|these|this|those|ces|cette|"
+                    r"cet|l['’]|les|la)\s*(?:attacks?|attaques?|assaults?|assauts?|raids?)\b", re.IGNORECASE)
+
+
+def _group_of_the_attack(draft: Draft, drafts: Sequence[Draft]) -> Actor | None:
+    """"Four foreigners were abducted during the attacks": the group named for the attack before it."""
+    if not DURING.search(draft.sentences[0].text):
+        return None
+    earlier = [d for d in drafts if d.sentences[0].start < draft.sentences[0].start and d.category == "clash"]
+    for previous in reversed(earlier):
+        group = named_group(previous.actors)
+        if group is not None:
+            return group
+    return None
 
 
 def _group_for(draft: Draft, paragraphs: Sequence[tuple[int, int, Actor | None]]) -> Actor | None:
