@@ -240,3 +240,15 @@ def test_the_part_of_the_country_picks_among_homonyms() -> None:
     north = extract("Gunmen attacked Yalgo, a village in northern Burkina Faso, on Sunday.", published=PUBLISHED)
     [yalgo] = [p.place for p in north.places if p.text == "Yalgo"]
     assert yalgo.latitude > 13.3  # the Centre-Nord Yalgo, not its southern namesakes
+
+
+def test_a_word_of_an_organisation_s_name_is_not_a_place() -> None:
+    result = extract("The attack in Gao, Mali, was claimed by IS Sahel, according to the SITE Intelligence Group.",
+                     published=PUBLISHED)
+    assert [p.text for p in result.places if p.place is not None and p.text == "SITE"] == []
+
+
+def test_whoever_attacked_is_actor1_even_when_the_army_repelled_it() -> None:
+    [event] = events("Mali's army said on Saturday it had repelled an attack by jihadists on its camp in Boni, "
+                     "killing 14 assailants.")
+    assert event.actor1 == unidentified("Mali").name and event.actor2 == STATE_ACTORS["ML"].name

@@ -217,9 +217,9 @@ def _foreign_army(draft: Draft, home: str | None) -> str | None:
     return codes.pop() if len(codes) == 1 and home not in codes else None
 
 
+# the army acting (not repelling: whoever attacked is actor1 then)
 STATE_OPERATION = re.compile(r"\b(?:neutrali[sz]\w*|opérations?|operations?|ratissage|sweeps?|counter-?offensive|"
-                             r"contre-offensive|repoussé\w*|repelled|riposte\w*|pursu\w+|poursuivi\w*)\b",
-                             re.IGNORECASE)
+                             r"contre-offensive|pursu\w+|poursuivi\w*)\b", re.IGNORECASE)
 
 
 def _state_operation(draft: Draft) -> bool:

@@ -265,6 +265,20 @@ def _demonym(key: str) -> bool:
     return key in _demonyms() and key not in {w for ws in COUNTRY_WORDS.values() for w in ws[:1]}
 
 
+ORGANISATION = re.compile(r"\b(?:Group|Groupe|Intelligence|Institute|Institut|Organi[sz]ation|Agency|Agence|Council|"
+                          r"Conseil|Committee|Comité|Ministry|Ministère|Union|Movement|Mouvement|Party|Parti|"
+                          r"Association|Collective|Collectif|Network|Réseau|News|Press|Presse|Radio|Television|"
+                          r"Télévision|Times|Post|Watch|Foundation|Fondation|Cent(?:re|er)|Bank|Banque|Company|"
+                          r"Société|Corporation|University|Université|Observatory|Observatoire|Project|Projet)\b")
+
+
+def _run(text: str, start: int, end: int) -> str:
+    """The capitalised run a sub-name belongs to (the words joined to it by spaces)."""
+    left = re.search(r"(?:[A-ZÀ-Ý][\w'’-]*[ \t]+)*$", text[max(0, start - 80):start])
+    right = re.match(r"(?:[ \t]+[A-ZÀ-Ý][\w'’-]*)*", text[end:end + 80])
+    return (left.group(0) if left else "") + text[start:end] + (right.group(0) if right else "")
+
+
 def _sure(place: Place) -> bool:
     return place.feature in ("country", "admin1", "capital") or place.admin_seat in ("capital", "admin1", "admin2") \
         or place.population >= 20_000 or place.relevance >= 2
@@ -316,8 +330,8 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
         return None  # "No group claimed", "Say", "Karma": a word unless a place word leads to it
     if whole is None and not sure:
         return None  # half of "Darey-Daye" is no place; half of "Bamako-Ségou" is
-    if not whole and not sure and evidence == 0:
-        return None  # a part of "Daouda Diallo" or "Collective Against Impunity"
+    if not whole and not sure and (evidence == 0 or ORGANISATION.search(_run(text, start, end))):
+        return None  # a part of "Daouda Diallo", "SITE Intelligence Group" or "Collective Against Impunity"
     if not sure and evidence == 0 and not hints:
         return None
     return _Pending(name, start, end, candidates, sure or evidence == 2, evidence)
