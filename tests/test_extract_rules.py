@@ -252,3 +252,19 @@ def test_whoever_attacked_is_actor1_even_when_the_army_repelled_it() -> None:
     [event] = events("Mali's army said on Saturday it had repelled an attack by jihadists on its camp in Boni, "
                      "killing 14 assailants.")
     assert event.actor1 == unidentified("Mali").name and event.actor2 == STATE_ACTORS["ML"].name
+
+
+@pytest.mark.parametrize(("sentence", "claimant"), [
+    ("The CSP-DPA said 47 soldiers were killed in the fighting.", "FLA: Azawad Liberation Front"),
+    ("Selon l'armée burkinabè, 20 terroristes ont été neutralisés.", STATE_ACTORS["BF"].name),
+    ("JNIM claimed it had killed 12 soldiers, a figure the Malian army disputed.",
+     "JNIM: Group for Support of Islam and Muslims"),
+])
+def test_a_figure_is_tied_to_who_claimed_it(sentence: str, claimant: str) -> None:
+    assert find_figures(sentence)[0].claimant == claimant
+
+
+def test_a_strike_nobody_is_named_for_is_not_given_to_the_army() -> None:
+    [event] = events("On Sunday, a drone strike on a market near Boni, in Mali, killed about 20 civilians, "
+                     "residents said.")
+    assert event.sub_event_type == "Air/drone strike" and not event.actor1.startswith("Military Forces")

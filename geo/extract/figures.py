@@ -38,11 +38,13 @@ FIGURE = re.compile(
     rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)",
     re.IGNORECASE)
 CLAIMANTS = [
-    ("state", re.compile(r"\b(army|armed forces|military spokesperson|military said|FAMa|spokesperson|spokesman|"
+    ("state", re.compile(r"\b(army|armed forces|military spokesperson|military said|FAMa|"
+                         r"(?<!rebel )(?<!rebels' )(?<!group's )(?:spokesperson|spokesman)|"
                          r"government|ministry|gendarmerie|armée|état-major|gouvernement|authorities|autorités)\b",
                          re.IGNORECASE)),
     ("armed group", re.compile(r"\b(group's statement|the group|JNIM|GSIM|ISSP|ISGS|terrorists|jihadists|"
-                               r"militants|insurgents|propaganda|djihadistes|terroristes|communiqué du groupe)\b",
+                               r"militants|insurgents|propaganda|djihadistes|terroristes|communiqué du groupe|"
+                               r"rebels|rebel spokesman|separatists|rebelles|séparatistes)\b",
                                re.IGNORECASE)),
     ("local sources", re.compile(r"\b(local sources?|residents?|eyewitness(?:es)?|witnesses|villagers|"
                                  r"sources locales|habitants|témoins)\b", re.IGNORECASE)),
@@ -113,12 +115,29 @@ def claimant_for(sentence: str, default: str, group: str = UNNAMED_GROUP) -> tup
             distance = min(abs(match.start() - v) for v in verbs)
             if best is None or distance < best[0]:
                 best = (distance, kind, match.group(0))
+    actors = find_actors(sentence)
+    named = None  # an actor named by its alias ("the CSP-DPA said") is the claimant when nearest the verb
+    for mention in actors:
+        if mention.generic:
+            continue
+        # the speaker is the verb's subject ("the CSP-DPA said"), or follows "according to" / "selon"
+        before = [v - mention.end for v in verbs if 0 <= v - mention.end <= 60]
+        after = [mention.start - v for v in verbs if 0 <= mention.start - v <= 40
+                 and re.search(r"(?:according to|selon|said|a déclaré|told)\s*$", sentence[:v + 20][:mention.start],
+                               re.IGNORECASE)]
+        if not before and not after:
+            continue
+        distance = min(before + after)
+        if best is None or distance < best[0]:
+            kind = "state" if mention.actor.inter == "State forces" else "armed group"
+            best, named = (distance, kind, mention.alias), mention.actor.name
     if best is None:
         return default, "media"
     if best[1] == "media":
         return best[2], "media"
     kind = best[1]
-    actors = find_actors(sentence)
+    if named is not None:
+        return named, kind
     if kind == "state":
         state = [a.actor.name for a in actors if a.actor.inter == "State forces" and not a.generic]
         return (state[0] if state else UNNAMED_STATE), kind

@@ -147,7 +147,9 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
         actor1, actor2 = army, (named[0] if named else (group or unidentified(name)))
     elif draft.category in ("air_strike", "regained"):
         foreign = [a.actor for a in draft.actors if a.actor == FRANCE]
-        striker = foreign[0] if foreign and draft.category == "air_strike" else army
+        states = [a for a in draft.actors if a.actor.inter == "State forces"]
+        # a strike is the state's when the text names an army or the military, never by default
+        striker = foreign[0] if foreign and draft.category == "air_strike" else (army if states else None)
         if striker is not None:
             actor1 = striker
             victims = {f.metric.split()[0] for f in draft.figures if f.kind == "killed"}

@@ -443,7 +443,8 @@ def unresolved_names(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceM
     for match in re.finditer(r"\b(?:in|near|at|outside|à|près de)\s+(?:the\s+(?:town|village)\s+of\s+)?"
                              r"([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)", text):
         name = match.group(1)
-        if _overlaps(taken, match.start(1), match.end(1)) or normalise(name) in STOPWORDS:
+        if _overlaps(taken, match.start(1), match.end(1)) or normalise(name) in STOPWORDS \
+                or _demonym(normalise(name)):
             continue
         out.append(PlaceMention(name, match.start(1), match.end(1), None))
     return out
