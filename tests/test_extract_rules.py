@@ -129,7 +129,8 @@ def test_captured_soldiers_are_an_abduction_beside_the_attack() -> None:
 
 @pytest.mark.parametrize(("text", "sub"), [
     ("A drone strike by the Burkinabe army killed eight people at a market in Djibo on Sunday.", "Air/drone strike"),
-    ("Un engin explosif improvisé a tué trois soldats dimanche près de Boni, au Mali.", "Remote explosive/landmine/IED"),
+    ("Un engin explosif improvisé a tué trois soldats dimanche près de Boni, au Mali.",
+     "Remote explosive/landmine/IED"),
     ("Gunmen massacred 20 villagers in the village of Djibo on Sunday.", "Attack"),
     ("La ville de Djibo a été reprise par l'armée burkinabè dimanche.", "Government regains territory"),
 ])

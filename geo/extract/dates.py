@@ -25,9 +25,10 @@ MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 WEEKDAY = "|".join(WEEKDAYS)
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
-    ("dmy", re.compile(rf"\b(?:(?:{WEEKDAY}),?\s+(?:the\s+)?)?(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<mon>{MONTH})\.?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
-                       re.IGNORECASE)),
-    ("mdy", re.compile(rf"\b(?:(?:{WEEKDAY}),?\s+)?(?P<mon>{MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+    ("dmy", re.compile(rf"\b(?:(?:{WEEKDAY}),?\s+(?:the\s+)?)?(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+"
+                       rf"(?P<mon>{MONTH})\.?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.IGNORECASE)),
+    ("mdy", re.compile(rf"\b(?:(?:{WEEKDAY}),?\s+)?(?P<mon>{MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
+                       rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
                        re.IGNORECASE)),
     ("weekday", re.compile(rf"\b(?:(?:on|last|this|ce|dernier)\s+)?(?P<wd>{WEEKDAY})\b", re.IGNORECASE)),
     ("yesterday", re.compile(r"\b(yesterday|hier|la veille)\b", re.IGNORECASE)),

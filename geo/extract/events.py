@@ -26,17 +26,18 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                              r"rockets?|explosions?|blasts?|explosé\w*|sauté sur)\b", IC)),
     ("air_strike", re.compile(r"\b(drone strikes?|drone fire|drone attacks?|air ?strikes?|aerial (?:strikes?|"
                               r"bombardments?)|frappes? (?:aériennes?|de drones?)|bombed|bombardments?|bombarded|"
-                              r"bombardé\w*|bombardements?|helicopters?|hélicoptères?|warplanes?|fighter jets?|aircraft|"
-                              r"avions? de chasse|airstrikes?)\b", IC)),
+                              r"bombardé\w*|bombardements?|helicopters?|hélicoptères?|warplanes?|fighter jets?|"
+                              r"aircraft|avions? de chasse|airstrikes?)\b", IC)),
     ("overtaken", re.compile(r"\b(took control of|seized control of|taken control of|overran|overrun|"
                              r"captured the (?:town|city|village|locality|camp|base)|"
                              r"seized the (?:town|city|village|camp|base)|fell (?:in)?to the hands|fell to|"
-                             r"s'est emparée?|se sont emparés|pris(?:,?\s+[\w'’]+){0,6}?,?\s+le contrôle|prise? de contrôle|tombée? aux mains|"
-                             r"takes control)\b", IC)),
+                             r"s'est emparée?|se sont emparés|pris(?:,?\s+[\w'’]+){0,6}?,?\s+le contrôle|"
+                             r"prise? de contrôle|tombée? aux mains|takes control)\b", IC)),
     ("regained", re.compile(r"\b(retook|retaken|recaptured|regained control|regained|reprise? le contrôle|a repris|"
                             r"ont repris|reconqu\w*|took back|back under (?:the )?(?:army|state|government)|"
-                            r"contrôle total|full control|total control|reprise? la ville|(?:a|ont) été reprise?s?|reprise? par|"
-                            r"retaken by|recaptured by|liberated|libérée?s? (?:par|de)|reconquête)\b", IC)),
+                            r"contrôle total|full control|total control|reprise? la ville|(?:a|ont) été reprise?s?|"
+                            r"reprise? par|retaken by|recaptured by|liberated|libérée?s? (?:par|de)|reconquête)\b",
+                            IC)),
     ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege|siege|assiég\w*|"
                             r"embargo)\b", IC)),
     ("attack", re.compile(r"\b(attack\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from geo.extract.actors import find_actors
 from geo.extract.numbers import NUMBER, QUALIFIER, Quantity, parse_quantity
 
-KILLED = r"(?:trouvée?s? la mort|perdu la vie|lost their lives|killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|eliminated|lives|slain|massacred|mortes?|morts?|tuée?s?|assassinée?s?|exécutée?s?|" \
+KILLED = r"(?:trouvée?s? la mort|perdu la vie|lost their lives|killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|" \
+         r"eliminated|lives|slain|massacred|mortes?|morts?|tuée?s?|assassinée?s?|exécutée?s?|" \
          r"neutralisés?|abattus?|décédés?)"
 WOUNDED = r"(?:wounded|injured|hurt|blessés?)"
 ABDUCTED = r"(?:abducted|kidnapped|taken hostage|seized as hostages|held hostage|enlevée?s?|kidnappée?s?|" \

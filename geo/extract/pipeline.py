@@ -8,13 +8,28 @@ from datetime import date, timedelta
 from typing import Any, Sequence
 
 from geo.extract.actors import (
-    FRANCE, STATE, STATE_ACTORS, UNNAMED_WORDS, Actor, ActorMention, find_actors, state_forces, unidentified,
+    FRANCE,
+    STATE,
+    STATE_ACTORS,
+    UNNAMED_WORDS,
+    Actor,
+    ActorMention,
+    find_actors,
+    state_forces,
+    unidentified,
 )
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.countries import country_mentions, detect_countries, ordered_hints
 from geo.extract.dates import datelines, find_dates, report_year
 from geo.extract.events import (
-    MILITARY_TARGET, SUB_EVENTS, Draft, drafts_for, is_background, merge_drafts, named_group, same_kind,
+    MILITARY_TARGET,
+    SUB_EVENTS,
+    Draft,
+    drafts_for,
+    is_background,
+    merge_drafts,
+    named_group,
+    same_kind,
 )
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
@@ -132,7 +147,7 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
     if draft.category in ("clash", "overtaken", "explosion", "blockade") and targets_army and army:
         actor2 = army
     if draft.category == "abduction" and targets_army and army and not draft.nationalities \
-            and any("soldier" in f.metric or "soldat" in s.text.lower() for f in draft.figures for s in draft.sentences):
+            and any("soldier" in f.metric for f in draft.figures):
         actor2 = army  # soldiers captured
     elif draft.category in ("abduction", "civilians"):
         foreign = FOREIGNERS.search(" ".join(s.text for s in draft.sentences))
@@ -268,7 +283,8 @@ def _claimant(claimant: str, code: str, actor1: Actor) -> str:
     return claimant
 
 
-def _notes(sub: str, location: str, when: date | None, actor: str, claims: Sequence[dict], abduction: dict | None) -> str:
+def _notes(sub: str, location: str, when: date | None, actor: str, claims: Sequence[dict],
+           abduction: dict | None) -> str:
     """A short summary in our own words, never a sentence copied from the report."""
     day = when.isoformat() if when else "date unknown"
     parts = [f"{sub} attributed to {actor.split(':')[0]} at or near {location} ({day})."]

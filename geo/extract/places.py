@@ -43,7 +43,8 @@ REGION_PHRASE = re.compile(
     r"\b(?:the\s+)?([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)\s+(?:[Rr]egion|[Pp]rovince|state)\b|"
     r"\b(?:[Rr]égion|[Pp]rovince|[Rr]egion|state)\s+(?:de\s+|du\s+|d['’]\s*|of\s+)([A-ZÀ-Ý][\w'’-]+)", re.UNICODE)
 NAME = re.compile(  # a capitalised run, also after a French elision ("d'Anéfis", "l'Est", "qu'Ayorou")
-    r"(?:(?<![\w'’])|(?<=\b[dlDL]['’])|(?<=\b[qQ]u['’]))([A-ZÀ-Ý][\w'’-]*(?:[ \t]+(?:du|de|des|la|el|al|N['’])?[ \t]*[A-ZÀ-Ý][\w'’-]*)*)", re.UNICODE)
+    r"(?:(?<![\w'’])|(?<=\b[dlDL]['’])|(?<=\b[qQ]u['’]))"
+    r"([A-ZÀ-Ý][\w'’-]*(?:[ \t]+(?:du|de|des|la|el|al|N['’])?[ \t]*[A-ZÀ-Ý][\w'’-]*)*)", re.UNICODE)
 # Capitalised words that are never place names: function words, months and days, titles, and the
 # names of the armed groups and forces themselves.  Words that are also ordinary English or French
 # words ("Say", "Karma") are judged by :func:`common_word`, not listed here.

@@ -14,6 +14,8 @@ from email.utils import parsedate_to_datetime
 from html import unescape
 from html.parser import HTMLParser
 
+from geo.extract.dates import MONTHS
+
 MAX_REPORT_BYTES = 2_000_000
 BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "header",
               "footer", "blockquote", "title"}
@@ -138,15 +140,8 @@ def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
 
 # --- the report's own publication date -------------------------------------------------------------------
 
-MONTH_NUMBERS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
-    "janv": 1, "févr": 2, "fevr": 2, "avr": 4, "juil": 7, "déc": 12,
-}
+# the month names dates.py reads, plus the abbreviations publication lines use ("3 janv. 2025")
+MONTH_NUMBERS = {**MONTHS, "janv": 1, "févr": 2, "fevr": 2, "avr": 4, "juil": 7, "déc": 12}
 _WEEKDAYS = ("monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
              "|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche")
 _MONTH = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
