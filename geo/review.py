@@ -101,6 +101,8 @@ def highlight(text: str, places: Sequence[PlaceMention], events: Sequence[Event]
                         if p.field == "event" and p.start is not None and p.end is not None})
     marks: list[tuple[int, int, str, str]] = []
     for m in places:
+        if any(o is not m and o.start <= m.start and m.end <= o.end for o in places):
+            continue  # "Tillabéri" inside "région de Tillabéri": one mark for the whole phrase
         kind = "cm-place" if m.resolved else "cm-unresolved"
         title = f"{m.place.name} ({m.place.country})" if m.place else "not in the gazetteer"
         marks.append((m.start, m.end, kind, title))
