@@ -65,6 +65,14 @@ def test_highlight_escapes_and_marks(result) -> None:  # noqa: ANN001
     assert 'class="cm-place"' in html and 'class="cm-unresolved"' in html and "cm-event" in html
 
 
+def test_a_region_phrase_is_marked_once() -> None:
+    text = "Gunmen attacked Ayorou, in the région de Tillabéri, Niger, on Sunday."
+    result = extract(text, published=date(2025, 7, 3))
+    html = highlight(result.text, result.places, result.events)
+    assert html.count("cm-place") == len([m for m in result.places if m.text != "Tillabéri"])
+    assert ">région de Tillabéri</mark>" in html
+
+
 def test_claims_text_hedges() -> None:
     [event] = extract("The army said on Tuesday it killed more than 100 militants in Kayes.",
                       published=date(2025, 7, 3)).events
