@@ -269,3 +269,17 @@ def test_a_strike_nobody_is_named_for_is_not_given_to_the_army() -> None:
     [event] = events("On Sunday, a drone strike on a market near Boni, in Mali, killed about 20 civilians, "
                      "residents said.")
     assert event.sub_event_type == "Air/drone strike" and not event.actor1.startswith("Military Forces")
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("dimanche dernier", date(2024, 3, 10), date(2024, 3, 3)),   # published on a Sunday
+    ("last Sunday", date(2024, 3, 10), date(2024, 3, 3)),
+    ("dimanche dernier", date(2024, 3, 12), date(2024, 3, 10)),
+    ("on Sunday", date(2024, 3, 10), date(2024, 3, 10)),
+    ("dans la nuit de samedi à dimanche", date(2024, 3, 12), date(2024, 3, 9)),
+    ("le week-end dernier", date(2024, 3, 12), date(2024, 3, 10)),
+])
+def test_relative_days_in_both_languages(text: str, published: date, expected: date) -> None:
+    from geo.extract.dates import find_dates
+
+    assert find_dates(text, published)[0].value == expected

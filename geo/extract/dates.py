@@ -30,7 +30,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b(?:(?:{WEEKDAY}),?\s+)?(?P<mon>{MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
                        rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
                        re.IGNORECASE)),
-    ("weekday", re.compile(rf"\b(?:(?:on|last|this|ce|dernier)\s+)?(?P<wd>{WEEKDAY})\b", re.IGNORECASE)),
+    ("weekday", re.compile(rf"\b(?:(?P<last>last)\s+|(?:on|this|ce)\s+)?(?P<wd>{WEEKDAY})\b"
+                           rf"(?:\s+(?P<dernier>dernier|passé))?", re.IGNORECASE)),
     ("yesterday", re.compile(r"\b(yesterday|hier|la veille)\b", re.IGNORECASE)),
     ("today", re.compile(r"\b(today|aujourd'hui|aujourd’hui|this morning|ce matin)\b", re.IGNORECASE)),
     # a night that ends on the publication day began the day before: ACLED dates it by its start
@@ -105,6 +106,8 @@ def _resolve(kind: str, match: re.Match[str], published: date | None,
     if kind == "weekday":
         wanted = WEEKDAYS[match["wd"].lower()]
         back = (published.weekday() - wanted) % 7  # the most recent such day, the publication day included
+        if back == 0 and (match["last"] or match["dernier"]):
+            back = 7  # "dimanche dernier" in a report of a Sunday is a week ago
         return published - timedelta(days=back), 1
     if kind == "yesterday":
         return published - timedelta(days=1), 1
