@@ -19,31 +19,13 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, unary_union
 
+from geo import vocab
 from geo.gazetteer import Place, normalise
 
-SAHEL = ("ML", "BF", "NE", "MR", "SN", "DZ", "GN", "CI", "TD", "NG", "GM", "GW", "BJ", "TG", "GH", "LY")
-# English and French names and adjectives that identify a country in a phrase.
-COUNTRY_WORDS: dict[str, tuple[str, ...]] = {
-    "ML": ("mali", "malian", "malien", "malienne"),
-    "BF": ("burkina faso", "burkina", "burkinabe"),
-    "NE": ("niger", "nigerien", "nigerienne"),
-    "MR": ("mauritania", "mauritanie", "mauritanian", "mauritanien", "mauritanienne"),
-    "SN": ("senegal", "senegalese", "senegalais", "senegalaise"),
-    "DZ": ("algeria", "algerie", "algerian", "algerien", "algerienne"),
-    "GN": ("guinea", "guinee", "guinean", "guineen", "guineenne"),
-    "CI": ("cote d ivoire", "ivory coast", "ivorian", "ivoirien", "ivoirienne"),
-    "TD": ("chad", "tchad", "chadian", "tchadien"),
-    "NG": ("nigeria", "nigerian", "nigerian"),
-    "GM": ("gambia", "gambie"),
-    "GW": ("guinea bissau", "guinee bissau"),
-    "BJ": ("benin",),
-    "TG": ("togo",),
-    "GH": ("ghana",),
-    "LY": ("libya", "libye"),
-}
-COUNTRY_NAMES = {"ML": "Mali", "BF": "Burkina Faso", "NE": "Niger", "MR": "Mauritania", "SN": "Senegal",
-                 "DZ": "Algeria", "GN": "Guinea", "CI": "Côte d'Ivoire", "TD": "Chad", "NG": "Nigeria",
-                 "GM": "Gambia", "GW": "Guinea-Bissau", "BJ": "Benin", "TG": "Togo", "GH": "Ghana", "LY": "Libya"}
+SAHEL = vocab.SAHEL
+# English and French names and adjectives that identify a country in a phrase (geo.vocab's words).
+COUNTRY_WORDS: dict[str, tuple[str, ...]] = {cc: c.words for cc, c in vocab.COUNTRIES.items()}
+COUNTRY_NAMES = {cc: c.name for cc, c in vocab.COUNTRIES.items()}
 BORDER_WORDS = re.compile(r"\b(border|borders|borderland|frontier|frontiers|frontiere|frontieres|confins)\b")
 TRI_WORDS = re.compile(r"\b(tri border|triborder|three borders|trois frontieres|tri frontier|three countries)\b")
 LIPTAKO = re.compile(r"\bliptako\b|\bgourma\b.*\bliptako\b")

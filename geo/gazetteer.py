@@ -44,6 +44,8 @@ from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 
+from geo import vocab
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "sahel_gazetteer.csv"
 SHIPPED = DATA_DIR / "geonames_sahel.tsv.gz"
@@ -53,7 +55,7 @@ LOCAL_INDEX_ENV = "CONFLICTMAP_GAZETTEER"
 DEFAULT_LOCAL_INDEX = Path(__file__).resolve().parent.parent / "local" / "gazetteer.csv"
 
 # Countries whose GeoNames towns are indexed: the Sahel and its neighbours.
-REGION_COUNTRIES = ("ML", "BF", "NE", "MR", "SN", "DZ", "GN", "CI", "TD", "NG", "GM", "GW", "BJ", "TG", "GH", "LY")
+REGION_COUNTRIES = vocab.SAHEL
 # Prior weight of each country when a report gives no hint: the project's focus first.
 COUNTRY_PRIOR = {"ML": 6.0, "BF": 4.0, "NE": 4.0, "MR": 3.0, "SN": 3.0}
 FEATURES = ("capital", "city", "town", "village", "locality", "camp", "base", "mine", "border_post", "airport",

@@ -22,7 +22,8 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from geo.areas import COUNTRY_NAMES, parse_border
+from geo.areas import parse_border
+from geo.vocab import display_name
 from geo.gazetteer import MAX_QUERY, Candidate, Gazetteer, Place, default_gazetteer, haversine_km
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -55,7 +56,7 @@ def to_location(place: Place, candidates: Sequence[Candidate] = (), score: float
     if place.admin1 and place.admin1 != place.name and place.feature not in ("admin1", "country"):
         parts.append(place.admin1)
     if place.feature not in ("country", "border", "tri_border"):
-        parts.append(COUNTRY_NAMES.get(place.country, place.country))
+        parts.append(display_name(place.country))
     raw = place_raw(place, score)
     raw["candidates"] = [place_raw(c.place, c.score) for c in candidates]
     return Location(", ".join(parts), Point(place.latitude, place.longitude), raw)

@@ -7,9 +7,7 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from geo.schema import GEO_PRECISION, TIME_PRECISION
-
-COUNTRY_NAMES = {"IN": "India", "CN": "China", "ML": "Mali", "FR": "France", "US": "United States",
-                 "RU": "Russia", "BF": "Burkina Faso", "NE": "Niger", "SN": "Senegal", "MR": "Mauritania"}
+from geo.vocab import display_name
 
 
 def _e(value: Any) -> str:
@@ -58,7 +56,7 @@ def nationality_list(codes: Sequence[str]) -> str:
     counts: dict[str, int] = {}
     for code in codes:
         counts[code] = counts.get(code, 0) + 1
-    return ", ".join(f"{n} {COUNTRY_NAMES.get(c, c)}" for c, n in counts.items())
+    return ", ".join(f"{n} {display_name(c)}" for c, n in counts.items())
 
 
 def event_popup(row: Mapping[str, Any]) -> str:

@@ -7,6 +7,7 @@ import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
 
+from geo import vocab
 from geo.extract.pipeline import extract
 from geo.extract.text import ReportError, read_report
 from geo.layers import abductions_layer, attacks_layer
@@ -22,9 +23,7 @@ require_app_navigation()
 
 MAX_FILES = 50
 DETECT = "Detect from the text"
-COUNTRIES = {DETECT: None, "Mali": "ML", "Burkina Faso": "BF", "Niger": "NE", "Mauritania": "MR", "Senegal": "SN",
-             "Chad": "TD", "Guinea": "GN", "Côte d'Ivoire": "CI", "Benin": "BJ", "Togo": "TG", "Nigeria": "NG",
-             "Algeria": "DZ", "Ghana": "GH", "Gambia": "GM", "Guinea-Bissau": "GW", "Libya": "LY"}
+COUNTRIES = {DETECT: None, **{c.name: code for code, c in vocab.COUNTRIES.items()}}
 COUNTRY_NAMES = {code: name for name, code in COUNTRIES.items() if code}
 DATE_SOURCES = {"typed": "as typed above", "HTML meta": "from the HTML meta", "<time>": "from the page's <time> tag",
                 "Published line": "from the report's Published line", "Updated line": "from the report's Updated line",

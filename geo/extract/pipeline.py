@@ -34,20 +34,10 @@ from geo.extract.events import (
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import published_in_text, sentences
+from geo import vocab
 from geo.gazetteer import Gazetteer, Place, default_gazetteer
+from geo.vocab import country_name
 from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
-
-COUNTRIES = {  # ISO2 -> (name, ISO numeric, ISO3, ACLED region)
-    "ML": ("Mali", 466, "MLI", "Western Africa"), "BF": ("Burkina Faso", 854, "BFA", "Western Africa"),
-    "NE": ("Niger", 562, "NER", "Western Africa"), "MR": ("Mauritania", 478, "MRT", "Western Africa"),
-    "SN": ("Senegal", 686, "SEN", "Western Africa"), "GN": ("Guinea", 324, "GIN", "Western Africa"),
-    "CI": ("Ivory Coast", 384, "CIV", "Western Africa"), "NG": ("Nigeria", 566, "NGA", "Western Africa"),
-    "TD": ("Chad", 148, "TCD", "Middle Africa"), "DZ": ("Algeria", 12, "DZA", "Northern Africa"),
-    "BJ": ("Benin", 204, "BEN", "Western Africa"), "TG": ("Togo", 768, "TGO", "Western Africa"),
-    "GH": ("Ghana", 288, "GHA", "Western Africa"), "GM": ("Gambia", 270, "GMB", "Western Africa"),
-    "GW": ("Guinea-Bissau", 624, "GNB", "Western Africa"), "LY": ("Libya", 434, "LBY", "Northern Africa"),
-}
-
 
 @dataclass
 class Extraction:
@@ -135,7 +125,9 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
         place = country_areas.get(code)
     if mention is None and place is not None and place.geo_precision == 1:
         place = replace(place, geo_precision=2)  # placed by the report's main place, not its own mention
-    name, iso, iso3, region = COUNTRIES.get(code, (code, 0, code, "Western Africa"))
+    country = vocab.COUNTRIES.get(code)
+    name = country_name(code)
+    iso, iso3, region = (country.iso, country.iso3, country.region) if country else (0, code, "Western Africa")
     when, precision = draft.when(published)
     event_type, sub = SUB_EVENTS[draft.category]
     named = _perpetrators(draft)
@@ -153,10 +145,10 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
         foreign = FOREIGNERS.search(" ".join(s.text for s in draft.sentences))
         codes = draft.nationalities or [code]
         inter2 = "Civilians"
-        victims = "International" if foreign and not draft.nationalities else _country_name(codes[0])
+        victims = "International" if foreign and not draft.nationalities else country_name(codes[0])
         actor2 = Actor(f"Civilians ({victims})", "Civilians")
         others = sorted({c for c in codes[1:] if c != codes[0]})
-        assoc2 = "; ".join(f"Civilians ({_country_name(c)})" for c in others)
+        assoc2 = "; ".join(f"Civilians ({country_name(c)})" for c in others)
     if draft.category == "clash" and army is not None and _state_operation(draft):
         # "the army neutralised twenty terrorists in a sweep": the state acted, the group is its target
         actor1, actor2 = army, (named[0] if named else (group or unidentified(name)))
@@ -217,14 +209,6 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
 FOREIGNERS = re.compile(r"\b(foreign(?:ers?)?|expatriates?|étrangers?|étrangères?|expatriés?)\b", re.IGNORECASE)
 
 
-# Countries of victims' nationalities beyond the region (ISO2 -> name as ACLED writes it)
-NATIONS = {"IN": "India", "CN": "China", "EG": "Egypt", "MA": "Morocco", "RU": "Russia", "TR": "Turkey",
-           "AT": "Austria", "CH": "Switzerland", "US": "United States", "AE": "United Arab Emirates", "IR": "Iran",
-           "DE": "Germany", "IT": "Italy", "ES": "Spain", "BE": "Belgium", "RO": "Romania", "ZA": "South Africa",
-           "FR": "France", "GB": "United Kingdom", "CA": "Canada", "AU": "Australia", "KR": "South Korea",
-           "JP": "Japan", "LB": "Lebanon", "PK": "Pakistan", "BD": "Bangladesh", "PH": "Philippines"}
-
-
 ARMY_COUNTRY = {actor: code for code, actor in STATE_ACTORS.items()}
 
 
@@ -261,10 +245,6 @@ def _perpetrators(draft: Draft) -> list[Actor]:
         return rebels
     text = " ".join(s.text for s in draft.sentences)
     return [] if UNNAMED_WORDS.search(text) else named
-
-
-def _country_name(code: str) -> str:
-    return COUNTRIES[code][0] if code in COUNTRIES else NATIONS.get(code, code)
 
 
 def _state(actors: Sequence[ActorMention], code: str) -> Actor | None:
@@ -397,7 +377,7 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     armies = {ARMY_COUNTRY[a.actor] for a in all_actors if a.actor in ARMY_COUNTRY}
     for code in [*countries, *sorted(armies)]:
         if code not in country_areas:
-            area = next((p for p in gazetteer.lookup(_country_name(code)) if p.feature == "country"), None)
+            area = next((p for p in gazetteer.lookup(country_name(code)) if p.feature == "country"), None)
             if area is not None:
                 country_areas[code] = area
     paragraphs = _paragraph_groups(text, all_actors)
@@ -449,9 +429,6 @@ def _mark_datelines(text: str, places: Sequence[PlaceMention]) -> list[PlaceMent
     return out
 
 
-CAPITALS = {"ML": "Bamako", "BF": "Ouagadougou", "NE": "Niamey", "MR": "Nouakchott", "SN": "Dakar",
-            "TD": "N'Djamena", "BJ": "Porto-Novo", "TG": "Lomé", "NG": "Abuja", "CI": "Yamoussoukro",
-            "GN": "Conakry", "DZ": "Algiers", "GH": "Accra", "GM": "Banjul", "GW": "Bissau", "LY": "Tripoli"}
 CAPITAL_PHRASE = re.compile(r"\b(?:the (?:country's |nation's )?capital(?: city)?|la capitale)\b"
                             r"(?!\s+(?:of|de|du|des|régionale|regional))", re.IGNORECASE)
 
@@ -459,9 +436,9 @@ CAPITAL_PHRASE = re.compile(r"\b(?:the (?:country's |nation's )?capital(?: city)
 def _capitals(text: str, gazetteer: Gazetteer, countries: Sequence[str],
               places: Sequence[PlaceMention]) -> list[PlaceMention]:
     """"In the capital": the capital of the country the report is about, when it is about one."""
-    if not countries or countries[0] not in CAPITALS:
+    if not countries or countries[0] not in vocab.COUNTRIES:
         return []
-    city = next((p for p in gazetteer.lookup(CAPITALS[countries[0]])
+    city = next((p for p in gazetteer.lookup(vocab.COUNTRIES[countries[0]].capital)
                  if p.country == countries[0] and "capital" in (p.feature, p.admin_seat)), None)
     if city is None:
         return []

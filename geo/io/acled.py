@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from geo.schema import ACLED_COLUMNS, INTER_CODES, TAXONOMY, Event, ValidationError, validate_event
+from geo.vocab import by_acled_name
 
 INTER_NAMES = {str(code): name for name, code in INTER_CODES.items()}
 OLD_TAXONOMY = {
@@ -232,10 +233,6 @@ def read_acled(text: str, progress: Callable[[int], None] | None = None) -> Impo
 UCDP_VIOLENCE = {"1": ("Battles", "Armed clash"), "2": ("Battles", "Armed clash"),
                  "3": ("Violence against civilians", "Attack")}
 UCDP_WHERE = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3, "6": 3, "7": 3}
-UCDP_COUNTRIES = {"Mali": (466, "MLI"), "Burkina Faso": (854, "BFA"), "Niger": (562, "NER"),
-                  "Mauritania": (478, "MRT"), "Senegal": (686, "SEN"), "Nigeria": (566, "NGA"),
-                  "Chad": (148, "TCD"), "Algeria": (12, "DZA")}
-
 
 def ucdp_record(row: dict[str, str]) -> dict[str, Any]:
     """One UCDP GED row as an event record; best/low/high become fatalities and claims."""
@@ -244,7 +241,8 @@ def ucdp_record(row: dict[str, str]) -> dict[str, Any]:
         raise ValidationError("type_of_violence", f"{kind!r} is not 1, 2 or 3")
     event_type, sub = UCDP_VIOLENCE[kind]
     country = (row.get("country") or "").strip()
-    iso, iso3 = UCDP_COUNTRIES.get(country, (0, "UNK"))
+    known = by_acled_name(country)
+    iso, iso3 = (known.iso, known.iso3) if known else (0, "UNK")
     start = parse_acled_date(row.get("date_start", ""))
     date_prec = _whole(row.get("date_prec", "")) or 1
     side_b = (row.get("side_b") or "").strip()
