@@ -64,7 +64,7 @@ def places_buffer(places: list[list]) -> BaseGeometry:
 def country_areas() -> list[Place]:
     """Each Sahel-area country as an area, under its English and French names."""
     shapes = _country_shapes()
-    return [_area_place(COUNTRY_NAMES[cc], shape, cc, "country", COUNTRY_WORDS[cc][:2] + (cc,))
+    return [_area_place(COUNTRY_NAMES[cc], shape, cc, "country", vocab.COUNTRIES[cc].names + (cc,))
             for cc, shape in shapes.items() if cc in COUNTRY_NAMES]
 
 

@@ -23,8 +23,8 @@ from geopy.location import Location
 from geopy.point import Point
 
 from geo.areas import parse_border
-from geo.vocab import display_name
 from geo.gazetteer import MAX_QUERY, Candidate, Gazetteer, Place, default_gazetteer, haversine_km
+from geo.vocab import display_name
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 REVERSE_MAX_KM = 50.0

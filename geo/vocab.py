@@ -21,32 +21,41 @@ class Country:
     iso3: str
     region: str            # ACLED's ``region``
     capital: str
-    words: tuple[str, ...]  # normalised names first, then adjectives, English and French
+    names: tuple[str, ...]       # normalised, English and French ("cote d ivoire", "ivory coast")
+    adjectives: tuple[str, ...] = ()  # of the country and its people ("ivorian", "ivoirienne")
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word by which a report names the country: names first, then adjectives."""
+        return self.names + self.adjectives
 
 
 _W = "Western Africa"
 COUNTRIES: dict[str, Country] = {c.iso2: c for c in (
-    Country("ML", "Mali", "Mali", 466, "MLI", _W, "Bamako", ("mali", "malian", "malien", "malienne")),
+    Country("ML", "Mali", "Mali", 466, "MLI", _W, "Bamako", ("mali",), ("malian", "malien", "malienne")),
     Country("BF", "Burkina Faso", "Burkina Faso", 854, "BFA", _W, "Ouagadougou",
-            ("burkina faso", "burkina", "burkinabe")),
-    Country("NE", "Niger", "Niger", 562, "NER", _W, "Niamey", ("niger", "nigerien", "nigerienne")),
+            ("burkina faso", "burkina"), ("burkinabe",)),
+    Country("NE", "Niger", "Niger", 562, "NER", _W, "Niamey", ("niger",), ("nigerien", "nigerienne")),
     Country("MR", "Mauritania", "Mauritania", 478, "MRT", _W, "Nouakchott",
-            ("mauritania", "mauritanie", "mauritanian", "mauritanien", "mauritanienne")),
+            ("mauritania", "mauritanie"), ("mauritanian", "mauritanien", "mauritanienne")),
     Country("SN", "Senegal", "Senegal", 686, "SEN", _W, "Dakar",
-            ("senegal", "senegalese", "senegalais", "senegalaise")),
+            ("senegal",), ("senegalese", "senegalais", "senegalaise")),
     Country("DZ", "Algeria", "Algeria", 12, "DZA", "Northern Africa", "Algiers",
-            ("algeria", "algerie", "algerian", "algerien", "algerienne")),
-    Country("GN", "Guinea", "Guinea", 324, "GIN", _W, "Conakry", ("guinea", "guinee", "guinean", "guineen", "guineenne")),
+            ("algeria", "algerie"), ("algerian", "algerien", "algerienne")),
+    Country("GN", "Guinea", "Guinea", 324, "GIN", _W, "Conakry",
+            ("guinea", "guinee"), ("guinean", "guineen", "guineenne")),
     Country("CI", "Côte d'Ivoire", "Ivory Coast", 384, "CIV", _W, "Yamoussoukro",
-            ("cote d ivoire", "ivory coast", "ivorian", "ivoirien", "ivoirienne")),
-    Country("TD", "Chad", "Chad", 148, "TCD", "Middle Africa", "N'Djamena", ("chad", "tchad", "chadian", "tchadien")),
-    Country("NG", "Nigeria", "Nigeria", 566, "NGA", _W, "Abuja", ("nigeria", "nigerian")),
+            ("cote d ivoire", "ivory coast"), ("ivorian", "ivoirien", "ivoirienne")),
+    Country("TD", "Chad", "Chad", 148, "TCD", "Middle Africa", "N'Djamena", ("chad", "tchad"),
+            ("chadian", "tchadien")),
+    Country("NG", "Nigeria", "Nigeria", 566, "NGA", _W, "Abuja", ("nigeria",), ("nigerian",)),
     Country("GM", "Gambia", "Gambia", 270, "GMB", _W, "Banjul", ("gambia", "gambie")),
     Country("GW", "Guinea-Bissau", "Guinea-Bissau", 624, "GNB", _W, "Bissau", ("guinea bissau", "guinee bissau")),
-    Country("BJ", "Benin", "Benin", 204, "BEN", _W, "Porto-Novo", ("benin",)),
-    Country("TG", "Togo", "Togo", 768, "TGO", _W, "Lomé", ("togo",)),
-    Country("GH", "Ghana", "Ghana", 288, "GHA", _W, "Accra", ("ghana",)),
-    Country("LY", "Libya", "Libya", 434, "LBY", "Northern Africa", "Tripoli", ("libya", "libye")),
+    Country("BJ", "Benin", "Benin", 204, "BEN", _W, "Porto-Novo", ("benin",), ("beninese", "beninois", "beninoise")),
+    Country("TG", "Togo", "Togo", 768, "TGO", _W, "Lomé", ("togo",), ("togolese", "togolais", "togolaise")),
+    Country("GH", "Ghana", "Ghana", 288, "GHA", _W, "Accra", ("ghana",), ("ghanaian",)),
+    Country("LY", "Libya", "Libya", 434, "LBY", "Northern Africa", "Tripoli", ("libya", "libye"),
+            ("libyan", "libyen", "libyenne")),
 )}
 # The region whose towns the gazetteer indexes, focus countries first.
 SAHEL: tuple[str, ...] = tuple(COUNTRIES)

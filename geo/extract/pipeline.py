@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, Sequence
 
+from geo import vocab
 from geo.extract.actors import (
     FRANCE,
     STATE,
@@ -34,10 +35,10 @@ from geo.extract.events import (
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import published_in_text, sentences
-from geo import vocab
 from geo.gazetteer import Gazetteer, Place, default_gazetteer
-from geo.vocab import country_name
 from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
+from geo.vocab import country_name
+
 
 @dataclass
 class Extraction:
@@ -368,7 +369,9 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                 target.figures += figures
                 target.sentences.append(sentence)
     kinds = {d.category for d in drafts}
-    drafts = [d for d in title if d.category not in kinds and (d.places or d.figures)] + drafts
+    # a headline's own event needs a place below the country: "blockaded Burkina city" is no event by itself
+    drafts = [d for d in title if d.category not in kinds
+              and any(m.place is not None and m.place.feature != "country" for m in d.places)] + drafts
     merged = merge_drafts(drafts, published)
     _share_main_date(merged, published)
     located = [d.place for d in merged if d.place is not None and d.place.place.feature != "country"]

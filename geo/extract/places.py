@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
+from geo import vocab
 from geo.areas import COUNTRY_WORDS, parse_border
 from geo.gazetteer import Candidate, Gazetteer, Place, haversine_km, normalise
 
@@ -258,12 +259,12 @@ DEMONYM_ENDINGS = re.compile(r"(?:ais|aise|aises|ois|oise|oises|ien|iens|ienne|i
 def _demonyms() -> frozenset[str]:
     from geo.extract.figures import DEMONYMS
 
-    return frozenset({normalise(d) for d in DEMONYMS} | {w for ws in COUNTRY_WORDS.values() for w in ws[1:]})
+    return frozenset({normalise(d) for d in DEMONYMS} | {w for c in vocab.COUNTRIES.values() for w in c.adjectives})
 
 
 def _demonym(key: str) -> bool:
     """"Togolais", "Malian", "Nigériens": a people, not a place (a country's name is a place)."""
-    return key in _demonyms() and key not in {w for ws in COUNTRY_WORDS.values() for w in ws[:1]}
+    return key in _demonyms()
 
 
 ORGANISATION = re.compile(r"\b(?:Group|Groupe|Intelligence|Institute|Institut|Organi[sz]ation|Agency|Agence|Council|"
