@@ -283,3 +283,13 @@ def test_relative_days_in_both_languages(text: str, published: date, expected: d
     from geo.extract.dates import find_dates
 
     assert find_dates(text, published)[0].value == expected
+
+
+def test_the_lead_s_group_is_the_story_s_perpetrator_but_not_a_separate_attack_s() -> None:
+    text = ("JNIM fighters attack army posts in central Mali\n\n"
+            "Fighters of JNIM attacked army posts near Boni, in Mali, on Sunday, the army said.\n"
+            "Gunfire was also heard in Douentza, residents said.\n"
+            "In a separate attack on Sunday, gunmen killed four villagers in Hombori.")
+    by_place = {e.location: e.actor1 for e in events(text)}
+    assert by_place["Douentza"] == by_place["Boni"] == "JNIM: Group for Support of Islam and Muslims"
+    assert by_place["Hombori"] == unidentified("Mali").name

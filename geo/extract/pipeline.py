@@ -384,10 +384,12 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
             if area is not None:
                 country_areas[code] = area
     paragraphs = _paragraph_groups(text, all_actors)
+    lead = _lead_actor(text, all_actors, paragraphs)
     events, evidence = [], []
     for draft in merged:
         built = build_event(draft, published=published, source=source, report=report,
-                            group=_group_for(draft, paragraphs) or _group_of_the_attack(draft, merged),
+                            group=(_group_for(draft, paragraphs) or _group_of_the_attack(draft, merged)
+                                   or _lead_group(draft, lead)),
                             home=home, country_areas=country_areas,
                             countries=countries)
         if built is not None:
@@ -495,6 +497,25 @@ def _group_of_the_attack(draft: Draft, drafts: Sequence[Draft]) -> Actor | None:
         if group is not None:
             return group
     return None
+
+
+def _lead_actor(text: str, actors: Sequence[ActorMention],
+                paragraphs: Sequence[tuple[int, int, Actor | None]]) -> Actor | None:
+    """The one armed group the headline and the lead paragraph name: the story's perpetrator."""
+    lead_end = next((end for start, end, _ in paragraphs if start >= _title_end(text)), len(text))
+    return named_group([a for a in actors if a.start < lead_end])
+
+
+SEPARATE = re.compile(r"\b(?:separate|another|distinct|other|unrelated|autres?|distincte?s?|séparée?s?)\b",
+                      re.IGNORECASE)
+
+
+def _lead_group(draft: Draft, lead: Actor | None) -> Actor | None:
+    """The lead's group for the story's own incidents; never for one the text sets apart ("in a separate
+    attack", "une attaque distincte")."""
+    if lead is None or any(SEPARATE.search(s.text) for s in draft.sentences):
+        return None
+    return lead
 
 
 def _group_for(draft: Draft, paragraphs: Sequence[tuple[int, int, Actor | None]]) -> Actor | None:
