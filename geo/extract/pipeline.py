@@ -105,67 +105,21 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
     """An ACLED-shaped :class:`Event` (and its evidence list) from a merged draft, or None
     when neither the draft nor the report says in which country it happened.
 
-    A draft with no place of its own takes the report's main place (``home``),
-    except a distinct "other incidents" draft, which is placed at country level.
     Actors are only those the text names: an unnamed perpetrator is ACLED's
     "Unidentified Armed Group (Country)", and "the army" is the army of the
     country where the event happened.
     """
-    mention = draft.place
-    if mention is not None and mention.place.feature == "country" and countries \
-            and mention.place.country not in countries:
-        mention = None  # "near the Nigerian border" in a report about Chad: not the event's country
-    place = mention.place if mention else (None if draft.distinct else home)
-    foreign = _foreign_army(draft, place.country if place else None)
-    if mention is None and foreign in country_areas:
-        place = country_areas[foreign]  # "an attack on the Malian army in the same area" in a Niger report
-    code = place.country if place else (countries[0] if countries else None)
-    if code is None:
+    where = _where(draft, home, country_areas, countries)
+    if where is None:
         return None
-    if place is None:
-        place = country_areas.get(code)
-    if mention is None and place is not None and place.geo_precision == 1:
-        place = replace(place, geo_precision=2)  # placed by the report's main place, not its own mention
+    mention, place = where
+    code = place.country
     country = vocab.COUNTRIES.get(code)
     name = country_name(code)
     iso, iso3, region = (country.iso, country.iso3, country.region) if country else (0, code, "Western Africa")
     when, precision = draft.when(published)
     event_type, sub = SUB_EVENTS[draft.category]
-    named = _perpetrators(draft)
-    perpetrator = named[0] if named else (group or unidentified(name))
-    army = _state(draft.actors, code)
-    targets_army = bool(MILITARY_TARGET.search(" ".join(s.text for s in draft.sentences))) or any(
-        a.actor.inter == "State forces" for a in draft.actors)
-    actor1, actor2, inter2, assoc2 = perpetrator, None, "", ""
-    if draft.category in ("clash", "overtaken", "explosion", "blockade") and targets_army and army:
-        actor2 = army
-    if draft.category == "abduction" and targets_army and army and not draft.nationalities \
-            and any("soldier" in f.metric for f in draft.figures):
-        actor2 = army  # soldiers captured
-    elif draft.category in ("abduction", "civilians"):
-        foreign = FOREIGNERS.search(" ".join(s.text for s in draft.sentences))
-        codes = draft.nationalities or [code]
-        inter2 = "Civilians"
-        victims = "International" if foreign and not draft.nationalities else country_name(codes[0])
-        actor2 = Actor(f"Civilians ({victims})", "Civilians")
-        others = sorted({c for c in codes[1:] if c != codes[0]})
-        assoc2 = "; ".join(f"Civilians ({country_name(c)})" for c in others)
-    if draft.category == "clash" and army is not None and _state_operation(draft):
-        # "the army neutralised twenty terrorists in a sweep": the state acted, the group is its target
-        actor1, actor2 = army, (named[0] if named else (group or unidentified(name)))
-    elif draft.category in ("air_strike", "regained"):
-        foreign = [a.actor for a in draft.actors if a.actor == FRANCE]
-        states = [a for a in draft.actors if a.actor.inter == "State forces"]
-        # a strike is the state's when the text names an army or the military, never by default
-        striker = foreign[0] if foreign and draft.category == "air_strike" else (army if states else None)
-        if striker is not None:
-            actor1 = striker
-            victims = {f.metric.split()[0] for f in draft.figures if f.kind == "killed"}
-            civilians = draft.category == "air_strike" and not named and bool(victims) \
-                and victims <= {"civilians", "people"}
-            actor2 = Actor(f"Civilians ({name})", "Civilians") if civilians else (named[0] if named else None)
-    if actor2 is not None:
-        inter2 = actor2.inter
+    actor1, actor2, assoc2 = _actors(draft, code, group)
     claims = [{"claimant": _claimant(f.claimant, code, actor1), "claimant_type": f.claimant_type,
                "metric": f.metric, "value": f.quantity.value, "qualifier": f.quantity.qualifier, "source": source}
               for f in draft.figures]
@@ -181,23 +135,21 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
                          "text": mention.text})
     evidence += [{"field": f"claims.{f.metric}", "report": report, "start": f.start, "end": f.end}
                  for f in draft.figures]
-    location = place.name if place else name
     tags = ["blockade"] if draft.category == "blockade" else []
     if when is None:
         tags.append("date unknown")
-    if place is None or place.geo_precision == 3:
+    if place.geo_precision == 3:
         tags.append("review: located only by region or country")
     record = {
-        "event_id_cnty": _event_id(iso3, report, sub, when, location, draft.sentences[0].start),
+        "event_id_cnty": _event_id(iso3, report, sub, when, place.name, draft.sentences[0].start),
         "event_date": when, "time_precision": precision, "event_type": event_type, "sub_event_type": sub,
         "actor1": actor1.name, "inter1": actor1.inter, "actor2": actor2.name if actor2 else "",
-        "assoc_actor_2": assoc2, "inter2": inter2 if actor2 else "",
-        "civilian_targeting": "Civilian targeting" if inter2 == "Civilians" else "",
-        "iso": iso, "region": region, "country": name, "admin1": place.admin1 if place else "",
-        "admin2": place.admin2 if place else "", "location": location,
-        "latitude": place.latitude if place else None, "longitude": place.longitude if place else None,
-        "geo_precision": place.geo_precision if place else 3, "source": source, "source_scale": "",
-        "notes": _notes(sub, location, when, actor1.name, claims, abduction),
+        "assoc_actor_2": assoc2, "inter2": actor2.inter if actor2 else "",
+        "civilian_targeting": "Civilian targeting" if actor2 and actor2.inter == "Civilians" else "",
+        "iso": iso, "region": region, "country": name, "admin1": place.admin1, "admin2": place.admin2,
+        "location": place.name, "latitude": place.latitude, "longitude": place.longitude,
+        "geo_precision": place.geo_precision, "source": source, "source_scale": "",
+        "notes": _notes(sub, place.name, when, actor1.name, claims, abduction),
         "fatalities": (conservative_fatalities((f.metric, f.quantity.value) for f in draft.figures)
                        if draft.category != "abduction" else 0),
         "tags": "; ".join(tags),
@@ -205,6 +157,67 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
         "provenance": [{k: v for k, v in e.items() if k != "text"} for e in evidence],
     }
     return validate_event(record, undated_ok=True), evidence
+
+
+def _where(draft: Draft, home: Place | None, country_areas: dict[str, Place],
+           countries: Sequence[str]) -> tuple[PlaceMention | None, Place] | None:
+    """The draft's own place mention (if any) and the place the event gets, or None when no country is known.
+
+    A draft with no place of its own takes the report's main place (``home``, with
+    precision 2), except a distinct "other incidents" draft, which is placed at
+    country level; an unplaced attack on another country's army is in that country.
+    """
+    mention = draft.place
+    if mention is not None and mention.place.feature == "country" and countries \
+            and mention.place.country not in countries:
+        mention = None  # "near the Nigerian border" in a report about Chad: not the event's country
+    place = mention.place if mention else (None if draft.distinct else home)
+    army_abroad = _foreign_army(draft, place.country if place else None)
+    if mention is None and army_abroad in country_areas:
+        place = country_areas[army_abroad]  # "an attack on the Malian army in the same area" in a Niger report
+    if place is None:
+        place = country_areas.get(countries[0]) if countries else None
+    if place is None:
+        return None
+    if mention is None and place.geo_precision == 1:
+        place = replace(place, geo_precision=2)  # placed by the report's main place, not its own mention
+    return mention, place
+
+
+def _actors(draft: Draft, code: str, group: Actor | None) -> tuple[Actor, Actor | None, str]:
+    """(actor1, actor2, assoc_actor_2) for a draft in country ``code``, from what the text names only."""
+    name = country_name(code)
+    named = _perpetrators(draft)
+    perpetrator = named[0] if named else (group or unidentified(name))
+    army = _state(draft.actors, code)
+    text = " ".join(s.text for s in draft.sentences)
+    targets_army = bool(MILITARY_TARGET.search(text)) or any(a.actor.inter == "State forces" for a in draft.actors)
+    actor1, actor2, assoc2 = perpetrator, None, ""
+    if draft.category in ("clash", "overtaken", "explosion", "blockade") and targets_army and army:
+        actor2 = army
+    if draft.category == "abduction" and targets_army and army and not draft.nationalities \
+            and any("soldier" in f.metric for f in draft.figures):
+        actor2 = army  # soldiers captured
+    elif draft.category in ("abduction", "civilians"):
+        codes = draft.nationalities or [code]
+        unknown = FOREIGNERS.search(text) and not draft.nationalities  # "four foreigners": nationality not said
+        actor2 = Actor(f"Civilians ({'International' if unknown else country_name(codes[0])})", "Civilians")
+        assoc2 = "; ".join(f"Civilians ({country_name(c)})" for c in sorted({c for c in codes[1:] if c != codes[0]}))
+    if draft.category == "clash" and army is not None and _state_operation(draft):
+        # "the army neutralised twenty terrorists in a sweep": the state acted, the group is its target
+        actor1, actor2 = army, perpetrator
+    elif draft.category in ("air_strike", "regained"):
+        french = [a.actor for a in draft.actors if a.actor == FRANCE]
+        states = [a for a in draft.actors if a.actor.inter == "State forces"]
+        # a strike is the state's when the text names an army or the military, never by default
+        striker = french[0] if french and draft.category == "air_strike" else (army if states else None)
+        if striker is not None:
+            actor1 = striker
+            victims = {f.metric.split()[0] for f in draft.figures if f.kind == "killed"}
+            civilians = draft.category == "air_strike" and not named and bool(victims) \
+                and victims <= {"civilians", "people"}
+            actor2 = Actor(f"Civilians ({name})", "Civilians") if civilians else (named[0] if named else None)
+    return actor1, actor2, assoc2
 
 
 FOREIGNERS = re.compile(r"\b(foreign(?:ers?)?|expatriates?|étrangers?|étrangères?|expatriés?)\b", re.IGNORECASE)
