@@ -293,3 +293,18 @@ def test_the_lead_s_group_is_the_story_s_perpetrator_but_not_a_separate_attack_s
     by_place = {e.location: e.actor1 for e in events(text)}
     assert by_place["Douentza"] == by_place["Boni"] == "JNIM: Group for Support of Islam and Muslims"
     assert by_place["Hombori"] == unidentified("Mali").name
+
+
+def test_sentences_run_together_without_a_space_are_still_apart() -> None:
+    from geo.extract.text import sentences
+
+    assert [s.text for s in sentences("Ils ont attaqué le poste.Des milliers ont fui.")] == [
+        "Ils ont attaqué le poste.", "Des milliers ont fui."]
+
+
+def test_people_taken_near_the_border_were_taken_where_the_attack_was() -> None:
+    text = ("Mali: workers kidnapped\n\n"
+            "Gunmen kidnapped four workers near the border with Senegal on Saturday, the army said. "
+            "The assailants had attacked a work site near Diboli on Saturday.")
+    [abduction] = [e for e in events(text) if e.abduction]
+    assert abduction.location == "Diboli"

@@ -387,6 +387,7 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
               and any(m.place is not None and m.place.feature != "country" for m in d.places)] + drafts
     merged = merge_drafts(drafts, published)
     _share_main_date(merged, published)
+    _place_abductions_at_their_attack(text, merged, published)
     located = [d.place for d in merged if d.place is not None and d.place.place.feature != "country"]
     home = located[0].place if located else next((p.place for p in resolved if p.place.feature != "country"), None)
     country_areas = {p.place.country: p.place for p in resolved if p.place.feature == "country"}
@@ -469,6 +470,31 @@ def _head(drafts: Sequence[Draft]) -> Draft:
     """The draft a follow-up sentence adds to: the last, or the first of the places it was split from."""
     last = drafts[-1]
     return next((d for d in drafts if last.split_group and d.split_group == last.split_group), last)
+
+
+def _place_abductions_at_their_attack(text: str, drafts: Sequence[Draft], published: date | None) -> None:
+    """People taken "in the area" or "near the border", when the same paragraph tells of an attack at a
+    named place on a compatible day: they were taken there."""
+    for draft in drafts:
+        if draft.category != "abduction" or (draft.place is not None and draft.place.place.feature not in (
+                "country", "admin1", "border", "tri_border")):
+            continue
+        attack = next((d for d in drafts if d.category in ("clash", "civilians") and d.place is not None
+                       and d.place.place.feature not in ("country", "admin1", "border", "tri_border")
+                       and _near_in_text(text, d, draft) and _same_day(d, draft, published)), None)
+        if attack is not None:
+            draft.anchors = [attack.place]
+
+
+def _near_in_text(text: str, a: Draft, b: Draft) -> bool:
+    """True when the two drafts' first sentences stand in the same paragraph."""
+    first, second = sorted((a.sentences[0], b.sentences[0]), key=lambda s: s.start)
+    return "\n" not in text[first.end:second.start]
+
+
+def _same_day(a: Draft, b: Draft, published: date | None) -> bool:
+    (da, pa), (db, pb) = a.when(published), b.when(published)
+    return da is None or db is None or abs((da - db).days) <= max(pa, pb) * 3
 
 
 def _title_end(text: str) -> int:

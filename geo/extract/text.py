@@ -112,7 +112,9 @@ class Sentence:
     end: int
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9À-Ý\"'“‘(])|\n+")
+# a sentence ends at . ! ? and a space before a capital, at a line break, and also where a word's full stop
+# runs into the next sentence with no space ("du pays.Des équipements"), as copied web text often does
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9À-Ý\"'“‘(])|\n+|(?<=[a-zà-ÿ]{3}[.!?])(?=[A-ZÀ-Ý«\"“])")
 ABBREVIATIONS = re.compile(r"\b(Col|Gen|Lt|Capt|Maj|Sgt|Mr|Mrs|Ms|Dr|St|No|U\.S|U\.N|approx|etc|vs)\.$")
 
 
