@@ -308,3 +308,19 @@ def test_people_taken_near_the_border_were_taken_where_the_attack_was() -> None:
             "The assailants had attacked a work site near Diboli on Saturday.")
     [abduction] = [e for e in events(text) if e.abduction]
     assert abduction.location == "Diboli"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Niger: JNIM claimed an attack on the army post at Ayorou last month, killing ten soldiers.", date(2024, 2, 15)),
+    ("Les jihadistes ont attaqué Djibo, au Burkina Faso, le 3 mars, a revendiqué lundi le JNIM.", date(2024, 3, 3)),
+])
+def test_a_claim_dates_only_what_it_names_at_once(text: str, expected: date) -> None:
+    assert [e.event_date for e in events(text)] == [expected]
+
+
+def test_an_attack_told_to_be_in_a_neighbouring_country_is_placed_there() -> None:
+    text = ("Niger: soldiers killed near Diffa\n\n"
+            "Boko Haram fighters killed eight soldiers near Diffa, in Niger, on Sunday.\n"
+            "On March 1, Boko Haram struck in Nigeria, killing 12 villagers.")
+    found = events(text)
+    assert {e.country for e in found} == {"Niger", "Nigeria"}

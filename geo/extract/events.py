@@ -172,10 +172,13 @@ def is_background(sentence: str, dates: Sequence[DateMention], published: date |
 
 
 # "the group said in a statement on Friday": the day something was said, not the day it happened
+# "the army said in a statement on Friday", "a revendiqué lundi": the day something was said, not the day it
+# happened.  A claim verb dates only what follows it at once ("JNIM claimed an attack last month" is the attack's).
 SPOKEN_ON = re.compile(r"\b(?:said|says|told|announced|stated|declared|statement|communiqué|press release|"
-                       r"claimed(?: responsibility)?|revendiqu\w*|a reconnu|acknowledged|confirmed|a confirmé|"
                        r"a déclaré|a indiqué|a annoncé|a affirmé|a rapporté|ont rapporté|ont indiqué|"
-                       r"sent to [A-Z]\w+)(?:\s+(?!in\b|à\b)[\w'’()]+){0,6}?\s*\(?\s*(?:on\s+|ce\s+)?$", IC)
+                       r"sent to [A-Z]\w+)(?:\s+(?!in\b|à\b)[\w'’()]+){0,6}?\s*\(?\s*(?:on\s+|ce\s+)?$"
+                       r"|\b(?:claimed(?: responsibility)?|revendiqu\w*|a reconnu|acknowledged|confirmed|a confirmé)"
+                       r"\s+(?:on\s+|ce\s+)?$", IC)
 
 
 def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: date | None,

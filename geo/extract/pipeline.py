@@ -169,8 +169,8 @@ def _where(draft: Draft, home: Place | None, country_areas: dict[str, Place],
     """
     mention = draft.place
     if mention is not None and mention.place.feature == "country" and countries \
-            and mention.place.country not in countries:
-        mention = None  # "near the Nigerian border" in a report about Chad: not the event's country
+            and mention.place.country not in countries and not _located_in(draft, mention):
+        mention = None  # "the Malian army said" in a report about Niger: not where the event happened
     place = mention.place if mention else (None if draft.distinct else home)
     army_abroad = _foreign_army(draft, place.country if place else None)
     if mention is None and army_abroad in country_areas:
@@ -182,6 +182,15 @@ def _where(draft: Draft, home: Place | None, country_areas: dict[str, Place],
     if mention is None and place.geo_precision == 1:
         place = replace(place, geo_precision=2)  # placed by the report's main place, not its own mention
     return mention, place
+
+
+IN_COUNTRY = re.compile(r"\b(?:in|inside|across|au|en|dans)\s+(?:the\s+|le\s+|la\s+|l['’])?$", re.IGNORECASE)
+
+
+def _located_in(draft: Draft, mention: PlaceMention) -> bool:
+    """True when the sentence says the event happened in that country ("struck in Nigeria", "au Niger")."""
+    sentence = next((s for s in draft.sentences if s.start <= mention.start < s.end), None)
+    return sentence is not None and bool(IN_COUNTRY.search(sentence.text[:mention.start - sentence.start]))
 
 
 def _actors(draft: Draft, code: str, group: Actor | None) -> tuple[Actor, Actor | None, str]:
