@@ -324,3 +324,17 @@ def test_an_attack_told_to_be_in_a_neighbouring_country_is_placed_there() -> Non
             "On March 1, Boko Haram struck in Nigeria, killing 12 villagers.")
     found = events(text)
     assert {e.country for e in found} == {"Niger", "Nigeria"}
+
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    ("Rescuers recorded 40 lifeless bodies in the village.", 40),
+    ("Among the dead were babies under 30 days old killed in the attack, and 12 adults were killed.", 12),
+])
+def test_bodies_count_and_ages_do_not(sentence: str, value: int) -> None:
+    assert [f.quantity.value for f in find_figures(sentence) if f.kind == "killed"] == [value]
+
+
+def test_a_sentence_with_no_date_tells_of_the_incident_another_one_dates() -> None:
+    found = events("Gunmen attacked villagers in Ayorou, in Niger, killing ten people.\n\n"
+                   "On March 3, gunmen killed ten villagers, officials said.")
+    assert [(e.location, e.event_date) for e in found] == [("Ayorou", date(2024, 3, 3))]

@@ -140,7 +140,7 @@ def _specificity(mention: PlaceMention) -> int:
     place = mention.place
     if place is None:
         return 0
-    return {"country": 1, "admin1": 2, "border": 3, "tri_border": 3}.get(place.feature, 4)
+    return {"country": 1, "admin1": 2, "border": 3, "tri_border": 3, "admin2": 3, "admin3": 3}.get(place.feature, 4)
 
 
 # "after the attack", "suite à l'attaque": the sentence is about what followed, not a new incident
@@ -350,6 +350,8 @@ def _split(main: Draft, sites: Sequence[PlaceMention]) -> list[Draft]:
 
 
 def _compatible_dates(a: Draft, b: Draft, published: date | None) -> bool:
+    if not a.dates or not b.dates:
+        return True  # a sentence that gives no date can tell of the incident another one dates
     (da, pa), (db, pb) = a.when(published), b.when(published)
     if da is None or db is None:
         return True

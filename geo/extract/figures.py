@@ -28,15 +28,17 @@ VICTIMS = {
                 r"army personnel",
     "civilians": r"civilians|villagers|people|residents|workers|civils|personnes|habitants",
 }
+AGE = r"(?:days?|weeks?|months?|years?|jours|semaines|mois|ans)\b"  # "babies under 30 days old": an age
 FIGURE = re.compile(
-    rf"(?P<qty>{QTY})\s+(?P<noun>{NOUN})(?:{AUX}\s+)?(?P<verb>{KILLED}|{WOUNDED}|{ABDUCTED})\b"
+    rf"(?P<qty>{QTY})(?!\s+{AGE})\s+(?P<noun>{NOUN})(?:{AUX}\s+)?(?P<verb>{KILLED}|{WOUNDED}|{ABDUCTED})\b"
     rf"|\b(?P<verb3>{SEIZED})\s+(?:control\s+of\s+)?(?P<qty3>{QTY})\s+"
     rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))"
     rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping|tuant|blessant|"
     rf"co[uû]t[ée] la vie [àa]|cost the lives of|claimed the lives of|took the lives of|bodies of|"
     rf"la mort d[e'’]|the deaths? of|le décès d[e'’]|"
     rf"corps(?: sans vie)? d['’]?)(?:\s*[»\"”'])?"
-    rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)",
+    rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)"
+    rf"|(?P<qty4>{QTY})\s+(?:lifeless\s+)?(?P<verb4>bodies|corpses|cadavres|corps sans vie)\b",
     re.IGNORECASE)
 CLAIMANTS = [
     ("state", re.compile(r"\b(army|armed forces|military spokesperson|military said|FAMa|"
@@ -157,9 +159,9 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
             noun = re.sub(r"^military\s+", "", match.group("noun3").lower())
             metric, kind = f"{noun} seized", "seized"
         else:
-            qty_text = match.group("qty") or match.group("qty2")
+            qty_text = match.group("qty") or match.group("qty2") or match.group("qty4")
             noun = match.group("noun") or match.group("noun2") or ""
-            verb = match.group("verb") or match.group("verb2")
+            verb = match.group("verb") or match.group("verb2") or "dead"  # "136 lifeless bodies"
             quantity = parse_quantity(qty_text)
             kind = _kind(verb)
             victims = _victims(noun, sentence)
@@ -168,8 +170,8 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
             continue
         if kind == "abducted":
             quantity = max([quantity, *_people_counts(sentence[:match.end()])], key=lambda q: q.value)
-        head = HEAD_COUNT.search(sentence[:match.start()])
-        if head and match.group("qty"):
+        head = HEAD_COUNT.search(sentence[:match.start()]) if match.group("qty") else None
+        if head:
             # "136 civilians, including 50 women and 21 children, killed": the head count, not the last part
             quantity = parse_quantity(head.group("qty")) or quantity
         claimant, claimant_type = claimant_for(sentence, default_claimant)
