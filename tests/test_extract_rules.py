@@ -338,3 +338,19 @@ def test_a_sentence_with_no_date_tells_of_the_incident_another_one_dates() -> No
     found = events("Gunmen attacked villagers in Ayorou, in Niger, killing ten people.\n\n"
                    "On March 3, gunmen killed ten villagers, officials said.")
     assert [(e.location, e.event_date) for e in found] == [("Ayorou", date(2024, 3, 3))]
+
+
+def test_a_listed_village_the_gazetteer_lacks_is_its_own_event_flagged_for_review() -> None:
+    found = events("Gunmen attacked the villages of Zorkotambou, Ayorou and Qwelbizarnou in Niger on Sunday, "
+                   "killing 30 people.")
+    by_place = {e.location: e for e in found}
+    assert set(by_place) == {"Zorkotambou", "Ayorou", "Qwelbizarnou"}
+    assert by_place["Ayorou"].geo_precision == 1
+    invented = by_place["Zorkotambou"]
+    assert invented.geo_precision == 2 and "not in the gazetteer" in invented.tags
+    assert sum(e.fatalities for e in found) == 30
+
+
+def test_a_name_after_a_place_noun_is_flagged_even_when_unknown() -> None:
+    result = extract("Fighting was reported in the village of Zorkotambou, in Niger.", published=PUBLISHED)
+    assert [(p.text, p.resolved) for p in result.places if p.text == "Zorkotambou"] == [("Zorkotambou", False)]

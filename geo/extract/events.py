@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Sequence
 
@@ -208,8 +208,9 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
              and not SPOKEN_ON.search(sentence.text[:d.start - sentence.start])]
     if TOLL_UPDATE.search(sentence.text):
         dates = []
+    unplaced = [p for p in places if sentence.start <= p.start < sentence.end and p.place is None]
     inside = [p for p in places if sentence.start <= p.start < sentence.end and p.place is not None]
-    sites = event_sites(sentence, inside)
+    sites = _with_listed_unplaced(sentence, event_sites(sentence, inside), unplaced)
     if is_background(sentence.text, dates, published):
         return []
     if known_actors is None:
@@ -284,6 +285,36 @@ def event_sites(sentence: Sentence, inside: Sequence[PlaceMention]) -> list[Plac
             continue  # the same place named twice
         sites.append(mention)
     return sites
+
+
+LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|et\s+)?|\s+(?:and|et)\s+)$", re.IGNORECASE)
+
+
+def _with_listed_unplaced(sentence: Sentence, sites: list[PlaceMention],
+                          unplaced: Sequence[PlaceMention]) -> list[PlaceMention]:
+    """Sites plus the villages the gazetteer lacks that the sentence lists with one ("the villages of
+    Intazayene, Bakorat and Wistane"): each its own event, at the listed neighbour's point with
+    ``geo_precision`` 2 and a note saying so, for a reviewer to correct."""
+    if not sites or not unplaced:
+        return sites
+    chain = sorted([*sites, *unplaced], key=lambda m: m.start)
+    out = list(sites)
+    for i, mention in enumerate(chain):
+        if mention.place is not None:
+            continue
+        neighbours = [chain[j] for j in (i - 1, i + 1) if 0 <= j < len(chain)]
+        for other in neighbours:
+            first, second = sorted((mention, other), key=lambda m: m.start)
+            if LIST_GAP.match(sentence.text[first.end - sentence.start:second.start - sentence.start]):
+                anchor = other if other.place is not None else next((m for m in out if m.place), None)
+                if anchor is None or anchor.place is None:
+                    break
+                place = replace(anchor.place, name=mention.text, feature="village", admin_seat="", population=0,
+                                relevance=0, alternate_names=(), geo_precision=2, geometry=None,
+                                source=f"not in the gazetteer: placed at {anchor.place.name}, listed with it")
+                out.append(replace(mention, place=place))
+                break
+    return sorted(out, key=lambda m: m.start)
 
 
 def _not_a_site(sentence: Sentence, mention: PlaceMention) -> bool:

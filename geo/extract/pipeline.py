@@ -140,6 +140,8 @@ def build_event(draft: Draft, *, published: date | None, source: str, report: st
         tags.append("date unknown")
     if place.geo_precision == 3:
         tags.append("review: located only by region or country")
+    if place.source.startswith("not in the gazetteer"):
+        tags.append(f"review: {place.name} is {place.source}")
     record = {
         "event_id_cnty": _event_id(iso3, report, sub, when, place.name, draft.sentences[0].start),
         "event_date": when, "time_precision": precision, "event_type": event_type, "sub_event_type": sub,
@@ -350,12 +352,13 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                          skip=group_names)
     places = _mark_datelines(text, places) + _capitals(text, gazetteer, countries, places)
     resolved = [p for p in places if p.place is not None and not p.nested]
+    site_mentions = [p for p in places if not p.nested]  # with the listed villages the gazetteer lacks
     all_dates = find_dates(text, published, year=year)
     drafts: list[Draft] = []
     title: list[Draft] = []
     title_end = _title_end(text)
     for sentence in sentences(text):
-        found = drafts_for(sentence, resolved, published, source, lines, year, all_actors, all_dates)
+        found = drafts_for(sentence, site_mentions, published, source, lines, year, all_actors, all_dates)
         if sentence.end <= title_end:
             title += found  # a headline sums up the body: kept only for what the body does not report
             continue

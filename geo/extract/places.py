@@ -154,6 +154,7 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
     for start, end in taken:
         mask[start:end] = b"\x01" * (end - start)
     pending: list[_Pending] = []
+    unplaced: list[PlaceMention] = []
     for match in NAME.finditer(text):
         for start, end, name, whole in _sub_names(match):
             if any(mask[start:end]):
@@ -162,6 +163,10 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
             if item is not None:
                 pending.append(item)
                 mask[start:end] = b"\x01" * (end - start)
+        start, end = match.span(1)
+        if not any(mask[start:end]) and _unplaced(text, start, end, language, pending, unplaced):
+            unplaced.append(PlaceMention(text[start:end], start, end, None))
+    mentions += unplaced
     regions = {m.place.admin1 for m in mentions if m.place is not None and m.place.feature == "admin1"}
     anchors = [(m.place.latitude, m.place.longitude) for m in mentions
                if m.place is not None and m.place.feature == "admin1"]
@@ -210,6 +215,23 @@ class _Pending:
     candidates: list[Candidate]
     sure: bool
     evidence: int
+
+
+def _unplaced(text: str, start: int, end: int, language: str, pending: Sequence[_Pending],
+              unplaced: Sequence[PlaceMention]) -> bool:
+    """A name the gazetteer lacks that the text still calls a place: after a place noun ("the villages of
+    Intazayene"), or listed right after such a place ("..., Bakorat and Wistane").  Kept, flagged unresolved."""
+    key = normalise(text[start:end])
+    if not key or key in STOPWORDS or any(w in STOPWORDS for w in key.split()) or _demonym(key) \
+            or _person_like(text, start, end) or ORGANISATION.search(text[start:end]) \
+            or common_word(text[start:end], language):
+        return False
+    evidence = place_evidence(text, start, end)
+    if evidence == 2:
+        return True
+    ends = [p.end for p in pending] + [m.end for m in unplaced]
+    listed = LIST_BEFORE.search(text[max(0, start - 8):start]) or LOCATIVE_BEFORE.search(text[max(0, start - 8):start])
+    return bool(listed) and any(0 < start - e <= 8 for e in ends)
 
 
 def report_language(text: str) -> str:
