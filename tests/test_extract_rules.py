@@ -354,3 +354,9 @@ def test_a_listed_village_the_gazetteer_lacks_is_its_own_event_flagged_for_revie
 def test_a_name_after_a_place_noun_is_flagged_even_when_unknown() -> None:
     result = extract("Fighting was reported in the village of Zorkotambou, in Niger.", published=PUBLISHED)
     assert [(p.text, p.resolved) for p in result.places if p.text == "Zorkotambou"] == [("Zorkotambou", False)]
+
+
+def test_a_month_in_the_sentence_that_opens_an_incident_dates_it() -> None:
+    found = events("IS claimed an attack on the army post at Ayorou, in Niger, last month, in a rare strike there.\n"
+                   "The group said its fighters had seized weapons at Ayorou.")
+    assert [(e.event_date, e.time_precision) for e in found] == [(date(2024, 2, 15), 3)]

@@ -126,9 +126,12 @@ class Draft:
         and None when the report has no publication date either.
 
         A report's main incident usually goes undated ("JNIM fighters attacked...");
-        a vague "this month" elsewhere in the same incident is context, not its date.
+        a vague "this month" elsewhere in the same incident is context, not its date,
+        but it dates the sentence that opens the incident ("an attack last month").
         """
+        first = self.sentences[0]
         dated = [d for d in self.dates if d.precision < 3] or \
+            [d for d in self.dates if first.start <= d.start < first.end] or \
             ([] if len(self.dates) < len(self.sentences) else self.dates)
         if dated:
             best = min(dated, key=lambda d: (d.precision, d.start))
