@@ -330,7 +330,8 @@ def _not_a_site(sentence: Sentence, mention: PlaceMention) -> bool:
 
 NOT_SITE_AFTER = re.compile(r"^\s+(?:diocese|diocèse|embassy|ambassade|court|tribunal)\b", IC)
 SAME_SITE_KM = 15.0
-REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à proximité de|"
+REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à proximité de|on the outskirts of|"
+                              r"en périphérie de|aux alentours de|dans les environs de|"
                               r"(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:of|from|de|du|d['’])|"
                               r"(?:north|south|east|west)\w*\s+of|au (?:nord|sud|est|ouest)(?:-\w+)? (?:de|du)|"
                               r"(?:region|province|cercle|district|département|commune) (?:of|de|du))\s+"

@@ -222,6 +222,8 @@ def _actors(draft: Draft, code: str, group: Actor | None) -> tuple[Actor, Actor 
         states = [a for a in draft.actors if a.actor.inter == "State forces"]
         # a strike is the state's when the text names an army or the military, never by default
         striker = french[0] if french and draft.category == "air_strike" else (army if states else None)
+        if striker is None and draft.category == "air_strike":
+            actor1 = named[0] if named else unidentified(name)  # never the story's group by default
         if striker is not None:
             actor1 = striker
             victims = {f.metric.split()[0] for f in draft.figures if f.kind == "killed"}
