@@ -110,6 +110,10 @@ def test_a_reference_town_is_not_a_second_site() -> None:
 
 @pytest.mark.parametrize(("sentence", "metric", "value"), [
     ("Au moins douze soldats ont été tués dimanche à Djibo.", "soldiers killed", 12),
+    ("Un soldat a été tué dans l'embuscade.", "soldiers killed", 1),
+    ("On a retrouvé les corps sans vie d'au moins 30 soldats.", "soldiers killed", 30),
+    ("Les miliciens ont perdu 22 de leurs camarades.", "comrades killed", 22),
+    ("The attackers killed six in Ayorou, two in Téra and three on the road.", "people killed", 3),
     ("Des hommes armés ont attaqué le village, tuant cinq civils.", "civilians killed", 5),
     ("Une vingtaine de personnes ont été enlevées près de Kaya.", "people abducted", 20),
     ("Trois gendarmes ont été blessés lors de l'attaque.", "soldiers wounded", 3),

@@ -24,9 +24,10 @@ VICTIMS = {
                r"koglweogo|supplétifs|self-defen[cs]e",
     "attackers": r"attackers|militants|jihadists?|terrorists?|assailants|insurgents|fighters|enemy|gunmen|"
                  r"djihadistes|terroristes|assaillants|islamists?",
-    "soldiers": r"soldiers|troops|servicemen|military personnel|gendarmes|policemen|militaires|soldats|"
-                r"army personnel",
-    "civilians": r"civilians|villagers|people|residents|workers|civils|personnes|habitants",
+    "soldiers": r"soldiers?|troops|servicem[ae]n|military personnel|gendarmes?|policem[ae]n|policiers?|militaires?|"
+                r"soldats?|army personnel",
+    "civilians": r"civilians?|villagers?|people|residents?|workers?|civils?|personnes|habitants?|villageois|"
+                 r"children|enfants?|women|femmes?",
 }
 AGE = r"(?:days?|weeks?|months?|years?|jours|semaines|mois|ans)\b"  # "babies under 30 days old": an age
 FIGURE = re.compile(
@@ -37,9 +38,16 @@ FIGURE = re.compile(
     rf"co[uû]t[ée] la vie [àa]|cost the lives of|claimed the lives of|took the lives of|bodies of|"
     rf"la mort d[e'’]|the deaths? of|le décès d[e'’]|"
     rf"corps(?: sans vie)? d['’]?)(?:\s*[»\"”'])?"
-    rf"\s+(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)"
-    rf"|(?P<qty4>{QTY})\s+(?:lifeless\s+)?(?P<verb4>bodies|corpses|cadavres|corps sans vie)\b",
+    rf"(?:\s+|(?<=['’]))(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)"
+    rf"|(?P<qty4>{QTY})\s+(?:lifeless\s+)?(?P<verb4>bodies|corpses|cadavres|corps sans vie)\b"
+    rf"|\b(?:perdu|lost)\s+(?P<qty5>{QTY})\s+(?P<noun5>(?:de leurs|of (?:their|its))\s+(?:camarades|comrades|men|"
+    rf"hommes|soldiers|soldats|éléments|fighters|combattants))"
+    rf"|\b(?:an?|one|un|une)\s+(?P<noun6>soldier|soldat|civilian|civil|villager|villageois|gendarme|militaire|"
+    rf"policeman|policier|child|enfant|man|woman|homme|femme)\s+(?:{AUX}\s+)?(?P<verb6>{KILLED}|{WOUNDED})\b",
     re.IGNORECASE)
+# "killing six in Dinguiri, two in Ménè, and three on the road": the later counts of the same list
+LISTED_COUNT = re.compile(rf"(?:,\s*(?:and\s+|et\s+)?|\s+(?:and|et)\s+)(?P<qty>{QTY})\s+(?:in|at|on|near|à|au|dans|"
+                          rf"sur)\b", re.IGNORECASE)
 CLAIMANTS = [
     ("state", re.compile(r"\b(army|armed forces|military spokesperson|military said|FAMa|"
                          r"(?<!rebel )(?<!rebels' )(?<!group's )(?:spokesperson|spokesman)|"
@@ -159,12 +167,13 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
             noun = re.sub(r"^military\s+", "", match.group("noun3").lower())
             metric, kind = f"{noun} seized", "seized"
         else:
-            qty_text = match.group("qty") or match.group("qty2") or match.group("qty4")
-            noun = match.group("noun") or match.group("noun2") or ""
-            verb = match.group("verb") or match.group("verb2") or "dead"  # "136 lifeless bodies"
-            quantity = parse_quantity(qty_text)
+            qty_text = match.group("qty") or match.group("qty2") or match.group("qty4") or match.group("qty5")
+            noun = match.group("noun") or match.group("noun2") or match.group("noun5") or match.group("noun6") or ""
+            verb = match.group("verb") or match.group("verb2") or match.group("verb6") or "dead"
+            quantity = parse_quantity(qty_text) if qty_text else Quantity(1)  # "un soldat a été tué"
             kind = _kind(verb)
-            victims = _victims(noun, sentence)
+            # "lost 22 of their comrades": a group of its own, added to the other groups' tolls
+            victims = "comrades" if match.group("noun5") else _victims(noun, sentence)
             metric = f"{victims} {kind}" if kind != "abducted" else "people abducted"
         if quantity is None or quantity.value == 0:
             continue
@@ -177,6 +186,15 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
         claimant, claimant_type = claimant_for(sentence, default_claimant)
         out.append(Figure(metric, kind, quantity, claimant, claimant_type,
                           offset + match.start(), offset + match.end()))
+        if match.group("qty2") and kind == "killed":
+            rest = sentence[match.end():]
+            clause = rest[:re.search(r"[.;:]|$", rest).start()]
+            for listed in LISTED_COUNT.finditer(clause):
+                value = parse_quantity(listed.group("qty"))
+                if value is not None and value.value:
+                    at = match.end() + listed.start("qty")
+                    out.append(Figure(metric, kind, value, claimant, claimant_type, offset + at,
+                                      offset + match.end() + listed.end("qty")))
         before = COORDINATED.search(sentence[:match.start()]) if kind != "seized" and match.group("qty") else None
         if before and not head:
             # "six soldiers and at least 34 auxiliaries were killed": each group counts
