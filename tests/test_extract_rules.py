@@ -364,3 +364,13 @@ def test_a_month_in_the_sentence_that_opens_an_incident_dates_it() -> None:
     found = events("IS claimed an attack on the army post at Ayorou, in Niger, last month, in a rare strike there.\n"
                    "The group said its fighters had seized weapons at Ayorou.")
     assert [(e.event_date, e.time_precision) for e in found] == [(date(2024, 2, 15), 3)]
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("Armed men attacked the air base near Niamey, in Niger, overnight, with heavy gunfire and explosions.",
+     "Armed clash"),
+    ("Trois soldats ont trouvé la mort dans l'explosion d'un engin près de Boni, au Mali, vendredi.",
+     "Remote explosive/landmine/IED"),
+])
+def test_an_explosion_is_the_event_only_when_it_is_what_killed(text: str, sub: str) -> None:
+    assert [e.sub_event_type for e in events(text)] == [sub]

@@ -23,7 +23,8 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("explosion", re.compile(r"\b(IEDs?|improvised explosive|landmines?|roadside bombs?|explosive devices?|"
                              r"engins? explosifs?|mines? artisanales?|EEI|suicide (?:bomb\w*|attack\w*)|car bomb\w*|"
                              r"kamikazes?|booby[- ]trapped|piégée?s?|mortars?|shelling|shelled|obus|roquettes?|"
-                             r"rockets?|explosions?|blasts?|explosé\w*|sauté sur)\b", IC)),
+                             r"rockets?|sauté sur|explosion (?:d['’]|de|of)|"
+                             r"(?:in|by|dans|par) (?:l['’]\s*|the |an |une )explosion)", IC)),
     ("air_strike", re.compile(r"\b(drone strikes?|drone fire|drone attacks?|air ?strikes?|aerial (?:strikes?|"
                               r"bombardments?)|frappes? (?:aériennes?|de drones?)|bombed|bombardments?|bombarded|"
                               r"bombardé\w*|bombardements?|helicopters?|hélicoptères?|warplanes?|fighter jets?|"
@@ -49,6 +50,8 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                           r"neutrali[sz]\w*|opération de ratissage|military operation|opération militaire|"
                           r"hit (?:\w+ ){0,3}(?:army|military|posts?|positions?|bases?|camps?|barracks))\b",
                           IC)),
+    # a blast told with no attack around it ("l'explosion d'un engin"); "gunfire and explosions" is an attack
+    ("explosion", re.compile(r"\b(explosions?|blasts?|explosé\w*)\b", IC)),
 ]
 SUB_EVENTS = {
     "abduction": ("Violence against civilians", "Abduction/forced disappearance"),
