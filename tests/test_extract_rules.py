@@ -374,3 +374,12 @@ def test_a_month_in_the_sentence_that_opens_an_incident_dates_it() -> None:
 ])
 def test_an_explosion_is_the_event_only_when_it_is_what_killed(text: str, sub: str) -> None:
     assert [e.sub_event_type for e in events(text)] == [sub]
+
+
+@pytest.mark.parametrize(("text", "location"), [
+    ("Gunmen attacked a work site about 40 km from Kayes, in Mali, on Sunday, killing four.", "Kayes"),
+    ("L'assaut a tué huit soldats près de Djibo, à plus de 200 km de Ouagadougou, au Burkina Faso, dimanche.",
+     "Djibo"),
+])
+def test_a_far_distance_from_a_town_is_not_the_town(text: str, location: str) -> None:
+    assert [e.location for e in events(text)] == [location]

@@ -328,11 +328,16 @@ def _not_a_site(sentence: Sentence, mention: PlaceMention) -> bool:
     rel_start = mention.start - sentence.start
     before = sentence.text[max(0, rel_start - 50):rel_start]
     after = sentence.text[mention.end - sentence.start:mention.end - sentence.start + 12]
-    return bool(NOT_SITE_BEFORE.search(before) or ROUTE_SECOND.search(before) or NOT_SITE_AFTER.match(after))
+    far = FAR_FROM.search(before)  # "à plus de 700 km de Cotonou": how far away it happened, not where
+    return bool(NOT_SITE_BEFORE.search(before) or ROUTE_SECOND.search(before) or NOT_SITE_AFTER.match(after)
+                or (far and int(far.group(1)) >= FAR_KM))
 
 
 NOT_SITE_AFTER = re.compile(r"^\s+(?:diocese|diocèse|embassy|ambassade|court|tribunal)\b", IC)
 SAME_SITE_KM = 15.0
+FAR_FROM = re.compile(r"(\d+)\s*(?:km|kilom\w+|miles?)\b(?:\s+[\w'’()-]+){0,3}?\s+(?:de|from|of|du|d['’])\s*"
+                      r"(?:la ville de\s+|the town of\s+|the capital,?\s+)?$", IC)
+FAR_KM = 100  # further than this, a distance from a town says how far away, not where
 REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à proximité de|on the outskirts of|"
                               r"en périphérie de|aux alentours de|dans les environs de|"
                               r"(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:of|from|de|du|d['’])|"
