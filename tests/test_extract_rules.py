@@ -282,6 +282,9 @@ def test_a_strike_nobody_is_named_for_is_not_given_to_the_army() -> None:
     ("on Sunday", date(2024, 3, 10), date(2024, 3, 10)),
     ("dans la nuit de samedi à dimanche", date(2024, 3, 12), date(2024, 3, 9)),
     ("le week-end dernier", date(2024, 3, 12), date(2024, 3, 10)),
+    ("il y a deux semaines", date(2024, 3, 12), date(2024, 2, 27)),
+    ("three days ago", date(2024, 3, 12), date(2024, 3, 9)),
+    ("il y a une semaine", date(2024, 3, 12), date(2024, 3, 5)),
 ])
 def test_relative_days_in_both_languages(text: str, published: date, expected: date) -> None:
     from geo.extract.dates import find_dates

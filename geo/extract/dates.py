@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from geo.extract.numbers import NUMBER as _NUMBER
+from geo.extract.numbers import Quantity, parse_quantity
+
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "october": 10, "november": 11, "december": 12,
@@ -45,6 +48,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            r"ce week-end|le week-end)\b", re.IGNORECASE)),
     ("month_year", re.compile(rf"\b(?:in|en|early|late|mid|début|fin)?\s*(?P<mon>{MONTH})\s+(?P<y>(?:19|20)\d\d)\b",
                               re.IGNORECASE)),
+    ("ago", re.compile(rf"\b(?:il y a|voici)\s+(?:plus d['’]\s*|près d['’]\s*|environ\s+)?(?P<n>{_NUMBER})\s+"
+                       rf"(?P<u>jours?|semaines?|mois)\b|\b(?:about\s+|nearly\s+|some\s+)?(?P<n2>{_NUMBER})\s+"
+                       rf"(?P<u2>days?|weeks?|months?)\s+ago\b", re.IGNORECASE)),
     ("month", re.compile(rf"\b(?:in|en|early|late|mid|since|début|fin|mi|au mois de|le mois de|mois de|"
                          rf"au cours du mois de|dans le courant du mois de)[\s-]+(?:d['’]\s*)?"
                          rf"(?P<mon>{MONTH})\b(?!\s+\d)", re.IGNORECASE)),
@@ -135,6 +141,20 @@ def _resolve(kind: str, match: re.Match[str], published: date | None,
         if back == 0 and re.search(r"last|dernier", match[0], re.IGNORECASE):
             back = 7
         return published - timedelta(days=back), 2
+    if kind == "ago":
+        number = (match["n"] or match["n2"]).lower()
+        count = parse_quantity(number) or (Quantity(1) if number in ("un", "une", "a", "an", "one") else None)
+        unit = (match["u"] or match["u2"]).lower()
+        if count is None:
+            return None
+        if unit.startswith(("day", "jour")):
+            return published - timedelta(days=count.value), 1 if count.value <= 3 else 2
+        if unit.startswith(("week", "semaine")):
+            return published - timedelta(days=7 * count.value), 2
+        back = published.replace(day=1)
+        for _ in range(count.value):
+            back = (back - timedelta(days=1)).replace(day=1)
+        return back.replace(day=15), 3
     if kind == "month":
         month = MONTHS[match["mon"].lower()]
         year = published.year if month <= published.month else published.year - 1
