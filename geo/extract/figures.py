@@ -58,10 +58,12 @@ CLAIMANTS = [
                                r"rebels|rebel spokesman|separatists|rebelles|séparatistes)\b",
                                re.IGNORECASE)),
     ("local sources", re.compile(r"\b(local sources?|residents?|eyewitness(?:es)?|witnesses|villagers|"
-                                 r"sources locales|habitants|témoins)\b", re.IGNORECASE)),
-    ("officials", re.compile(r"\b(officials?|mayor|governor|prefect|élus?|maire|gouverneur|préfet)\b", re.IGNORECASE)),
-    ("analysts", re.compile(r"\b(analysts?|experts?|security sources?|sources sécuritaires|researchers?)\b",
-                            re.IGNORECASE)),
+                                 r"sources? locales?|habitants?|témoins?|residents? said)\b", re.IGNORECASE)),
+    ("officials", re.compile(r"\b(officials?|mayor|governor|prefect|élus?(?: locaux| local)?|maire|gouverneur|préfet|"
+                             r"autorités locales|local authorities)\b", re.IGNORECASE)),
+    ("security sources", re.compile(r"\b(security sources?|sources? sécuritaires?|sources? (?:de )?sécurité|"
+                                    r"military sources?|sources? militaires?)\b", re.IGNORECASE)),
+    ("analysts", re.compile(r"\b(analysts?|experts?|researchers?)\b", re.IGNORECASE)),
     ("media", re.compile(r"\b(France 24|AFP|Reuters|RFI|AP|Associated Press|media|journalists?|newspapers?|"
                          r"médias|journalistes?)\b", re.IGNORECASE)),
 ]
