@@ -58,7 +58,8 @@ INTER_CODES: dict[str, int] = {
 TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
 GEO_PRECISION = {1: "exact place", 2: "near a place / part of a region", 3: "region or area"}
 ABDUCTION_STATUSES = ("held", "released", "killed", "unknown")
-CLAIMANT_TYPES = ("armed group", "state", "local sources", "officials", "security sources", "media", "analysts", "other")
+CLAIMANT_TYPES = ("armed group", "state", "local sources", "officials", "security sources", "media", "analysts",
+                  "other")
 QUALIFIERS = ("exact", "about", "at least", "more than", "up to", "fewer than")
 ABDUCTION_SUB_EVENT = "Abduction/forced disappearance"
 
