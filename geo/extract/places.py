@@ -181,7 +181,9 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
         best = _coherent(item, anchors, regions, parts)
         if best.how == "fuzzy" and anchors and min(haversine_km(best.place.latitude, best.place.longitude, *a)
                                                    for a in anchors) > FUZZY_REACH_KM:
-            continue  # a look-alike far from everything else the report names: better left unresolved
+            # a look-alike far from everything else the report names: kept unresolved, for the reviewer
+            mentions.append(PlaceMention(item.name, item.start, item.end, None, tuple(item.candidates)))
+            continue
         mentions.append(PlaceMention(item.name, item.start, item.end, best.place, tuple(item.candidates)))
     return sorted(mentions, key=lambda m: m.start)
 
