@@ -103,6 +103,14 @@ def test_a_list_of_attacked_places_gives_one_event_per_place(text: str, places: 
     assert found[0].fatalities > 0
 
 
+@pytest.mark.parametrize("text", [
+    "Quatre civils ont été enlevés dimanche à 40 km de Bamako sur la route qui mène à Ségou, au Mali.",
+    "Gunmen kidnapped four civilians on Sunday near Kati, on the road to Kolokani, in Mali.",
+])
+def test_the_end_of_a_road_is_not_a_second_site(text: str) -> None:
+    assert len(events(text)) == 1
+
+
 def test_a_reference_town_is_not_a_second_site() -> None:
     found = events("Gunmen attacked the army camp in Boni, near Douentza, in Mali on Sunday, killing four soldiers.")
     assert [e.location for e in found] == ["Boni"]

@@ -340,6 +340,8 @@ FAR_FROM = re.compile(r"(\d+)\s*(?:km|kilom\w+|miles?)\b(?:\s+[\w'’()-]+){0,3}
 FAR_KM = 100  # further than this, a distance from a town says how far away, not where
 REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à proximité de|on the outskirts of|"
                               r"en périphérie de|aux alentours de|dans les environs de|"
+                              r"(?:qui mène|menant|leading|heading|on (?:the|its|their) way) (?:à|vers|to|towards)|"
+                              r"(?:road|route|axe|highway) (?:to|de|vers|towards)|"
                               r"(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:of|from|de|du|d['’])|"
                               r"(?:north|south|east|west)\w*\s+of|au (?:nord|sud|est|ouest)(?:-\w+)? (?:de|du)|"
                               r"(?:region|province|cercle|district|département|commune) (?:of|de|du))\s+"
