@@ -111,6 +111,12 @@ def test_the_end_of_a_road_is_not_a_second_site(text: str) -> None:
     assert len(events(text)) == 1
 
 
+def test_a_town_naming_an_office_is_not_where_it_happened() -> None:
+    found = events("A nun was kidnapped on Monday in the parish of Yalgo, in Burkina Faso, Kaya Bishop Paul Ouedraogo "
+                   "said in a statement.")
+    assert [e.location for e in found] == ["Yalgo"]
+
+
 def test_a_reference_town_is_not_a_second_site() -> None:
     found = events("Gunmen attacked the army camp in Boni, near Douentza, in Mali on Sunday, killing four soldiers.")
     assert [e.location for e in found] == ["Boni"]

@@ -333,7 +333,9 @@ def _not_a_site(sentence: Sentence, mention: PlaceMention) -> bool:
                 or (far and int(far.group(1)) >= FAR_KM))
 
 
-NOT_SITE_AFTER = re.compile(r"^\s+(?:diocese|diocèse|embassy|ambassade|court|tribunal)\b", IC)
+# "Kaya Bishop Théophile Naré said", "the Kaya diocese": an office named after the town
+NOT_SITE_AFTER = re.compile(r"^\s+(?:diocese|diocèse|embassy|ambassade|court|tribunal|bishop|mayor|governor|prefect|"
+                            r"imam|chief|officials?|hospital|university|prosecutor)\b", IC)
 SAME_SITE_KM = 15.0
 FAR_FROM = re.compile(r"(\d+)\s*(?:km|kilom\w+|miles?)\b(?:\s+[\w'’()-]+){0,3}?\s+(?:de|from|of|du|d['’])\s*"
                       r"(?:la ville de\s+|the town of\s+|the capital,?\s+)?$", IC)
