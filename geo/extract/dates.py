@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from geo.extract.numbers import NUMBER as _NUMBER
 from geo.extract.numbers import Quantity, parse_quantity
 
 MONTHS = {
@@ -48,9 +47,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            r"ce week-end|le week-end)\b", re.IGNORECASE)),
     ("month_year", re.compile(rf"\b(?:in|en|early|late|mid|début|fin)?\s*(?P<mon>{MONTH})\s+(?P<y>(?:19|20)\d\d)\b",
                               re.IGNORECASE)),
-    ("ago", re.compile(rf"\b(?:il y a|voici)\s+(?:plus d['’]\s*|près d['’]\s*|environ\s+)?(?P<n>{_NUMBER})\s+"
-                       rf"(?P<u>jours?|semaines?|mois)\b|\b(?:about\s+|nearly\s+|some\s+)?(?P<n2>{_NUMBER})\s+"
-                       rf"(?P<u2>days?|weeks?|months?)\s+ago\b", re.IGNORECASE)),
+    # the number is read by parse_quantity; matching it here as words would be slow at every position
+    ("ago", re.compile(r"\b(?:il y a|voici)\s+(?:plus d['’]\s*|près d['’]\s*|environ\s+)?(?P<n>[\w-]+)\s+"
+                       r"(?P<u>jours?|semaines?|mois)\b|\b(?P<n2>[\w-]+)\s+(?P<u2>days?|weeks?|months?)\s+ago\b",
+                       re.IGNORECASE)),
     ("month", re.compile(rf"\b(?:in|en|early|late|mid|since|début|fin|mi|au mois de|le mois de|mois de|"
                          rf"au cours du mois de|dans le courant du mois de)[\s-]+(?:d['’]\s*)?"
                          rf"(?P<mon>{MONTH})\b(?!\s+\d)", re.IGNORECASE)),
