@@ -400,3 +400,8 @@ def test_an_explosion_is_the_event_only_when_it_is_what_killed(text: str, sub: s
 ])
 def test_a_far_distance_from_a_town_is_not_the_town(text: str, location: str) -> None:
     assert [e.location for e in events(text)] == [location]
+
+
+def test_a_blockade_of_a_named_town_for_months_is_still_a_blockade() -> None:
+    found = events("Jihadists have blockaded Djibo, in northern Burkina Faso, for months, residents said.")
+    assert [(e.location, "blockade" in e.tags) for e in found] == [("Djibo", True)]

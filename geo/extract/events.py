@@ -217,8 +217,8 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     unplaced = [p for p in places if sentence.start <= p.start < sentence.end and p.place is None]
     inside = [p for p in places if sentence.start <= p.start < sentence.end and p.place is not None]
     sites = _with_listed_unplaced(sentence, event_sites(sentence, inside), unplaced)
-    if is_background(sentence.text, dates, published):
-        return []
+    if is_background(sentence.text, dates, published) and not (category == "blockade" and sites):
+        return []  # a blockade of a named place "for months" is the state of things, not history
     if known_actors is None:
         actors = [ActorMention(a.actor, a.alias, a.start + sentence.start, a.end + sentence.start)
                   for a in find_actors(sentence.text)]
