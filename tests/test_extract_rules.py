@@ -405,3 +405,11 @@ def test_a_far_distance_from_a_town_is_not_the_town(text: str, location: str) ->
 def test_a_blockade_of_a_named_town_for_months_is_still_a_blockade() -> None:
     found = events("Jihadists have blockaded Djibo, in northern Burkina Faso, for months, residents said.")
     assert [(e.location, "blockade" in e.tags) for e in found] == [("Djibo", True)]
+
+
+def test_people_taken_during_an_ambush_are_placed_where_the_report_puts_the_ambush() -> None:
+    text = ("Burkina Faso: three foreigners kidnapped\n\n"
+            "Three foreigners were abducted on Monday following an armed ambush in eastern Burkina Faso.\n\n"
+            "The ambush happened on Monday near Pama, when gunmen opened fire on the convoy.")
+    [abduction] = [e for e in events(text) if e.abduction]
+    assert abduction.location == "Pama"

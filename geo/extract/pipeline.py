@@ -487,17 +487,25 @@ def _head(drafts: Sequence[Draft]) -> Draft:
 
 
 def _place_abductions_at_their_attack(text: str, drafts: Sequence[Draft], published: date | None) -> None:
-    """People taken "in the area" or "near the border", when the same paragraph tells of an attack at a
-    named place on a compatible day: they were taken there."""
+    """People taken "in the area" or "near the border", when the same paragraph (or, if they were taken
+    "during an attack", the report) tells of an attack at a named place on a compatible day: they were
+    taken there."""
     for draft in drafts:
         if draft.category != "abduction" or (draft.place is not None and draft.place.place.feature not in (
                 "country", "admin1", "border", "tri_border")):
             continue
+        during = DURING_AN_ATTACK.search(" ".join(s.text for s in draft.sentences))
         attack = next((d for d in drafts if d.category in ("clash", "civilians") and d.place is not None
                        and d.place.place.feature not in ("country", "admin1", "border", "tri_border")
-                       and _near_in_text(text, d, draft) and _same_day(d, draft, published)), None)
+                       and (during or _near_in_text(text, d, draft)) and _same_day(d, draft, published)), None)
         if attack is not None:
             draft.anchors = [attack.place]
+
+
+# "abducted ... following an armed ambush", "enlevés lors de l'attaque": taken in an attack the report places
+DURING_AN_ATTACK = re.compile(r"\b(?:during|in|following|after|lors d[eu']|pendant|au cours d[eu']|après)\s+"
+                              r"(?:an?|the|this|une?|l['’]|cette|cet)?\s*(?:armed\s+)?(?:attack|ambush|raid|assault|"
+                              r"attaque|embuscade|assaut)\b", re.IGNORECASE)
 
 
 def _near_in_text(text: str, a: Draft, b: Draft) -> bool:
