@@ -299,6 +299,7 @@ def test_a_strike_nobody_is_named_for_is_not_given_to_the_army() -> None:
     ("il y a deux semaines", date(2024, 3, 12), date(2024, 2, 27)),
     ("three days ago", date(2024, 3, 12), date(2024, 3, 9)),
     ("il y a une semaine", date(2024, 3, 12), date(2024, 3, 5)),
+    ("cela fait près d'un mois", date(2024, 3, 12), date(2024, 2, 15)),
 ])
 def test_relative_days_in_both_languages(text: str, published: date, expected: date) -> None:
     from geo.extract.dates import find_dates
@@ -413,3 +414,8 @@ def test_people_taken_during_an_ambush_are_placed_where_the_report_puts_the_ambu
             "The ambush happened on Monday near Pama, when gunmen opened fire on the convoy.")
     [abduction] = [e for e in events(text) if e.abduction]
     assert abduction.location == "Pama"
+
+
+def test_encircling_a_town_is_a_blockade() -> None:
+    found = events("Cela fait près d'un mois que les jihadistes encerclent Djibo, au Burkina Faso.")
+    assert [(e.location, "blockade" in e.tags) for e in found] == [("Djibo", True)]

@@ -48,7 +48,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_year", re.compile(rf"\b(?:in|en|early|late|mid|début|fin)?\s*(?P<mon>{MONTH})\s+(?P<y>(?:19|20)\d\d)\b",
                               re.IGNORECASE)),
     # the number is read by parse_quantity; matching it here as words would be slow at every position
-    ("ago", re.compile(r"\b(?:il y a|voici)\s+(?:plus d['’]\s*|près d['’]\s*|environ\s+)?(?P<n>[\w-]+)\s+"
+    ("ago", re.compile(r"\b(?:il y a|voici|voilà|cela fait|ça fait)\s+(?:plus d['’]\s*|près d['’]\s*|environ\s+)?"
+                       r"(?P<n>[\w-]+)\s+"
                        r"(?P<u>jours?|semaines?|mois)\b|\b(?P<n2>[\w-]+)\s+(?P<u2>days?|weeks?|months?)\s+ago\b",
                        re.IGNORECASE)),
     ("month", re.compile(rf"\b(?:in|en|early|late|mid|since|début|fin|mi|au mois de|le mois de|mois de|"

@@ -40,7 +40,7 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                             r"reprise? par|retaken by|recaptured by|liberated|libérée?s? (?:par|de)|reconquête)\b",
                             IC)),
     ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege|siege|assiég\w*|"
-                            r"embargo)\b", IC)),
+                            r"embargo|encercl\w*|encircl\w*)\b", IC)),
     ("attack", re.compile(r"\b(attack\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
                           r"clash\w*|fighting|struck|attaqu\w*|assaut\w*|embuscades?|affrontements?|"
                           r"combats?|killed|killing|massacre\w*|executed|tués?|tuées?|tuant|massacrés?|exécut\w*|"
