@@ -419,3 +419,10 @@ def test_people_taken_during_an_ambush_are_placed_where_the_report_puts_the_ambu
 def test_encircling_a_town_is_a_blockade() -> None:
     found = events("Cela fait près d'un mois que les jihadistes encerclent Djibo, au Burkina Faso.")
     assert [(e.location, "blockade" in e.tags) for e in found] == [("Djibo", True)]
+
+
+def test_three_days_later_dates_from_the_incident_just_told() -> None:
+    found = events("Des jihadistes ont enlevé vingt civils à Djibo, au Burkina Faso, le 3 mars. "
+                   "Trois jours après, des habitants partis à leur recherche ont été attaqués à Djibo, "
+                   "tuant six d'entre eux.")
+    assert sorted(e.event_date for e in found) == [date(2024, 3, 3), date(2024, 3, 6)]

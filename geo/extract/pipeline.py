@@ -33,6 +33,7 @@ from geo.extract.events import (
     same_kind,
 )
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
+from geo.extract.numbers import parse_quantity
 from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import published_in_text, sentences
 from geo.gazetteer import Gazetteer, Place, default_gazetteer
@@ -382,9 +383,10 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
         elif found:
             for draft in found:
                 days = [d for d in drafts[-1].dates if d.precision < 3] if drafts else []
-                if not draft.dates and days and NEXT_DAY.search(sentence.text):
-                    day = min(days, key=lambda d: (d.precision, d.start))  # "le lendemain": the day after
-                    draft.dates = [replace(day, value=day.value + timedelta(days=1))]
+                later = _days_later(sentence.text)
+                if not draft.dates and days and later:
+                    day = min(days, key=lambda d: (d.precision, d.start))  # "le lendemain", "trois jours après"
+                    draft.dates = [replace(day, value=day.value + timedelta(days=later))]
                 elif not draft.dates and days and _same_paragraph(text, drafts[-1], draft):
                     draft.dates = days  # the narrative goes on in the same paragraph
             drafts += [d for d in found if d.places or d.dates or d.figures or d.distinct]
@@ -427,6 +429,18 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                          if not any(m.start < e and s < m.end for s, e in group_names)]
     return Extraction(sorted(mentions, key=lambda m: m.start), events, evidence,
                       control_statements(text, resolved, source, report, None), text, published, countries)
+
+
+DAYS_LATER = re.compile(r"\b(?P<n>[\w-]+)\s+(?:jours?|days?)\s+(?:après|plus tard|later|afterwards)\b", re.IGNORECASE)
+
+
+def _days_later(sentence: str) -> int:
+    """How many days after the incident just told this sentence's one happened (0: it does not say)."""
+    if NEXT_DAY.search(sentence):
+        return 1
+    match = DAYS_LATER.search(sentence)
+    count = parse_quantity(match.group("n")) if match else None
+    return count.value if count is not None and 0 < count.value < 60 else 0
 
 
 NEXT_DAY = re.compile(r"\b(?:le lendemain|the next day|the following day|the day after|a day later|"
