@@ -150,4 +150,5 @@ def test_shipped_extract_is_built_from_the_reference_dumps(shared: Path, tmp_pat
     assert {f.stem for f in files} >= set(SAHEL_DUMPS)
     out = tmp_path / SHIPPED.name
     build_local_index([shared / "reference" / "geonames" / f"{cc}.txt" for cc in SAHEL_DUMPS], out, SAHEL_DUMPS)
-    assert out.read_bytes() == SHIPPED.read_bytes(), "data/geonames_sahel.tsv.gz is stale: python -m geo gazetteer build"
+    stale = "data/geonames_sahel.tsv.gz is stale: python -m geo gazetteer build"
+    assert out.read_bytes() == SHIPPED.read_bytes(), stale
