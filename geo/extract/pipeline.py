@@ -21,7 +21,7 @@ from geo.extract.actors import (
 )
 from geo.extract.control import ControlStatement, control_statements, to_zone
 from geo.extract.countries import country_mentions, detect_countries, ordered_hints
-from geo.extract.dates import datelines, find_dates, report_year
+from geo.extract.dates import DateMention, datelines, find_dates, report_year
 from geo.extract.events import (
     MILITARY_TARGET,
     SUB_EVENTS,
@@ -330,38 +330,17 @@ def _share_main_date(drafts: Sequence[Draft], published: date | None) -> None:
             draft.dates = [min(dated.dates, key=lambda m: (m.precision, m.start))]
 
 
-def extract(text: str, *, published: date | None = None, source: str = "unknown source", report: str = "report",
-            country_codes: Sequence[str] | None = None, gazetteer: Gazetteer | None = None) -> Extraction:
-    """Extract places, events and control statements from report ``text``.
-
-    Relative dates resolve against ``published``; without it, the date the
-    report itself gives (a "Published" line, a dateline).  Without any, only
-    dates written in full resolve and the other events stay undated, flagged.
-    ``country_codes`` overrides the countries detected from the text.
-    """
-    gazetteer = gazetteer or default_gazetteer()
-    if published is None:
-        published = published_in_text(text)
-    lines = datelines(text, published)
-    if published is None and lines:
-        published = lines[0].value
-    year = report_year(text) if published is None else None
-    countries = ordered_hints(detect_countries(text, gazetteer), country_codes)
-    all_actors = find_actors(text)
-    # the names of groups and forces ("Katiba Macina", "FAMa") are not places
-    group_names = [(a.start, a.end) for a in all_actors if a.actor.inter != "State forces"
-                   or a.alias.isupper() or a.alias[:2].isupper()]
-    places = find_places(text, gazetteer, country_codes=countries, mentioned=list(country_mentions(text)),
-                         skip=group_names)
-    places = _mark_datelines(text, places) + _capitals(text, gazetteer, countries, places)
-    resolved = [p for p in places if p.place is not None and not p.nested]
-    site_mentions = [p for p in places if not p.nested]  # with the listed villages the gazetteer lacks
+def _read_drafts(text: str, mentions: Sequence[PlaceMention], published: date | None, source: str,
+                 lines: Sequence[DateMention], year: int | None, all_actors: Sequence[ActorMention]) -> list[Draft]:
+    """The report's drafts, sentence by sentence: new incidents, sentences that go on about the last one,
+    "the attack took place on..." sentences that date it, and follow-up figures; the headline's own
+    drafts only for kinds of events the body does not report."""
     all_dates = find_dates(text, published, year=year)
     drafts: list[Draft] = []
     title: list[Draft] = []
     title_end = _title_end(text)
     for sentence in sentences(text):
-        found = drafts_for(sentence, site_mentions, published, source, lines, year, all_actors, all_dates)
+        found = drafts_for(sentence, mentions, published, source, lines, year, all_actors, all_dates)
         if sentence.end <= title_end:
             title += found  # a headline sums up the body: kept only for what the body does not report
             continue
@@ -401,6 +380,36 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     # a headline's own event needs a place below the country: "blockaded Burkina city" is no event by itself
     drafts = [d for d in title if d.category not in kinds
               and any(m.place is not None and m.place.feature != "country" for m in d.places)] + drafts
+    return drafts
+
+
+def extract(text: str, *, published: date | None = None, source: str = "unknown source", report: str = "report",
+            country_codes: Sequence[str] | None = None, gazetteer: Gazetteer | None = None) -> Extraction:
+    """Extract places, events and control statements from report ``text``.
+
+    Relative dates resolve against ``published``; without it, the date the
+    report itself gives (a "Published" line, a dateline).  Without any, only
+    dates written in full resolve and the other events stay undated, flagged.
+    ``country_codes`` overrides the countries detected from the text.
+    """
+    gazetteer = gazetteer or default_gazetteer()
+    if published is None:
+        published = published_in_text(text)
+    lines = datelines(text, published)
+    if published is None and lines:
+        published = lines[0].value
+    year = report_year(text) if published is None else None
+    countries = ordered_hints(detect_countries(text, gazetteer), country_codes)
+    all_actors = find_actors(text)
+    # the names of groups and forces ("Katiba Macina", "FAMa") are not places
+    group_names = [(a.start, a.end) for a in all_actors if a.actor.inter != "State forces"
+                   or a.alias.isupper() or a.alias[:2].isupper()]
+    places = find_places(text, gazetteer, country_codes=countries, mentioned=list(country_mentions(text)),
+                         skip=group_names)
+    places = _mark_datelines(text, places) + _capitals(text, gazetteer, countries, places)
+    resolved = [p for p in places if p.place is not None and not p.nested]
+    site_mentions = [p for p in places if not p.nested]  # with the listed villages the gazetteer lacks
+    drafts = _read_drafts(text, site_mentions, published, source, lines, year, all_actors)
     merged = merge_drafts(drafts, published)
     _share_main_date(merged, published)
     _place_abductions_at_their_attack(text, merged, published)
