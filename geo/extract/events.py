@@ -200,9 +200,10 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     datelines: they date the report, not the events in it.
     """
     category = category_of(sentence.text)
+    figures = find_figures(sentence.text, sentence.start, source)
     if category is None:
         # "trois soldats ont été capturés": a figure of people taken is an abduction
-        if not any(f.kind == "abducted" for f in find_figures(sentence.text, 0, source)):
+        if not any(f.kind == "abducted" for f in figures):
             return []
         category = "abduction"
     if known_dates is None:
@@ -224,7 +225,6 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
                   for a in find_actors(sentence.text)]
     else:  # the report's actors, found once
         actors = [a for a in known_actors if sentence.start <= a.start < sentence.end]
-    figures = find_figures(sentence.text, sentence.start, source)
     if category in ("overtaken", "regained"):
         category = _who_took(category, sentence, actors)
     if category == "attack":
@@ -272,8 +272,9 @@ ROUTE_SECOND = re.compile(r"\b(?:between|entre)\s+(?:the\s+(?:towns?|villages?)\
 def event_sites(sentence: Sentence, inside: Sequence[PlaceMention]) -> list[PlaceMention]:
     """The town-level places in a sentence where something happened, one per distinct place.
 
-    A place qualifies when a locative word or a list of places leads to it; the
-    second town of "between A and B" is the route's end, not a second site.
+    Left out: seats and offices (:func:`_not_a_site`), the second town of
+    "between A and B", and, once a site is found, towns that only locate it
+    ("near Djibo", "the road to Ségou", "Bamako-Ségou").
     """
     sites: list[PlaceMention] = []
     for mention in sorted(inside, key=lambda m: m.start):

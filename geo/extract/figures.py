@@ -163,6 +163,7 @@ def claimant_for(sentence: str, default: str, group: str = UNNAMED_GROUP) -> tup
 def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the report") -> list[Figure]:
     """Every figure in ``sentence`` (offsets shifted by ``offset``)."""
     out = []
+    said: tuple[str, str] | None = None  # who the sentence quotes: the same for all its figures
     for match in FIGURE.finditer(sentence):
         if match.group("qty3"):
             quantity = parse_quantity(match.group("qty3"))
@@ -185,7 +186,8 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
         if head:
             # "136 civilians, including 50 women and 21 children, killed": the head count, not the last part
             quantity = parse_quantity(head.group("qty")) or quantity
-        claimant, claimant_type = claimant_for(sentence, default_claimant)
+        said = said or claimant_for(sentence, default_claimant)
+        claimant, claimant_type = said
         out.append(Figure(metric, kind, quantity, claimant, claimant_type,
                           offset + match.start(), offset + match.end()))
         if match.group("qty2") and kind == "killed":
