@@ -156,7 +156,7 @@ def _ingest(args: argparse.Namespace) -> int:
             print(f"{path.name}: control claims are not saved without a publication date; give --published",
                   file=sys.stderr)
     extracted = [e for result, _ in results for e in result.events if e.event_date is not None]
-    zones = [z for result, source in results if result.published is not None for z in result.zones(source)]
+    zones = [z for result, source in results for z in result.zones(source)]  # none from an undated report
     to_save, matches = deduplicate(extracted, store.events())
     store.save(events=to_save, zones=zones)
     print(f"{len(reports)} report(s): {len(extracted)} events extracted, {len(matches)} merged with an "
