@@ -24,7 +24,6 @@ require_app_navigation()
 MAX_FILES = 50
 DETECT = "Detect from the text"
 COUNTRIES = {DETECT: None, **{c.name: code for code, c in vocab.COUNTRIES.items()}}
-COUNTRY_NAMES = {code: name for name, code in COUNTRIES.items() if code}
 DATE_SOURCES = {"typed": "as typed above", "HTML meta": "from the HTML meta", "<time>": "from the page's <time> tag",
                 "Published line": "from the report's Published line", "Updated line": "from the report's Updated line",
                 "dateline": "from the dateline", "date line": "from the date line at the top",
@@ -84,7 +83,7 @@ batch = st.session_state.get(Keys.REVIEW) or []
 for index, item in enumerate(batch):
     result, events = item["result"], item["events"]
     st.subheader(f"{item['name']}: {len(events)} event(s)")
-    countries = ", ".join(COUNTRY_NAMES.get(c, c) for c in result.countries) or "none found"
+    countries = ", ".join(vocab.display_name(c) for c in result.countries) or "none found"
     countries_note = "as chosen above" if item["chosen_country"] else "detected in the text"
     if result.published is not None:
         st.caption(f"Published {result.published.isoformat()}, {DATE_SOURCES.get(item['published_from'], '')}"
