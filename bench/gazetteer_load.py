@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from geo.gazetteer import build_gazetteer, cache_dir, default_gazetteer
+from geo.gazetteer import build_gazetteer, cache_dir, default_gazetteer  # noqa: E402
 
 TARGET = 1.0
 CHILD = """

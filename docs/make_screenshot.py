@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from playwright.sync_api import Page, sync_playwright
 

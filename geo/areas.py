@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import combinations
-from typing import Sequence
 
 from shapely.affinity import scale
 from shapely.geometry import Point

@@ -37,10 +37,10 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
 

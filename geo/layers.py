@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import folium
 import pandas as pd
@@ -276,7 +277,7 @@ def inferred_layer(cells: pd.DataFrame, name: str = INFERRED) -> folium.FeatureG
             "tooltip": tooltip(f"Inferred: {row.family} most active ({row.share:.0%} of the weight of "
                                f"{row.events} events in the window)"),
         },
-    } for row, alpha in zip(cells.itertuples(), opacity)]
+    } for row, alpha in zip(cells.itertuples(), opacity, strict=True)]
     return _polygons_layer(features, name, "cm-inferred")
 
 

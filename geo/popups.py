@@ -1,8 +1,9 @@
 """HTML for map popups and tooltips.  Every value from a report is escaped here."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from html import escape
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 

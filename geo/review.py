@@ -5,6 +5,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
 from html import escape
+from itertools import pairwise
 from typing import Any
 
 from geo.extract.places import PlaceMention
@@ -108,7 +109,7 @@ def highlight(text: str, places: Sequence[PlaceMention], events: Sequence[Event]
         marks.append((m.start, m.end, kind, title))
     bounds = sorted({0, len(text), *[b for s in sentences for b in s], *[b for m in marks for b in m[:2]]})
     out = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         chunk = escape(text[start:end])
         mark = next((m for m in marks if m[0] <= start and end <= m[1]), None)
         if mark:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 ACLED_COLUMNS: tuple[str, ...] = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type",

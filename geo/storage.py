@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 import sqlalchemy as sa
@@ -376,7 +376,7 @@ def events_frame(events: Sequence[Event]) -> pd.DataFrame:
     return frame
 
 
-def zones_frame(zones: Sequence[ControlZone]) -> "pd.DataFrame":
+def zones_frame(zones: Sequence[ControlZone]) -> pd.DataFrame:
     """A GeoDataFrame (EPSG:4326) of control-zone assessments."""
     import geopandas as gpd
     from shapely.geometry import shape

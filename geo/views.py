@@ -7,9 +7,10 @@ that pins it to the events recorded by then.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
-from typing import Any, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
 
 from geo.schema import TAXONOMY
 
@@ -45,7 +46,7 @@ class View:
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "View":
+    def from_json(cls, text: str) -> View:
         """A view from :meth:`to_json` text."""
         data = json.loads(text)
         for key in ("start", "end", "as_of"):
@@ -147,5 +148,5 @@ def pinned_cutoff(view: View) -> int | None:
     """The last ACLED ``timestamp`` (seconds) a view pinned "as of" a date may show, or None."""
     if view.as_of is None:
         return None
-    end_of_day = datetime(view.as_of.year, view.as_of.month, view.as_of.day, 23, 59, 59, tzinfo=timezone.utc)
+    end_of_day = datetime(view.as_of.year, view.as_of.month, view.as_of.day, 23, 59, 59, tzinfo=UTC)
     return int(end_of_day.timestamp())

@@ -24,7 +24,7 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture(scope="session")
-def frame() -> "pd.DataFrame":
+def frame() -> pd.DataFrame:
     """The demo events as a frame (ACLED columns plus extensions)."""
     from geo.io.demo import load_demo_events
     from geo.storage import events_frame
@@ -33,7 +33,7 @@ def frame() -> "pd.DataFrame":
 
 
 @pytest.fixture(scope="session")
-def zones() -> "pd.DataFrame":
+def zones() -> pd.DataFrame:
     """The demo control-zone assessments as a GeoDataFrame."""
     from geo.io.demo import load_demo_zones
     from geo.storage import zones_frame
@@ -60,7 +60,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa
 APP_TIMEOUT = 30  # seconds: geopandas imports slowly
 
 
-def open_page(page: str | None = None, query: dict[str, str] | None = None) -> "AppTest":
+def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
     """Run the app in AppTest (with URL ``query`` parameters), switch to ``page``, and check it raised nothing."""
     from streamlit.testing.v1 import AppTest
 

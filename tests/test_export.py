@@ -29,7 +29,7 @@ def test_csv_has_acled_columns_in_order_and_neutralised_text() -> None:
     event = make_event(notes="=cmd|' /C calc'!A0", actor2="@evil", inter2="State forces")
     rows = list(csv.reader(io.StringIO(to_csv([event]))))
     assert rows[0] == list(ACLED_COLUMNS)
-    row = dict(zip(rows[0], rows[1]))
+    row = dict(zip(rows[0], rows[1], strict=True))
     assert row["notes"].startswith("'=")
     assert row["actor2"] == "'@evil"
     assert row["longitude"] == "-11.445"  # numbers are not touched

@@ -216,7 +216,7 @@ def test_cache_is_used_then_rebuilt_when_the_extract_changes(tmp_path, monkeypat
     assert builds == []  # loaded from the cache, not rebuilt
     assert loaded.lookup("Firstvillage") == built.lookup("Firstvillage")
     assert loaded.places == built.places
-    areas = [(a, b) for a, b in zip(loaded.places, built.places) if a.geometry is not None]
+    areas = [(a, b) for a, b in zip(loaded.places, built.places, strict=True) if a.geometry is not None]
     assert areas and all(a.geometry.equals(b.geometry) for a, b in areas)
     monkeypatch.undo()
 

@@ -1,8 +1,8 @@
 """Contract tests every geocoder class passes (in the style of geopy's own), plus Sahel cases."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import geopandas
 import pytest

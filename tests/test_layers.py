@@ -8,8 +8,15 @@ import pandas as pd
 from geo.basemap import base_map
 from geo.io.boundaries import countries
 from geo.layers import (
-    ABDUCTIONS, ATTACKS, CONTROL, SUB_EVENT_COLOURS, abductions_layer, attacks_layer, zone_colour,
-    control_layer, marker_radius,
+    ABDUCTIONS,
+    ATTACKS,
+    CONTROL,
+    SUB_EVENT_COLOURS,
+    abductions_layer,
+    attacks_layer,
+    control_layer,
+    marker_radius,
+    zone_colour,
 )
 from geo.storage import events_frame
 from geo.tools.filters import split_layers
@@ -65,7 +72,7 @@ def test_control_layer_colours_by_status(zones: pd.DataFrame) -> None:
     html = render(group)
     assert group.layer_name == CONTROL
     assert html.count("L.geoJson(") == len(zones)
-    for status, actor in set(zip(zones["status"], zones["actor"])):
+    for status, actor in set(zip(zones["status"], zones["actor"], strict=True)):
         assert zone_colour(status, actor) in html
     assert "Assessment valid 2025-07-01" in html
     pd.testing.assert_frame_equal(pd.DataFrame(zones.drop(columns="geometry")),

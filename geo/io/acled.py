@@ -14,10 +14,11 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from geo.schema import ACLED_COLUMNS, INTER_CODES, TAXONOMY, Event, ValidationError, validate_event
 from geo.vocab import by_acled_name

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
-from shapely.geometry import mapping
 from shapely import set_precision
+from shapely.geometry import mapping
 from shapely.ops import unary_union
 
 from geo.areas import places_buffer

@@ -4,9 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from geo.schema import ACLED_COLUMNS, Event
 
@@ -44,7 +45,7 @@ def to_csv(events: Iterable[Event]) -> str:
     return buffer.getvalue()
 
 
-def frame_to_csv(frame: "pd.DataFrame") -> str:
+def frame_to_csv(frame: pd.DataFrame) -> str:
     """CSV of a frame's ACLED columns in ACLED order, formula-like text neutralised (vectorised)."""
     import pandas as pd
 

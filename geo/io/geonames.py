@@ -27,9 +27,9 @@ import gzip
 import io
 import re
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from geo.gazetteer import SHIPPED_COLUMNS, SUPPLEMENT_COLUMNS, _looks_latin, normalise
 

@@ -1,10 +1,10 @@
 """A standalone HTML map of a view: one file that opens offline, and a PNG of it."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 from pathlib import Path
-from typing import Sequence
 
 import folium
 import geopandas as gpd

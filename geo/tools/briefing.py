@@ -28,7 +28,7 @@ def claimed_high(events: pd.DataFrame) -> int:
     """
     distinct: dict[tuple, int] = {}
     unclaimed = 0
-    for fatalities, claims in zip(events["fatalities"], events["claims"]):
+    for fatalities, claims in zip(events["fatalities"], events["claims"], strict=True):
         killed = [c for c in claims if c.get("value") is not None and str(c.get("metric", "")).endswith("killed")]
         if not killed:
             unclaimed += int(fatalities)

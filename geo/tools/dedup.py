@@ -8,8 +8,8 @@ the army's "about 80" and "over 80" for one wave are not added up.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Sequence
 
 from geo.gazetteer import haversine_km
 from geo.schema import Event, conservative_fatalities

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -71,7 +72,7 @@ def step_window(start: date, end: date, lo: date, hi: date, step_days: int) -> t
     return new_start, min(new_start + width, hi)
 
 
-def view_events(frame: pd.DataFrame, view: "View") -> pd.DataFrame:
+def view_events(frame: pd.DataFrame, view: View) -> pd.DataFrame:
     """The events a view shows: its window and filters, and for a pinned view only events recorded by then."""
     from geo.views import pinned_cutoff
 
@@ -83,7 +84,7 @@ def view_events(frame: pd.DataFrame, view: "View") -> pd.DataFrame:
     return selected
 
 
-def view_zones(zones: pd.DataFrame, view: "View") -> pd.DataFrame:
+def view_zones(zones: pd.DataFrame, view: View) -> pd.DataFrame:
     """The control assessments a view shows: those valid at its window's end (none if the layer is off)."""
     if "control" not in view.layers or view.end is None:
         return zones.iloc[0:0]

@@ -27,7 +27,8 @@ def zone_evidence(zones: gpd.GeoDataFrame, events: pd.DataFrame, limit: int = 8)
         top = group.sort_values(["fatalities", "event_date"], ascending=[False, False]).head(limit)
         out[str(zone_id)] = top[EVIDENCE_FIELDS].to_dict("records")
     by_id = events.set_index("event_id_cnty")
-    for zone_id, linked in zip(zones["zone_id"], zones.get("linked_events", pd.Series([()] * len(zones)))):
+    linked_events = zones.get("linked_events", pd.Series([()] * len(zones)))
+    for zone_id, linked in zip(zones["zone_id"], linked_events, strict=True):
         for event_id in linked or ():
             if event_id in by_id.index and not any(e["event_id_cnty"] == event_id for e in out.get(zone_id, [])):
                 row = by_id.loc[event_id]
@@ -83,7 +84,7 @@ def infer_zones(events: pd.DataFrame, cell_deg: float = 0.5) -> gpd.GeoDataFrame
     top = (by_family.sort_values(["weight", "family"], ascending=[False, True])
            .drop_duplicates(["row", "col"]).reset_index(drop=True))
     geometry = [box(c * cell_deg, r * cell_deg, (c + 1) * cell_deg, (r + 1) * cell_deg)
-                for r, c in zip(top["row"], top["col"])]
+                for r, c in zip(top["row"], top["col"], strict=True)]
     return gpd.GeoDataFrame({"row": top["row"], "col": top["col"], "family": top["family"],
                              "weight": top["total"], "share": top["share"], "events": top["all_events"]},
                             geometry=geometry, crs="EPSG:4326")
