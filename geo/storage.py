@@ -2,21 +2,25 @@
 
 ``CONFLICTMAP_DB`` selects the database: a file path (SQLite) or an SQLAlchemy URL.
 Every write runs in one transaction, so a failure part-way leaves what was
-saved before untouched.
+saved before untouched.  Reads filter by event id, date window and bounding box in SQL.
+
+The tables below are the model at the newest schema revision; the schema itself is made and
+upgraded by the Alembic migrations in ``geo/migrations`` (see :mod:`geo.db`) when a store opens.
 """
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from geo import db
+from geo.db import DEFAULT_DB as DEFAULT_DB  # re-exported: callers import these from geo.storage
+from geo.db import database_url as database_url
 from geo.schema import (
     ACLED_COLUMNS,
     Abduction,
@@ -27,8 +31,6 @@ from geo.schema import (
     ValidationError,
 )
 from geo.views import View
-
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "conflictmap.sqlite"
 
 metadata = sa.MetaData()
 
@@ -45,6 +47,7 @@ events_table = sa.Table(
         for c in ACLED_COLUMNS
     ],
     sa.Index("ix_events_date", "event_date"),
+    sa.Index("ix_events_lat_lon", "latitude", "longitude"),
 )
 claims_table = sa.Table(
     "claims", metadata,
@@ -169,12 +172,47 @@ def _write_zones(conn: sa.Connection, zones: list[ControlZone], note: str = "") 
         for r in rows])
 
 
-def database_url(value: str | None = None) -> str:
-    """The SQLAlchemy URL for ``value`` or ``$CONFLICTMAP_DB`` (a path or a URL)."""
-    value = value or os.environ.get("CONFLICTMAP_DB") or str(DEFAULT_DB)
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
+ID_BATCH = 500  # ids per IN list: far below SQLite's limit on bound variables (999 before 3.32)
+BBox = tuple[float, float, float, float]  # west, south, east, north in degrees (geopandas' total_bounds order)
+
+
+def _conditions(start: date | None, end: date | None, bbox: BBox | None) -> list[sa.ColumnElement[bool]]:
+    """WHERE clauses on the events table for a date window (both days included) and a bounding box."""
+    c = events_table.c
+    where = []
+    if start is not None:
+        where.append(c.event_date >= start)
+    if end is not None:
+        where.append(c.event_date <= end)
+    if bbox is not None:
+        west, south, east, north = (float(v) for v in bbox)
+        if south > north:
+            raise ValueError(f"bounding box {bbox}: south {south} is above north {north}")
+        where.append(c.latitude.between(south, north))
+        # west > east: the box crosses the antimeridian
+        where.append(c.longitude.between(west, east) if west <= east else sa.or_(c.longitude >= west,
+                                                                                  c.longitude <= east))
+    return where
+
+
+def _batches(ids: Iterable[str] | None, where: list) -> Iterator[list]:
+    """``where`` as is, or with one batch of at most :data:`ID_BATCH` ids at a time (no ids: matches nothing)."""
+    if ids is None:
+        yield where
+        return
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        yield [*where, sa.false()]
+    for i in range(0, len(unique), ID_BATCH):
+        yield [*where, events_table.c.event_id_cnty.in_(unique[i:i + ID_BATCH])]
+
+
+def _of_events(table: sa.Table, where: list) -> sa.Select:
+    """The rows of a child table (claims, abductions, provenance) whose events match ``where``."""
+    query = sa.select(table)
+    if where:
+        query = query.where(table.c.event_id_cnty.in_(sa.select(events_table.c.event_id_cnty).where(*where)))
+    return query
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI callback
@@ -186,22 +224,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI 
 
 
 class Store:
-    """Events and control zones in one database; every write is one transaction."""
+    """Events and control zones in one database; every write is one transaction.
 
-    def __init__(self, url: str | None = None) -> None:
+    Opening a store brings its schema to the newest revision: a new database is created and an
+    old one upgraded (logged at INFO by :mod:`geo.db`).  ``upgrade`` defaults to doing so on
+    SQLite only; elsewhere (``upgrade=False``) a database that is not at the newest revision
+    raises :class:`geo.db.SchemaError` naming ``python -m geo db upgrade``.
+    """
+
+    def __init__(self, url: str | None = None, *, upgrade: bool | None = None) -> None:
         self.url = database_url(url)
         self.engine: Engine = sa.create_engine(self.url, future=True)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        auto = self.engine.dialect.name == "sqlite" if upgrade is None else upgrade
+        self.schema: db.Upgrade = db.prepare(self.engine, auto_upgrade=auto)
 
     # -- setup ---------------------------------------------------------
     def is_new(self) -> bool:
-        """True when the database has no events table yet (a new file or schema)."""
-        return not sa.inspect(self.engine).has_table("events")
+        """True when opening this store created the schema: the database was new (or empty)."""
+        return self.schema.created
 
     def create(self) -> None:
-        """Create the tables if they are missing."""
-        metadata.create_all(self.engine)
+        """Bring the schema to the newest revision (nothing to do when it is there already)."""
+        db.prepare(self.engine, auto_upgrade=True)
 
     # -- writes --------------------------------------------------------
     def save_events(self, events: Iterable[Event], *, replace: bool = True) -> int:
@@ -238,41 +284,36 @@ class Store:
         return out
 
     # -- reads ---------------------------------------------------------
-    def events(self, ids: Sequence[str] | None = None, *, start: date | None = None,
-               end: date | None = None) -> list[Event]:
-        """Stored events with claims, abduction and provenance, ordered by date.
+    def events(self, ids: Iterable[str] | None = None, *, start: date | None = None, end: date | None = None,
+               bbox: BBox | None = None) -> list[Event]:
+        """Stored events with claims, abduction and provenance, ordered by date and id.
 
-        ``ids`` limits them to those event ids; ``start``/``end`` to a date range.
+        ``ids`` limits them to those event ids (any number: they are sent in batches);
+        ``start``/``end`` to a date window, both days included; ``bbox`` to a bounding box
+        ``(west, south, east, north)`` in degrees, edges included.  All filtering runs in SQL.
         """
-        query = sa.select(events_table).order_by(events_table.c.event_date, events_table.c.event_id_cnty)
-        if start is not None:
-            query = query.where(events_table.c.event_date >= start)
-        if end is not None:
-            query = query.where(events_table.c.event_date <= end)
-        wanted = None if ids is None else set(ids)
+        rows: list[Mapping] = []
+        claims: dict[str, list[Claim]] = {}
+        abductions: dict[str, Abduction] = {}
+        prov: dict[str, list[Provenance]] = {}
+        batches = 0
         with self.engine.connect() as conn:
-            rows = [r for r in conn.execute(query).mappings()
-                    if wanted is None or r["event_id_cnty"] in wanted]
-            keys = {r["event_id_cnty"] for r in rows}
-            claims: dict[str, list[Claim]] = {}
-            for r in conn.execute(sa.select(claims_table).order_by(claims_table.c.id)).mappings():
-                if r["event_id_cnty"] not in keys:
-                    continue
-                claims.setdefault(r["event_id_cnty"], []).append(
-                    Claim(**{k: r[k] for k in Claim.__dataclass_fields__}))
-            abductions = {
-                r["event_id_cnty"]: Abduction(
-                    count=r["count"],
-                    nationalities=tuple(n for n in r["nationalities"].split(";") if n),
-                    status=r["status"])
-                for r in conn.execute(sa.select(abductions_table)).mappings() if r["event_id_cnty"] in keys
-            }
-            prov: dict[str, list[Provenance]] = {}
-            for r in conn.execute(sa.select(provenance_table).order_by(provenance_table.c.id)).mappings():
-                if r["event_id_cnty"] not in keys:
-                    continue
-                prov.setdefault(r["event_id_cnty"], []).append(
-                    Provenance(**{k: r[k] for k in Provenance.__dataclass_fields__}))
+            for where in _batches(ids, _conditions(start, end, bbox)):
+                batches += 1
+                rows += conn.execute(sa.select(events_table).where(*where).order_by(
+                    events_table.c.event_date, events_table.c.event_id_cnty)).mappings().all()
+                for r in conn.execute(_of_events(claims_table, where).order_by(claims_table.c.id)).mappings():
+                    claims.setdefault(r["event_id_cnty"], []).append(
+                        Claim(**{k: r[k] for k in Claim.__dataclass_fields__}))
+                for r in conn.execute(_of_events(abductions_table, where)).mappings():
+                    abductions[r["event_id_cnty"]] = Abduction(
+                        count=r["count"], nationalities=tuple(n for n in r["nationalities"].split(";") if n),
+                        status=r["status"])
+                for r in conn.execute(_of_events(provenance_table, where).order_by(provenance_table.c.id)).mappings():
+                    prov.setdefault(r["event_id_cnty"], []).append(
+                        Provenance(**{k: r[k] for k in Provenance.__dataclass_fields__}))
+        if batches > 1:
+            rows.sort(key=lambda r: (r["event_date"], r["event_id_cnty"]))
         return [
             Event(
                 **{c: r[c] if r[c] is not None else "" for c in ACLED_COLUMNS},
@@ -304,17 +345,27 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(views_table.delete().where(views_table.c.name == name))
 
-    def frame(self) -> pd.DataFrame:
-        """Every event as a DataFrame (ACLED columns plus ``claims`` and ``abduction``), read in bulk.
+    def frame(self, ids: Iterable[str] | None = None, *, start: date | None = None, end: date | None = None,
+              bbox: BBox | None = None) -> pd.DataFrame:
+        """The events as a DataFrame (ACLED columns plus ``claims`` and ``abduction``), read in bulk.
 
         The same shape as :func:`events_frame`, without building an :class:`Event`
-        per row: fast enough for 100,000 events.
+        per row: fast enough for 100,000 events.  ``ids``, ``start``, ``end`` and ``bbox``
+        filter in SQL as in :meth:`events`; without them every event is read.
         """
+        parts: list[tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = []
         with self.engine.connect() as conn:
-            frame = pd.read_sql(sa.select(events_table).order_by(events_table.c.event_date,
-                                                                 events_table.c.event_id_cnty), conn)
-            claims = pd.read_sql(sa.select(claims_table).order_by(claims_table.c.id), conn)
-            abductions = pd.read_sql(sa.select(abductions_table), conn)
+            for where in _batches(ids, _conditions(start, end, bbox)):
+                parts.append((
+                    pd.read_sql(sa.select(events_table).where(*where).order_by(
+                        events_table.c.event_date, events_table.c.event_id_cnty), conn),
+                    pd.read_sql(_of_events(claims_table, where).order_by(claims_table.c.id), conn),
+                    pd.read_sql(_of_events(abductions_table, where), conn)))
+        if len(parts) == 1:
+            [(frame, claims, abductions)] = parts
+        else:
+            frame, claims, abductions = (pd.concat(p, ignore_index=True) for p in zip(*parts, strict=True))
+            frame = frame.sort_values(["event_date", "event_id_cnty"], ignore_index=True)
         frame["event_date"] = pd.to_datetime(frame["event_date"])
         for col in ("assoc_actor_1", "assoc_actor_2", "actor2", "inter2"):
             frame[col] = frame[col].fillna("")
@@ -353,12 +404,8 @@ def open_store(url: str | None = None, *, seed: bool = True) -> Store:
     from geo.io.demo import load_demo_events, load_demo_zones
 
     store = Store(url)
-    if store.is_new():
-        store.create()
-        if seed:
-            store.save(events=load_demo_events(), zones=load_demo_zones())
-    else:
-        store.create()  # tables added since the database was made (e.g. saved views)
+    if store.is_new() and seed:
+        store.save(events=load_demo_events(), zones=load_demo_zones())
     return store
 
 
