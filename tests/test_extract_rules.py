@@ -261,6 +261,58 @@ def test_the_part_of_the_country_picks_among_homonyms() -> None:
     assert yalgo.latitude > 13.3  # the Centre-Nord Yalgo, not its southern namesakes
 
 
+def test_the_centre_of_mali_means_mopti_and_segou() -> None:
+    # "le centre du Mali" names regions (Mopti, Ségou), not the middle of the country's bounding box
+    result = extract("Des hommes armés ont attaqué le village de Farabougou, dans le centre du Mali, mardi.",
+                     published=PUBLISHED)
+    [farabougou] = {p.place for p in result.places if p.text == "Farabougou"}
+    assert farabougou.admin1 in ("Ségou", "Mopti")
+
+
+@pytest.mark.parametrize(("text", "name", "anchor", "reach_km"), [
+    ("Gunmen attacked Kolodiè Wéré, near Diafarabé, on Sunday, killing four herders.", "Kolodiè Wéré",
+     "Diafarabé", 1.0),
+    ("Des hommes armés ont tué trois civils à Sokoura Peulh, un village du cercle de Bankass, lundi.",
+     "Sokoura Peulh", "Bankass", 1.0),
+    ("Soldiers were ambushed near Tiguirdé, about 40 km from Djibo, on Friday.", "Tiguirdé", "Djibo", 1.0),
+])
+def test_a_village_the_gazetteer_lacks_is_placed_at_the_town_the_text_puts_it_near(
+        text: str, name: str, anchor: str, reach_km: float) -> None:
+    from geo.gazetteer import haversine_km
+
+    result = extract(text, published=PUBLISHED)
+    [mention] = [p for p in result.places if p.text == name]
+    [town] = {p.place for p in result.places if p.text == anchor}
+    assert mention.place is not None and mention.place.geo_precision == 2
+    assert haversine_km(mention.place.latitude, mention.place.longitude, town.latitude, town.longitude) < reach_km
+    assert any(e.location == name and e.geo_precision == 2 for e in result.events)
+
+
+@pytest.mark.parametrize(("text", "name", "expected"), [
+    ("Des combattants ont attaqué des éleveurs à Tamalelt, dans la région de Ménaka.", "Tamalelt", "well"),
+    ("Fighters clashed near Tamalelt in the Ménaka region on Sunday.", "Tamalelt", "well"),
+    # a well's name inside a person's name is no place
+    ("The president of Niger, Mohamed Bazoum, condemned the attack in Tillabéri.", "Mohamed", None),
+])
+def test_a_well_is_a_place_only_when_the_text_says_so(text: str, name: str, expected: str | None) -> None:
+    result = extract(text, published=PUBLISHED)
+    found = [p.place.feature for p in result.places if p.text == name and p.place is not None]
+    assert found == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(("text", "name", "country"), [
+    # a spelling of a village at home before an exact homonym abroad
+    ("Des soldats ont tué des civils dans le village de Moura, dans le cercle de Djenné.", "Moura", "ML"),
+    # an English transcription ("y" for "i") of a village a place noun leads to, although it is an English word
+    ("Air strikes hit the villages of Bounty and Douentza on Sunday, residents said.", "Bounty", "ML"),
+])
+def test_a_near_spelling_at_home_is_likelier_than_a_word_or_a_homonym_abroad(text: str, name: str,
+                                                                           country: str) -> None:
+    result = extract(text, published=PUBLISHED)
+    found = [p.place for p in result.places if p.text == name]
+    assert found and all(p is not None and p.country == country for p in found)
+
+
 def test_a_word_of_an_organisation_s_name_is_not_a_place() -> None:
     result = extract("The attack in Gao, Mali, was claimed by IS Sahel, according to the SITE Intelligence Group.",
                      published=PUBLISHED)

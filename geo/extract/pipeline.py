@@ -34,7 +34,7 @@ from geo.extract.events import (
 )
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.numbers import parse_quantity
-from geo.extract.places import PlaceMention, find_places, unresolved_names
+from geo.extract.places import PlaceMention, find_places, placed_near, unresolved_names
 from geo.extract.text import published_in_text, sentences
 from geo.gazetteer import Gazetteer, Place, default_gazetteer
 from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
@@ -406,7 +406,7 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
                    or a.alias.isupper() or a.alias[:2].isupper()]
     places = find_places(text, gazetteer, country_codes=countries, mentioned=list(country_mentions(text)),
                          skip=group_names)
-    places = _mark_datelines(text, places) + _capitals(text, gazetteer, countries, places)
+    places = placed_near(text, _mark_datelines(text, places) + _capitals(text, gazetteer, countries, places))
     resolved = [p for p in places if p.place is not None and not p.nested]
     site_mentions = [p for p in places if not p.nested]  # with the listed villages the gazetteer lacks
     drafts = _read_drafts(text, site_mentions, published, source, lines, year, all_actors)

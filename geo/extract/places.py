@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Sequence
 
@@ -320,7 +320,7 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
         return None  # no exact entry, and no near spelling will be tried: no need to read the context
     if _person_like(text, start, end) or _demonym(key):
         return None
-    evidence = place_evidence(text, start, end)
+    evidence = own_evidence = place_evidence(text, start, end)
     if evidence == 0 and LIST_BEFORE.search(text[max(0, start - 8):start]) and pending \
             and pending[-1].evidence and 0 < start - pending[-1].end <= 8:
         evidence = pending[-1].evidence  # "the villages of A, B and C"
@@ -334,12 +334,18 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
             and not any(c.place.population >= 50_000 or c.place.feature == "country" for c in candidates) \
             and evidence and not common_word(name, language):
         candidates = []  # only homonyms abroad: a spelling of a place at home is likelier
+    candidates = _wells_last(candidates, whole, own_evidence)
     if not candidates:
-        if evidence and len(key) >= 5 and not common_word(name, language) and hints \
+        if evidence and len(key) >= 5 and (own_evidence == 2 or not common_word(name, language)) and hints \
                 and not DEMONYM_ENDINGS.search(key):  # "Togolais" is no misspelt village
-            fuzzy = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=5,
-                                                 cutoff=EVIDENCE_CUTOFF)
-                     if c.place.country in hints and c.place.feature not in ("country", "admin1")]
+            fuzzy = []
+            for spelling in dict.fromkeys((name, _plain_spelling(name))):  # "Bounty" for "Bounti"
+                fuzzy = [c for c in gazetteer.search(spelling, country_codes=hints, context=context, limit=5,
+                                                     cutoff=EVIDENCE_CUTOFF)
+                         if c.place.country in hints and c.place.feature not in ("country", "admin1")]
+                if fuzzy:
+                    break
+            fuzzy = _wells_last(fuzzy, whole, own_evidence)
             if fuzzy:
                 return _Pending(name, start, end, fuzzy, False, evidence)
         return None
@@ -361,6 +367,21 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     if not sure and evidence == 0 and not hints:
         return None
     return _Pending(name, start, end, candidates, sure or evidence == 2, evidence)
+
+
+def _plain_spelling(name: str) -> str:
+    """An English or French transcription's quirks undone: a final or inner "y" for "i", doubled letters
+    single ("Bounty", "Tamalatt")."""
+    return re.sub(r"(\w)\1", r"\1", re.sub(r"(?<=\w)y", "i", name.lower()))
+
+
+def _wells_last(candidates: list[Candidate], whole: bool | None, evidence: int) -> list[Candidate]:
+    """A well or waterhole is the place meant only when no village or town has the name, and only for a
+    whole name a place word or preposition of its own leads to ("à Tamalat", not "Niger, Mohamed Bazoum")."""
+    places = [c for c in candidates if c.place.feature != "well"]
+    if places or not candidates:
+        return places
+    return candidates if whole and evidence else []
 
 
 NEAR_KM = 150.0
@@ -389,8 +410,27 @@ def _country_parts(text: str, countries: Sequence[PlaceMention]) -> dict[str, tu
     return parts
 
 
+# The parts of a country as reports and analysts use them ("le centre du Mali" is Mopti and Ségou, not the
+# middle of its bounding box, which is desert), by admin-1 region; other countries use the bounding box.
+REGION_PARTS = {
+    "ML": {"north": {"tombouctou", "timbuktu", "gao", "kidal", "menaka", "taoudenit"},
+           "central": {"mopti", "segou"}, "south": {"sikasso", "koulikoro", "bamako"},
+           "west": {"kayes", "koulikoro"}, "east": {"gao", "menaka", "kidal"}},
+    "BF": {"north": {"sahel", "nord", "centre nord"}, "east": {"est", "centre est"},
+           "west": {"boucle du mouhoun", "hauts bassins", "cascades"},
+           "central": {"centre", "plateau central", "centre ouest", "centre nord", "centre sud"},
+           "south": {"sud ouest", "centre sud", "cascades"}},
+    "NE": {"west": {"tillaberi", "niamey", "dosso"}, "north": {"agadez"}, "east": {"diffa", "zinder"},
+           "south": {"maradi", "zinder", "dosso"}, "central": {"tahoua"}},
+}
+
+
 def _in_part(place: Place, area: Place, part: str) -> bool:
-    """Whether ``place`` lies in that part of the country ``area`` (thirds of its bounding box)."""
+    """Whether ``place`` lies in that part of the country ``area``: its regions (:data:`REGION_PARTS`) or,
+    for other countries, thirds of its bounding box."""
+    regions = REGION_PARTS.get(area.country, {}).get(part)
+    if regions is not None and place.admin1:
+        return normalise(place.admin1) in regions
     if area.geometry is None:
         return False
     west, south, east, north = area.geometry.bounds
@@ -460,6 +500,65 @@ def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool | None]]:
                 start = match.start(1) + word.start() + part.start()
                 out.append((start, start + len(part.group(0)), part.group(0), None))
     return out
+
+
+# ", près de Fassala", ", near Gao", ", à 30 km de Djibo", ", a village in the cercle of Bankass": where the
+# name just before is, in terms of a place the gazetteer knows
+NEAR_AFTER = re.compile(
+    r"^\s*,\s*(?:(?:a|an|un|une)\s+(?:small\s+|petit\s+)?(?:village|hamlet|locality|localité|hameau)\s+"
+    r"(?:(?:situé|située|located|lying|sis)\s+)?)?"
+    r"(?:(?:near|close to|not far from|outside|on the outskirts of|just outside|près de|non loin de|"
+    r"à proximité de|aux abords de|en périphérie de|dans la périphérie de|à la périphérie de)"
+    r"|(?:(?:some|about|around|environ|à|at|à environ|à une)\s+)*(?P<km>\d+)\s*(?:km|kilom[eè]tres?)\s+"
+    r"(?:(?:north|south|east|west|au nord|au sud|à l['’]est|à l['’]ouest)[\w-]*\s+)?(?:from|of|de|d['’])"
+    r"|(?:in|dans|of|de|du)\s+(?:the\s+|la\s+|le\s+)?(?:cercle|commune|department|département|district|"
+    r"province|municipality|rural commune|commune rurale)\s+(?:of|de|du|d['’])?)"
+    r"\s*(?:the\s+)?(?:(?:town|village|city|ville|localité)\s+(?:of|de|d['’])\s*)?$", re.IGNORECASE)
+NEAR_KM_DEFAULT = 50.0
+
+
+def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
+    """Names placed by the text next to a place it resolved ("Laghdaf, près de Fassala", "the village of
+    Kobe, about 30km from Gao"): a name the gazetteer lacks, or whose entry lies far from that place, gets
+    that place's point with ``geo_precision`` 2 and a note saying so (ACLED's rule for a village it cannot
+    find), for a reviewer to correct.  Returns ``mentions`` with those added or replaced."""
+    out = sorted(mentions, key=lambda m: m.start)
+    language = report_language(text)
+    for anchor in [m for m in out if m.place is not None and m.place.feature not in ("country", "border",
+                                                                                      "tri_border")]:
+        before = text[max(0, anchor.start - 160):anchor.start]
+        for name in re.finditer(r"([A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+)?)(?=\s*,)", before):
+            near = NEAR_AFTER.match(before[name.end():])
+            if near is None:
+                continue
+            start = anchor.start - len(before) + name.start()
+            end = start + len(name.group(1))
+            key = normalise(name.group(1))
+            if not key or key in STOPWORDS or any(w in STOPWORDS for w in key.split()) or _demonym(key) \
+                    or _person_like(text, start, end) or common_word(name.group(1), language) \
+                    or ORGANISATION.search(name.group(1)):
+                break
+            reach = max(2.0 * float(near.group("km")), 25.0) if near.group("km") else NEAR_KM_DEFAULT
+            current = next((m for m in out if m.start <= start < m.end or start <= m.start < end), None)
+            if current is not None and current.place is not None:
+                close = [c.place for c in (current.candidates or ()) if haversine_km(
+                    c.place.latitude, c.place.longitude, anchor.place.latitude, anchor.place.longitude) <= reach]
+                if haversine_km(current.place.latitude, current.place.longitude, anchor.place.latitude,
+                                anchor.place.longitude) <= reach or current.nested:
+                    break
+                if close:
+                    out[out.index(current)] = replace(current, place=close[0])
+                    break
+            place = replace(anchor.place, name=name.group(1), feature="village", admin_seat="", population=0,
+                            relevance=0, alternate_names=(), geo_precision=2, geometry=None,
+                            source=f"not in the gazetteer near {anchor.place.name}: placed at its point")
+            mention = PlaceMention(name.group(1), start, end, place, current.candidates if current else ())
+            if current is not None:
+                out[out.index(current)] = mention
+            else:
+                out.append(mention)
+            break
+    return sorted(out, key=lambda m: m.start)
 
 
 def unresolved_names(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:

@@ -13,9 +13,10 @@ What is kept (:data:`FEATURE_CODES`): populated places (class P, except the hist
 PPLH/PPLCH and destroyed PPLW; abandoned PPLQ villages stay, as people return to them
 and reports still name them), second- and third-order administrative areas (ADM2,
 ADM3, ``geo_precision`` 2), localities (L.LCTY), military sites, airports and
-airfields, mines, refugee camps and border posts.  Hydrographic, terrain,
-vegetation and other spot features (wells, wadis, dunes, nomad camps S.CMP) are
-skipped.  ADM1 rows are not kept as places (:mod:`geo.areas` supplies the admin-1
+airfields, mines, refugee camps and border posts, and water points (wells, waterholes,
+oases, springs: in the Sahara the named sites where people camp, and often all a report can
+name there; they rank below any village of the same name).  Other hydrographic, terrain,
+vegetation and spot features (wadis, dunes, nomad camps S.CMP) are skipped.  ADM1 rows are not kept as places (:mod:`geo.areas` supplies the admin-1
 regions with their geometry, and a bare region name would shadow its capital); they
 only name each row's ``admin1``, as ADM2 rows name its ``admin2``.  Alternate names
 are kept in Latin script only, one spelling per normalised form.
@@ -31,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo import vocab
 from geo.gazetteer import SHIPPED_COLUMNS, SUPPLEMENT_COLUMNS, _looks_latin, normalise
 
 # GeoNames feature codes we keep: (our feature, admin seat).
@@ -43,13 +45,14 @@ FEATURE_CODES = {
     "ADM2": ("admin2", ""), "ADM3": ("admin3", ""),
     "LCTY": ("locality", ""),
     "AIRP": ("airport", ""), "AIRF": ("airport", ""), "MN": ("mine", ""), "MNAU": ("mine", ""),
+    "WLL": ("well", ""), "WLLS": ("well", ""), "WTRH": ("well", ""), "OAS": ("well", ""), "SPNG": ("well", ""),
     "INSM": ("base", ""), "MILB": ("base", ""), "CMPRF": ("refugee_camp", ""), "PSTB": ("border_post", ""),
 }
 # Areas, not points: ACLED geo_precision 2 (a district's representative point).
 AREA_FEATURES = {"admin2": 2, "admin3": 2}
 GEONAME_COLUMNS = 19
 # The dumps the shipped extract is built from, and where they are by default.
-SAHEL_DUMPS = ("ML", "BF", "NE", "MR", "SN")
+SAHEL_DUMPS = vocab.FOCUS
 DEFAULT_DUMP_DIR = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "reference" / "geonames"
 # Generic words around an administrative name ("Région de Thiès", "Douentza Cercle").
 ADMIN_WORDS = re.compile(
