@@ -20,12 +20,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points, unary_union
 
 from geo import vocab
-from geo.gazetteer import Place, normalise
+from geo.place import Place, normalise
+from geo.vocab import COUNTRY_WORDS  # also read from here by geo.extract
 
-SAHEL = vocab.SAHEL
-# English and French names and adjectives that identify a country in a phrase (geo.vocab's words).
-COUNTRY_WORDS: dict[str, tuple[str, ...]] = {cc: c.words for cc, c in vocab.COUNTRIES.items()}
-COUNTRY_NAMES = {cc: c.name for cc, c in vocab.COUNTRIES.items()}
 BORDER_WORDS = re.compile(r"\b(border|borders|borderland|frontier|frontiers|frontiere|frontieres|confins)\b")
 TRI_WORDS = re.compile(r"\b(tri border|triborder|three borders|trois frontieres|tri frontier|three countries)\b")
 LIPTAKO = re.compile(r"\bliptako\b|\bgourma\b.*\bliptako\b")
@@ -40,7 +37,7 @@ def _country_shapes() -> dict[str, BaseGeometry]:
     from geo.io.boundaries import countries
 
     frame = countries()
-    return {row.iso_a2: row.geometry for row in frame.itertuples() if row.iso_a2 in SAHEL}
+    return {row.iso_a2: row.geometry for row in frame.itertuples() if row.iso_a2 in vocab.COUNTRIES}
 
 
 def _area_place(name: str, geometry: BaseGeometry, country: str, feature: str, alternates: Sequence[str] = (),
@@ -64,8 +61,8 @@ def places_buffer(places: list[list]) -> BaseGeometry:
 def country_areas() -> list[Place]:
     """Each Sahel-area country as an area, under its English and French names."""
     shapes = _country_shapes()
-    return [_area_place(COUNTRY_NAMES[cc], shape, cc, "country", vocab.COUNTRIES[cc].names + (cc,))
-            for cc, shape in shapes.items() if cc in COUNTRY_NAMES]
+    return [_area_place(vocab.COUNTRIES[cc].name, shape, cc, "country", vocab.COUNTRIES[cc].names + (cc,))
+            for cc, shape in shapes.items()]
 
 
 def admin1_areas() -> list[Place]:
@@ -110,7 +107,7 @@ def border_area(codes: tuple[str, ...]) -> Place | None:
         meet = meet.intersection(shapes[cc].buffer(0.02))
     if meet.is_empty:
         return None
-    names = [COUNTRY_NAMES[c] for c in codes]
+    names = [vocab.display_name(c) for c in codes]
     if len(codes) == 2:
         geometry = meet.buffer(BORDER_BAND_DEG)
         name = f"{names[0]}–{names[1]} border"

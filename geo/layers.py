@@ -15,12 +15,15 @@ import folium
 import pandas as pd
 from shapely.geometry import mapping
 
-from geo.gazetteer import normalise
+from geo.place import normalise
 from geo.popups import event_popup, tooltip, zone_popup
+from geo.vocab import IS_SAHEL, JNIM, LAYER_LABELS, LAYER_ORDER, OTHER_ARMED, STATE, actor_family
 
-ATTACKS = "Attacks"
-CONTROL = "Territorial control"
-ABDUCTIONS = "Abductions"
+# The layer control's names for the layers (geo.vocab.LAYER_LABELS).
+ATTACKS = LAYER_LABELS["attacks"]
+CONTROL = LAYER_LABELS["control"]
+ABDUCTIONS = LAYER_LABELS["abductions"]
+INFERRED = LAYER_LABELS["inferred"]
 
 SUB_EVENT_COLOURS: dict[str, str] = {
     "Armed clash": "#d7301f",
@@ -48,12 +51,8 @@ STATUS_COLOURS = dict(ZONE_LEGEND)
 def zone_label(status: str, actor: str) -> str:
     """The legend entry a zone falls under."""
     if status == "control":
-        lowered = actor.lower()
-        if "jnim" in lowered:
-            return "Control: JNIM"
-        if "is sahel" in lowered or "islamic state" in lowered or "isgs" in lowered:
-            return "Control: IS Sahel"
-        return "Control: other armed group"
+        family = actor_family(actor)
+        return {JNIM: "Control: JNIM", IS_SAHEL: "Control: IS Sahel"}.get(family, "Control: other armed group")
     return {"influence": "Influence / support", "contested": "Contested", "blockade": "Blockade",
             "government": "Government"}.get(status, "Contested")
 
@@ -247,9 +246,7 @@ def events_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGro
     return attacks_layer(events, name)
 
 
-INFERRED = "Inferred from events"
-FAMILY_COLOURS = {"JNIM": "#67000d", "IS Sahel": "#3f007d", "Other armed groups": "#a50f15",
-                  "State forces": "#2171b5"}
+FAMILY_COLOURS = {JNIM: "#67000d", IS_SAHEL: "#3f007d", OTHER_ARMED: "#a50f15", STATE: "#2171b5"}
 CHANGE_COLOURS = {"gained by armed groups": "#cb181d", "lost by armed groups": "#2171b5",
                   "newly contested": "#fd8d3c", "changed hands": "#756bb1", "no longer assessed": "#969696"}
 
@@ -292,9 +289,6 @@ def changes_layer(changed: pd.DataFrame, name: str = "Changes") -> folium.Featur
         },
     } for row in changed.itertuples()]
     return _polygons_layer(features, name, "cm-change")
-
-
-LAYER_ORDER = ("inferred", "control", "attacks", "abductions")  # bottom to top
 
 
 def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame) -> list[folium.FeatureGroup]:

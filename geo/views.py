@@ -13,11 +13,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from geo.schema import TAXONOMY
-
-LAYERS = ("attacks", "control", "abductions", "inferred")
-DEFAULT_LAYERS = ("attacks", "control", "abductions")
-LAYER_LABELS = {"attacks": "Attacks", "control": "Territorial control", "abductions": "Abductions",
-                "inferred": "Inferred from events"}
+from geo.vocab import DEFAULT_LAYERS, LAYERS
+from geo.vocab import LAYER_LABELS as LAYER_LABELS  # re-exported: the pages read the layers' labels from here
 
 
 @dataclass(frozen=True)

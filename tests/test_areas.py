@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from geo.areas import border_area, countries_in, parse_border
-from geo.gazetteer import haversine_km
+from geo import vocab
+from geo.areas import border_area, countries_in, country_areas, parse_border
 from geo.geocoder import GazetteerGeocoder
+from geo.place import haversine_km
 
 
 @pytest.mark.parametrize(("text", "codes"), [
@@ -73,3 +74,12 @@ def test_countries_and_regions_geocode_as_areas(query: str, feature: str, countr
     assert location is not None
     assert location.raw["feature"] == feature and location.raw["country"] == country
     assert location.raw["geo_precision"] == 3
+
+
+def test_country_areas_are_named_as_the_vocabulary_shows_them() -> None:
+    areas = {a.country: a for a in country_areas()}
+    assert set(areas) == set(vocab.COUNTRIES)  # every country of the region has its polygon
+    for code, area in areas.items():
+        assert area.name == vocab.display_name(code) and area.feature == "country" and area.geo_precision == 3
+        assert set(vocab.COUNTRIES[code].names) <= set(area.alternate_names)
+    assert areas["CI"].name == "Côte d'Ivoire" and "ivory coast" in areas["CI"].alternate_names

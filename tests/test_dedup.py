@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -9,6 +9,7 @@ from geo.extract.pipeline import extract
 from geo.extract.text import decode_report
 from geo.storage import open_store
 from geo.tools.dedup import deduplicate, merge, same_incident
+from geo.vocab import DEDUP_WINDOW_DAYS, same_incident_window
 from tests.conftest import ROOT
 from tests.factories import make_event
 
@@ -32,6 +33,18 @@ def test_same_incident(changes: dict, same: bool) -> None:
     old = make_event(event_id_cnty="OLD")
     new = make_event(event_id_cnty="NEW", **changes)
     assert (same_incident(new, old) is not None) is same
+
+
+@pytest.mark.parametrize(("precisions", "days"), [((1, 1), 1), ((1, 2), 7), ((3, 1), 31), ((3, 3), 31)])
+def test_the_date_window_is_the_vaguer_dates_from_the_vocabulary(precisions: tuple[int, int], days: int) -> None:
+    assert same_incident_window(*precisions) == days
+    old = make_event(event_id_cnty="OLD", event_date="2025-07-01", time_precision=precisions[0])
+    within = make_event(event_id_cnty="NEW", event_date=(date(2025, 7, 1) + timedelta(days=days)).isoformat(),
+                        time_precision=precisions[1])
+    beyond = replace(within, event_date=within.event_date + timedelta(days=1))
+    assert same_incident(within, old) is not None
+    assert same_incident(beyond, old) is None
+    assert days <= DEDUP_WINDOW_DAYS
 
 
 def test_merge_keeps_both_sources_and_counts_the_army_figure_once() -> None:

@@ -4,6 +4,7 @@ import re
 
 import folium
 import pandas as pd
+import pytest
 
 from geo.basemap import base_map
 from geo.io.boundaries import countries
@@ -15,11 +16,14 @@ from geo.layers import (
     abductions_layer,
     attacks_layer,
     control_layer,
+    layers_for,
     marker_radius,
     zone_colour,
+    zone_label,
 )
 from geo.storage import events_frame
 from geo.tools.filters import split_layers
+from geo.vocab import LAYER_LABELS, LAYER_ORDER, LAYERS
 from tests.factories import make_event
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -100,9 +104,6 @@ def test_base_map_has_borders_legend_and_switchable_tiles() -> None:
 
 
 def synthetic(n: int) -> pd.DataFrame:
-    import sys
-
-    sys.path.insert(0, str(__import__("tests.conftest", fromlist=["ROOT"]).ROOT))
     from bench.synth import rows
     from geo.io.acled import acled_record
     from geo.schema import validate_event
@@ -133,3 +134,23 @@ def test_many_abductions_become_one_layer_of_dots(frame: pd.DataFrame) -> None:
     many = pd.concat([abductions] * (MAX_ICONS + 1), ignore_index=True)
     group = abductions_layer(many)
     assert len(features(group)) == len(many) and "cm-abduction-dot" in render(group)
+
+
+@pytest.mark.parametrize(("status", "actor", "label"), [
+    ("control", "JNIM", "Control: JNIM"),
+    ("control", "Katiba Macina (JNIM from 2017)", "Control: JNIM"),
+    ("control", "Islamic State (Greater Sahara)", "Control: IS Sahel"),
+    ("control", "JNIM; IS Sahel", "Control: JNIM"),
+    ("control", "ISWAP; Boko Haram; Military Forces of Niger", "Control: other armed group"),
+    ("control", "Ansar Dine; MNLA", "Control: other armed group"),
+    ("influence", "JNIM", "Influence / support"),
+    ("government", "Military Forces of Mali", "Government"),
+])
+def test_zone_label_reads_the_actor_family(status: str, actor: str, label: str) -> None:
+    assert zone_label(status, actor) == label
+
+
+def test_layers_are_drawn_bottom_to_top_under_their_labels(frame: pd.DataFrame, zones: pd.DataFrame) -> None:
+    groups = layers_for(LAYERS, frame, zones)
+    assert [g.layer_name for g in groups] == [LAYER_LABELS[name] for name in LAYER_ORDER]
+    assert [g.layer_name for g in layers_for(("abductions", "attacks"), frame, zones)] == [ATTACKS, ABDUCTIONS]

@@ -10,7 +10,8 @@ from geo.io.demo import load_demo_zones
 from geo.schema import ValidationError, validate_geometry, validate_zone
 from geo.storage import events_frame, open_store
 from geo.tools.filters import zones_at
-from geo.tools.zones import FAMILIES, changes, infer_zones, zone_evidence
+from geo.tools.zones import actor_families, changes, infer_zones, zone_evidence
+from geo.vocab import FAMILIES, actor_family
 from tests.factories import make_event
 
 SQUARE = {"type": "Polygon", "coordinates": [[[-5, 14], [-4, 14], [-4, 15], [-5, 15], [-5, 14]]]}
@@ -85,6 +86,19 @@ def test_inference_weighs_territory_changes_most() -> None:
     assert army_cell["share"] == pytest.approx(5 / 7)
     assert army_cell["events"] == 2                 # the protest is not armed activity
     assert set(cells["family"]) <= set(FAMILIES)
+
+
+def test_vectorised_families_agree_with_the_vocabulary() -> None:
+    actors = pd.Series(["JNIM: Group for Support of Islam and Muslims", "Islamic State (Sahel)", "Katiba Macina",
+                        "Islamic State West Africa Province", "Military Forces of Niger (2023-)", "JNIM; IS Sahel",
+                        "Wagner Group", None, "Unidentified Armed Group (Burkina Faso)", "EIGS"], index=range(10, 20))
+    inter = pd.Series(["Rebel group", "Rebel group", "Rebel group", "Rebel group", "State forces", "",
+                       "External/Other forces", "Rebel group", "Political militia", "Rebel group"], index=actors.index)
+    families = actor_families(actors, inter)
+    assert list(families.index) == list(actors.index)
+    assert list(families) == [actor_family(a, i) for a, i in zip(actors, inter, strict=True)]
+    assert list(families) == ["JNIM", "IS Sahel", "JNIM", "Other armed groups", "State forces", "JNIM",
+                              "State forces", "Other armed groups", "Other armed groups", "IS Sahel"]
 
 
 def test_inference_on_nothing_is_empty() -> None:

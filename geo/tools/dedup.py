@@ -2,7 +2,8 @@
 
 Two events match when their sub-event types are compatible, their dates fall
 within the window their precisions allow, their places are as close as their
-precisions allow (``PRECISION_KM``), and they share actor1.
+precisions allow (:data:`geo.vocab.PRECISION_DAYS`, :data:`geo.vocab.PRECISION_KM`),
+and they share actor1.
 The merge keeps every claim once and recomputes the conservative fatalities, so
 the army's "about 80" and "over 80" for one wave are not added up.
 """
@@ -11,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from geo.gazetteer import haversine_km
+from geo.place import haversine_km
 from geo.schema import Event, conservative_fatalities
+from geo.vocab import PRECISION_KM, same_incident_window
 
-# How far apart two reports of one incident may place it, by the vaguer geo_precision of the two.
-PRECISION_KM = {1: 50.0, 2: 100.0, 3: 300.0}
-PRECISION_DAYS = {1: 1, 2: 7, 3: 31}
 COMPATIBLE = [{"Armed clash", "Attack", "Non-state actor overtakes territory"},
               {"Abduction/forced disappearance"}, {"Remote explosive/landmine/IED"}, {"Air/drone strike"},
               {"Government regains territory"}, {"Other"}]
@@ -43,7 +42,7 @@ def same_incident(new: Event, old: Event) -> Match | None:
     if new.actor1 != old.actor1:
         return None
     days = abs((new.event_date - old.event_date).days)
-    if days > max(PRECISION_DAYS[new.time_precision], PRECISION_DAYS[old.time_precision]):
+    if days > same_incident_window(new.time_precision, old.time_precision):
         return None
     km = haversine_km(new.latitude, new.longitude, old.latitude, old.longitude)
     if km > PRECISION_KM[max(new.geo_precision, old.geo_precision)]:

@@ -10,6 +10,7 @@ import pandas as pd
 from shapely.geometry import box
 
 from geo.tools.filters import zones_at
+from geo.vocab import FAMILY_PATTERNS, IS_SAHEL, JNIM, OTHER_ARMED, STATE, STATE_INTERS
 
 EVIDENCE_FIELDS = ["event_id_cnty", "event_date", "location", "sub_event_type", "fatalities", "source"]
 
@@ -43,35 +44,32 @@ WEIGHTS = {"Non-state actor overtakes territory": 5.0, "Government regains terri
            "Abduction/forced disappearance": 1.0, "Remote explosive/landmine/IED": 1.5,
            "Air/drone strike": 1.0, "Shelling/artillery/missile attack": 1.0, "Looting/property destruction": 1.0}
 DEFAULT_WEIGHT = 0.5
-FAMILIES = ("JNIM", "IS Sahel", "Other armed groups", "State forces")
 INFERENCE_METHOD = ("Inferred from the events in the window: a grid of {cell}° cells; each event weighs by type "
                     "(territory taken or regained 5, base established 3, armed clash 2, IED 1.5, others 1 or 0.5) "
                     "and counts for the armed actor that initiated it (actor1); the cell shows the actor with the "
                     "most weight, shaded by total weight. Not an assessment: a summary of recorded violence.")
 
 
-def actor_family(actor: pd.Series, inter: pd.Series) -> pd.Series:
-    """JNIM, IS Sahel, other armed groups or state forces, from ACLED actor names and types (vectorised)."""
-    name = actor.fillna("").str.lower()
-    family = pd.Series("Other armed groups", index=actor.index)
-    family[inter.eq("State forces") | inter.eq("External/Other forces")] = "State forces"
-    family[name.str.contains("jnim|group for support of islam|katiba macina|ansaroul|ansarul", regex=True)] = "JNIM"
-    family[name.str.contains(r"islamic state \(sahel\)|islamic state \(greater sahara\)|is sahel|isgs|issp",
-                             regex=True)] = "IS Sahel"
+def actor_families(actor: pd.Series, inter: pd.Series) -> pd.Series:
+    """:func:`geo.vocab.actor_family` of each actor and ``inter`` code, vectorised."""
+    name = actor.fillna("").astype(str)
+    family = pd.Series(OTHER_ARMED, index=actor.index, dtype=object)
+    family[inter.isin(STATE_INTERS)] = STATE
+    family[name.str.contains(FAMILY_PATTERNS[IS_SAHEL])] = IS_SAHEL
+    family[name.str.contains(FAMILY_PATTERNS[JNIM])] = JNIM  # JNIM wins when both are named, as in the scalar
     return family
 
 
 def infer_zones(events: pd.DataFrame, cell_deg: float = 0.5) -> gpd.GeoDataFrame:
     """Grid cells with the dominant armed actor family and the weight of events behind it (vectorised)."""
     columns = ["row", "col", "family", "weight", "share", "events", "geometry"]
-    armed = events[events["inter1"].isin(["State forces", "External/Other forces", "Rebel group",
-                                          "Political militia", "Identity militia"])]
+    armed = events[events["inter1"].isin([*STATE_INTERS, "Rebel group", "Political militia", "Identity militia"])]
     if armed.empty:
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs="EPSG:4326")
     table = pd.DataFrame({
         "row": (armed["latitude"].astype(float) // cell_deg).astype(int),
         "col": (armed["longitude"].astype(float) // cell_deg).astype(int),
-        "family": actor_family(armed["actor1"], armed["inter1"]),
+        "family": actor_families(armed["actor1"], armed["inter1"]),
         "weight": armed["sub_event_type"].map(WEIGHTS).fillna(DEFAULT_WEIGHT).astype(float),
     })
     by_family = table.groupby(["row", "col", "family"], as_index=False).agg(weight=("weight", "sum"),
