@@ -16,8 +16,9 @@ ADM3, ``geo_precision`` 2), localities (L.LCTY), military sites, airports and
 airfields, mines, refugee camps and border posts, and water points (wells, waterholes,
 oases, springs: in the Sahara the named sites where people camp, and often all a report can
 name there; they rank below any village of the same name).  Other hydrographic, terrain,
-vegetation and spot features (wadis, dunes, nomad camps S.CMP) are skipped.  ADM1 rows are not kept as places (:mod:`geo.areas` supplies the admin-1
-regions with their geometry, and a bare region name would shadow its capital); they
+vegetation and spot features (wadis, dunes, nomad camps S.CMP) are skipped.  ADM1 rows
+are not kept as places (:mod:`geo.areas` supplies the admin-1 regions with their
+geometry, and a bare region name would shadow its capital); they
 only name each row's ``admin1``, as ADM2 rows name its ``admin2``.  Alternate names
 are kept in Latin script only, one spelling per normalised form.
 """
