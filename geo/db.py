@@ -182,7 +182,8 @@ def _adopt(conn: Connection, url: str) -> None:
         log.info("Database %s has no schema version; added what revision %s has and it lacked: %s",
                  shown(url), BASELINE, ", ".join(added))
     command.stamp(config(conn), BASELINE)
-    log.info("Database %s has no schema version; its tables match revision %s: stamped it", shown(url), BASELINE)
+    log.info("Database %s has no schema version; its tables match revision %s%s: stamped it", shown(url), BASELINE,
+             " with those additions" if added else "")
 
 
 def _upgrade(conn: Connection, url: str, revision: str) -> Upgrade:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.exc
@@ -118,3 +121,76 @@ def test_events_and_zones_are_saved_in_one_transaction(db_url: str, monkeypatch:
     with pytest.raises(sa.exc.OperationalError):
         store.save(events=[make_event()], zones=[zone])
     assert store.count() == 0 and store.zones() == []
+
+
+def seeded(db_url: str, n: int = 1200) -> Store:
+    """The demo events plus ``n`` events spread over 2024-2025 and the Sahel, some with an abduction or provenance."""
+    store = open_store(db_url)
+    store.save_events([
+        make_event(event_id_cnty=f"SYN{i:05d}", event_date=date(2024, 1, 1) + timedelta(days=i % 700),
+                   latitude=10 + (i * 7 % 130) / 10, longitude=-12 + (i * 11 % 160) / 10, fatalities=i % 9,
+                   abduction={"count": 2, "nationalities": ["CN"], "status": "held"} if i % 5 == 0 else None,
+                   provenance=[{"field": "fatalities", "report": f"r{i}.txt", "start": 0, "end": 9}] if i % 3 else [])
+        for i in range(n)])
+    return store
+
+
+def in_window(event, start: date, end: date, bbox: tuple[float, float, float, float]) -> bool:  # noqa: ANN001
+    west, south, east, north = bbox
+    return start <= event.event_date <= end and south <= event.latitude <= north and west <= event.longitude <= east
+
+
+def test_window_and_bbox_filter_in_sql_as_python_would(db_url: str) -> None:
+    store = seeded(db_url)
+    everything = store.events()
+    start, end, bbox = date(2024, 6, 1), date(2025, 7, 1), (-8.0, 12.5, 0.5, 20.0)
+    wanted = [e for e in everything if in_window(e, start, end, bbox)]
+    assert 100 < len(wanted) < len(everything) - 100
+    assert store.events(start=start, end=end, bbox=bbox) == wanted
+    assert store.events(start=start) == [e for e in everything if e.event_date >= start]
+    assert store.events(bbox=bbox) == [e for e in everything if in_window(e, date.min, date.max, bbox)]
+    frame = store.frame(start=start, end=end, bbox=bbox)
+    assert list(frame["event_id_cnty"]) == [e.event_id_cnty for e in wanted]
+    full = store.frame()
+    expected = full[(full["event_date"] >= "2024-06-01") & (full["event_date"] <= "2025-07-01")
+                    & full["latitude"].between(12.5, 20.0) & full["longitude"].between(-8.0, 0.5)]
+    pd.testing.assert_frame_equal(frame, expected.reset_index(drop=True))
+
+
+def test_more_ids_than_sqlite_allows_variables_are_read_in_batches(db_url: str) -> None:
+    store = seeded(db_url)
+
+    def at_most_999_variables(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI callback
+        dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # SQLite's limit before 3.32
+
+    sa.event.listen(store.engine, "connect", at_most_999_variables)
+    store.engine.dispose()  # new connections get the limit
+    everything = store.events()
+    ids = [e.event_id_cnty for e in everything[::-1] if not e.event_id_cnty.endswith("7")]
+    assert len(ids) > 1000
+    wanted = [e for e in everything if e.event_id_cnty in set(ids)]
+    asked = [*ids, "NO-SUCH-EVENT", ids[0]]  # unknown and repeated ids are fine
+    assert store.events(ids=asked) == wanted  # by date and id, whatever order the ids came in
+    assert any(e.abduction for e in wanted) and any(e.provenance for e in wanted) and any(e.claims for e in wanted)
+    with pytest.raises(sa.exc.OperationalError, match="too many SQL variables"), store.engine.connect() as conn:
+        conn.execute(sa.select(storage.events_table).where(storage.events_table.c.event_id_cnty.in_(ids)))
+    frame = store.frame(ids=asked)
+    assert list(frame["event_id_cnty"]) == [e.event_id_cnty for e in wanted]
+    full = store.frame()
+    pd.testing.assert_frame_equal(frame, full[full["event_id_cnty"].isin(ids)].reset_index(drop=True))
+    window = store.events(ids=asked, start=date(2025, 1, 1), end=date(2025, 3, 31))
+    assert window == [e for e in wanted if date(2025, 1, 1) <= e.event_date <= date(2025, 3, 31)]
+
+
+def test_no_ids_means_no_events_and_a_bad_box_is_refused(db_url: str) -> None:
+    store = open_store(db_url)
+    assert store.events(ids=[]) == [] and store.frame(ids=[]).empty
+    assert list(store.frame(ids=[]).columns) == list(store.frame().columns)
+    with pytest.raises(ValueError, match="south 20.0 is above north 10.0"):
+        store.events(bbox=(-5, 20, 5, 10))
+
+
+def test_a_box_across_the_antimeridian(db_url: str) -> None:
+    store = open_store(db_url, seed=False)
+    store.save_events([make_event(event_id_cnty=f"E{lon}", longitude=lon, latitude=-17) for lon in (-179.5, 0, 179.5)])
+    assert [e.longitude for e in store.events(bbox=(179, -18, -179, -16))] == [-179.5, 179.5]
