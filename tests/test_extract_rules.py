@@ -313,6 +313,29 @@ def test_a_near_spelling_at_home_is_likelier_than_a_word_or_a_homonym_abroad(tex
     assert found and all(p is not None and p.country == country for p in found)
 
 
+@pytest.mark.parametrize("sentence", [
+    "The armed groups use the forests of the east to carry out attacks on convoys and to recruit young men.",
+    "Ces groupes profitent de la porosité des frontières pour mener des attaques contre les postes militaires.",
+    "Under the pact the three juntas signed in Niamey, each will defend the others if attacked by rebels.",
+    "En cas d'attaque contre l'un des pays, les deux autres enverront des troupes.",
+    "The government launched an operation to hunt down the attackers in the forest.",
+    "L'ambassade à Niamey travaille avec les autorités pour obtenir la libération des otages.",
+    "The embassy in Bamako is in touch with the authorities to secure the release of the kidnapped engineer.",
+])
+def test_violence_named_but_not_asserted_is_no_event(sentence: str) -> None:
+    assert events(sentence) == []
+
+
+@pytest.mark.parametrize(("sentence", "sub"), [
+    # a release told with the kidnapping it ends keeps the kidnapping
+    ("Two engineers who were kidnapped near Kayes in January were released on Sunday, officials said.",
+     "Abduction/forced disappearance"),
+    ("Des hommes armés ont attaqué le poste de Boni dimanche, tuant quatre soldats.", "Armed clash"),
+])
+def test_asserted_violence_is_still_an_event(sentence: str, sub: str) -> None:
+    assert [e.sub_event_type for e in events(sentence)] == [sub]
+
+
 def test_a_word_of_an_organisation_s_name_is_not_a_place() -> None:
     result = extract("The attack in Gao, Mali, was claimed by IS Sahel, according to the SITE Intelligence Group.",
                      published=PUBLISHED)

@@ -41,8 +41,8 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                             IC)),
     ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege|siege|assiég\w*|"
                             r"embargo|encercl\w*|encircl\w*)\b", IC)),
-    ("attack", re.compile(r"\b(attack\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
-                          r"clash\w*|fighting|struck|attaqu\w*|assaut\w*|embuscades?|affrontements?|"
+    ("attack", re.compile(r"\b(attack(?!ers?\b)\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
+                          r"clash\w*|fighting|struck|attaqu(?!ants?\b)\w*|assaut\w*|embuscades?|affrontements?|"
                           r"combats?|killed|killing|massacre\w*|executed|tués?|tuées?|tuant|massacrés?|exécut\w*|"
                           r"shot dead|gunned down|opened fire|murder\w*|slaughter\w*|assassin\w*|abattu\w*|"
                           r"mitraill\w*|incendi\w*|torched|set (?:\w+ ){0,3}on fire|ont tiré|tirs?|"
@@ -159,9 +159,26 @@ TOLL_UPDATE = re.compile(r"\b(?:nouveau bilan|bilan s['’]alourdit|new toll|dea
                          r"(?:rose|has risen|climbed|increased)|toll (?:rose|has risen)|revised (?:the )?toll)\b", IC)
 
 
+# Violence named but not asserted: a purpose ("to carry out attacks", "pour mener des attaques"), a condition
+# ("if attacked", "en cas d'attaque"), or the people taken in an earlier abduction while their release is
+# being sought ("ensure the release of the abducted man", "négocier la libération des otages").
+NOT_ASSERTED = re.compile(
+    r"\b(?:to|in order to|pour|afin de)\s+(?:carry out|conduct|launch|stage|commit|perpetrate|mount|mener|"
+    r"perpétrer|commettre|lancer|organiser)\s+(?:[\w'’-]+\s+){0,3}?(?:attacks?|attaques?|raids?|assaults?|"
+    r"ambush(?:es)?|embuscades?|kidnappings?|enlèvements?|abductions?)\b"
+    r"|\b(?:if|in case of|should they be|en cas d['’]|s['’]ils? (?:sont|étaient))\s*(?:[\w'’-]+\s+){0,2}?"
+    r"(?:attack\w*|attaqu\w*|agress\w*)", IC)
+RELEASE = re.compile(r"\b(?:releas\w*|freed|free the|libér\w*|negotiat\w*|négoci\w*|ransom|rançon|repatriat\w*|"
+                     r"rapatri\w*|proof of life|preuve de vie)\b", IC)
+TAKEN_BEFORE = re.compile(r"\b(?:the|their|his|her|our|les|l['’]|le|la|leurs?|ses|nos|des)\s*(?:[\w'’-]+\s+){0,2}?"
+                          r"(?:abducted|kidnapped|enlevés?|enlevées?|otages?|hostages?|captives?)\b", IC)
+
+
 def category_of(sentence: str) -> str | None:
     """The event category a sentence reports, or None."""
-    sentence = AFTERMATH.sub(" ", sentence)
+    sentence = NOT_ASSERTED.sub(" ", AFTERMATH.sub(" ", sentence))
+    if RELEASE.search(sentence):
+        sentence = TAKEN_BEFORE.sub(" ", sentence)  # "the release of the hostages": taken before, not now
     for category, pattern in TRIGGERS:
         if pattern.search(sentence):
             return category
