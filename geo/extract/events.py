@@ -41,8 +41,8 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                             IC)),
     ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege|siege|assiég\w*|"
                             r"embargo|encercl\w*|encircl\w*)\b", IC)),
-    ("attack", re.compile(r"\b(attack(?!ers?\b)\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|targeted|gunfire|"
-                          r"clash\w*|fighting|struck|attaqu(?!ants?\b)\w*|assaut\w*|embuscades?|affrontements?|"
+    ("attack", re.compile(r"\b(attack(?!ers?\b)\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|"
+                          r"targeted|gunfire|clash\w*|fighting|struck|attaqu(?!ants?\b)\w*|assaut\w*|embuscades?|affrontements?|"
                           r"combats?|killed|killing|massacre\w*|executed|tués?|tuées?|tuant|massacrés?|exécut\w*|"
                           r"shot dead|gunned down|opened fire|murder\w*|slaughter\w*|assassin\w*|abattu\w*|"
                           r"mitraill\w*|incendi\w*|torched|set (?:\w+ ){0,3}on fire|ont tiré|tirs?|"
