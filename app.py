@@ -1,16 +1,35 @@
-"""Conflict Map: page config and navigation only; the pages live in pages/."""
+"""Conflict Map: the app shell. Page config, navigation, and the sidebar shared by the pages that filter events.
+
+The sidebar is drawn here, before the page runs (Streamlit's pattern for widgets shared
+across pages), and what it shows is kept as one ``View`` in session state
+(``pages.common.VIEW``): the pages read that view, never the sidebar's widgets, so a
+filter set on the Map still holds on Events. The page files live in ``pages/``.
+"""
 from pathlib import Path
 
 import streamlit as st
 
+from geo.views import View
+from pages import sidebar
+from pages.common import VIEW, data_or_stop, run_page
+
 ICON = Path(__file__).parent / "static" / "favicon.png"
 
 st.set_page_config(page_title="Conflict Map · Sahel", page_icon=str(ICON), layout="wide")
-st.navigation([
-    st.Page("pages/map_view.py", title="Map", icon=":material/map:", default=True),  # served at /
-    st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events"),
+MAP = st.Page("pages/map_view.py", title="Map", icon=":material/map:", default=True)  # served at /
+EVENTS = st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events")
+page = st.navigation([
+    MAP,
+    EVENTS,
     st.Page("pages/briefing.py", title="Briefing", icon=":material/slideshow:", url_path="briefing"),
     st.Page("pages/control.py", title="Control", icon=":material/layers:", url_path="control"),
     st.Page("pages/reports.py", title="Reports", icon=":material/article:", url_path="reports"),
     st.Page("pages/import.py", title="Import", icon=":material/upload_file:", url_path="import"),
-]).run()
+])
+if page.url_path in (MAP.url_path, EVENTS.url_path):  # the pages the timeline and filters apply to
+    frame, _zones = data_or_stop()
+    sidebar.render(frame)
+    sidebar.show_notices()
+else:
+    st.session_state.setdefault(VIEW, View())  # kept for when the user comes back to the Map
+run_page(page)

@@ -13,7 +13,7 @@ from geo.layers import layers_for
 from geo.tools.briefing import headline, previous_window, weekly
 from geo.tools.filters import view_events, view_zones
 from geo.views import View
-from pages.common import Keys, current_url, data_or_stop, get_store, load_countries, render_map, require_app_navigation
+from pages.common import current_url, data_or_stop, get_store, load_countries, render_map, require_app_navigation
 from pages.sidebar import timeline_bounds
 
 require_app_navigation()
@@ -55,16 +55,16 @@ st.markdown(STYLE, unsafe_allow_html=True)
 frame, zones = data_or_stop()
 lo, hi = timeline_bounds(frame)
 slides = get_store(current_url()).views() or [View(start=lo, end=hi, title="All events")]
-index = min(max(st.session_state.get(Keys.SLIDE, 0), 0), len(slides) - 1)
+index = min(max(st.session_state.get("briefing_slide", 0), 0), len(slides) - 1)
 view = slides[index]
 view = replace(view, start=view.start or lo, end=view.end or hi)
 
 nav = st.columns([1, 1, 6])
-if nav[0].button("◀ Previous", key=Keys.PREV_SLIDE, disabled=index == 0, width="stretch"):
-    st.session_state[Keys.SLIDE] = index - 1
+if nav[0].button("◀ Previous", key="briefing_prev", disabled=index == 0, width="stretch"):
+    st.session_state["briefing_slide"] = index - 1
     st.rerun()
-if nav[1].button("Next ▶", key=Keys.NEXT_SLIDE, disabled=index >= len(slides) - 1, width="stretch"):
-    st.session_state[Keys.SLIDE] = index + 1
+if nav[1].button("Next ▶", key="briefing_next", disabled=index >= len(slides) - 1, width="stretch"):
+    st.session_state["briefing_slide"] = index + 1
     st.rerun()
 nav[2].caption(f"Slide {index + 1} of {len(slides)} · arrow keys step through the saved views")
 st.iframe(KEYS_JS, height=1)  # our own script, no user content: arrow keys click Previous/Next
@@ -90,7 +90,7 @@ st.caption(f"Changes compare with the {(view.end - view.start).days + 1} days be
 if view.notes:
     st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)
 
-render_map(layers_for(view.layers, selected, view_zones(zones, view)), Keys.BRIEFING_MAP, height=620)
+render_map(layers_for(view.layers, selected, view_zones(zones, view)), "briefing_map", height=620)
 
 trend = weekly(selected)
 if not trend.empty:
@@ -110,11 +110,11 @@ def _html() -> str:
 slug = (view.name or "briefing").replace(" ", "_")
 exports = st.columns(3)
 exports[0].download_button("Standalone HTML map", data=_html, file_name=f"{slug}.html", mime="text/html",
-                           key=Keys.HTML_DOWNLOAD, width="stretch",
+                           key="download_html", width="stretch",
                            help="One file with the map, legend, title and sources; opens offline.")
 problem = snapshot_problem()
 if problem:
-    exports[1].button("PNG image (unavailable)", disabled=True, key=Keys.PNG_DOWNLOAD, width="stretch",
+    exports[1].button("PNG image (unavailable)", disabled=True, key="download_png", width="stretch",
                       help=problem)
     exports[1].caption(problem)
 else:
@@ -126,6 +126,6 @@ else:
             return b""
 
     exports[1].download_button("PNG image", data=_png, file_name=f"{slug}.png", mime="image/png",
-                               key=Keys.PNG_DOWNLOAD, width="stretch")
+                               key="download_png", width="stretch")
 exports[2].download_button("CSV of these events", data=lambda: frame_to_csv(selected), file_name=f"{slug}.csv",
-                           mime="text/csv", key=Keys.BRIEF_CSV_DOWNLOAD, width="stretch")
+                           mime="text/csv", key="briefing_csv", width="stretch")

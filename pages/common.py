@@ -1,8 +1,10 @@
-"""Shared by every page: session-state keys, cached data loaders and error display."""
+"""Shared by every page: the current view, cached data loaders, the map helper and error display."""
 from __future__ import annotations
 
 import runpy
+from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import sqlalchemy.exc
@@ -11,88 +13,21 @@ import streamlit as st
 from geo.io.boundaries import countries
 from geo.schema import ValidationError
 from geo.storage import Store, database_url, open_store, zones_frame
+from geo.views import View
+
+if TYPE_CHECKING:
+    from streamlit.navigation.page import StreamlitPage
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
 
 
-class Keys:
-    """Every session-state and widget key, in one place."""
+VIEW = "view"  # the one View every page reads; the shell (app.py) puts it in session state
 
-    TIME_WINDOW = "time_window"
-    BOUNDS = "timeline_bounds"
-    PENDING_WINDOW = "pending_time_window"
-    LAST_STEP = "last_play_step"
-    PLAYING = "timeline_playing"
-    STEP = "timeline_step"
-    ACTORS = "filter_actors"
-    EVENT_TYPES = "filter_event_types"
-    COUNTRIES = "filter_countries"
-    LAYERS = "filter_layers"
-    ACTIVE_VIEW = "active_view"
-    NOTICES = "url_notices"
-    URL_LOADED = "url_loaded"
-    VIEW_PICK = "view_pick"
-    VIEW_OPEN = "view_open"
-    VIEW_DELETE = "view_delete"
-    VIEW_NAME = "view_name"
-    VIEW_TITLE = "view_title"
-    VIEW_NOTES = "view_notes"
-    VIEW_PIN = "view_pin"
-    VIEW_AS_OF = "view_as_of"
-    VIEW_SAVE = "view_save"
-    VIEW_DIALOG = "view_dialog"
-    VIEW_MESSAGE = "view_message"
-    SLIDE = "briefing_slide"
-    PREV_SLIDE = "briefing_prev"
-    NEXT_SLIDE = "briefing_next"
-    BRIEFING_MAP = "briefing_map"
-    HTML_DOWNLOAD = "download_html"
-    PNG_DOWNLOAD = "download_png"
-    BRIEF_CSV_DOWNLOAD = "briefing_csv"
-    CHANGE_BEFORE = "change_before"
-    CHANGE_AFTER = "change_after"
-    CHANGES_TABLE = "changes_table"
-    CHANGES_MAP = "changes_map"
-    ZONE_PICK = "zone_pick"
-    EDIT_MAP = "zone_edit_map"
-    ZONE_AREA = "zone_area"
-    ZONE_STATUS = "zone_status"
-    ZONE_ACTOR = "zone_actor"
-    ZONE_FROM = "zone_from"
-    ZONE_OPEN = "zone_open"
-    ZONE_TO = "zone_to"
-    ZONE_SOURCE = "zone_source"
-    ZONE_CLAIMANT = "zone_claimant"
-    ZONE_NOTES = "zone_notes"
-    ZONE_LINKED = "zone_linked"
-    ZONE_NOTE = "zone_note"
-    HISTORY_PICK = "history_pick"
-    HISTORY_TABLE = "history_table"
-    MAP = "main_map"
-    EVENTS_TABLE = "events_table"
-    CSV_DOWNLOAD = "download_csv"
-    GEOJSON_DOWNLOAD = "download_geojson"
-    GPKG_DOWNLOAD = "download_gpkg"
-    REPORT_TEXT = "report_text"
-    REPORT_FILES = "report_files"
-    REPORT_PUBLISHED = "report_published"
-    REPORT_USE_DATELINE = "report_use_dateline"
-    REPORT_SOURCE = "report_source"
-    REPORT_COUNTRY = "report_country"
-    EXTRACT = "extract_button"
-    REVIEW = "review_batch"
-    REVIEW_TABLE = "review_table"
-    REVIEW_MAP = "review_map"
-    SAVE = "save_button"
-    SAVE_ZONES = "save_zones"
-    ZONES_TABLE = "zones_table"
-    SAVED = "save_message"
-    IMPORT_FILE = "import_file"
-    IMPORT_FORMAT = "import_format"
-    IMPORT_RESULT = "import_result"
-    REJECTED_TABLE = "rejected_table"
-    REJECTED_DOWNLOAD = "rejected_download"
+
+def current_view() -> View:
+    """The view the user is looking at: window, filters, layers and, for a saved view, its name and notes."""
+    return st.session_state[VIEW]
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -146,23 +81,34 @@ def render_map(groups: list, key: str, *, height: int = 640, draw: bool = False,
                      returned_objects=list(returned_objects))
 
 
+_IN_SHELL: ContextVar[bool] = ContextVar("conflictmap_in_shell", default=False)
+
+
+def run_page(page: StreamlitPage) -> None:
+    """Run the page ``st.navigation`` chose, marked as run by the shell (for :func:`require_app_navigation`)."""
+    token = _IN_SHELL.set(True)
+    try:
+        page.run()
+    finally:
+        _IN_SHELL.reset(token)
+
+
 def require_app_navigation() -> None:
-    """Make sure this page runs under app.py's ``st.navigation``.
+    """Run this page inside the app shell (app.py), also on the first request after the server starts.
 
-    Streamlit treats a ``pages/`` folder as a legacy multipage app until app.py
-    calls ``st.navigation``; if the first request after the server starts is a
-    page URL (/events, /reports), it runs that page file on its own, without
-    app.py's page config and navigation. Here the legacy mode is switched off
-    and app.py runs in its place within the same script run (so nothing the
-    user did is lost); app.py then runs this page again, properly. The page
-    files are named after their URL paths so that the legacy mode finds them
-    rather than showing "page not found". Uses Streamlit's ``PagesManager``
-    flag (no public API for this as of 1.67).
+    Until a script has called ``st.navigation``, Streamlit treats a ``pages/`` folder
+    as a legacy multipage app: when the first URL a fresh server is asked for is a
+    page (/events, /reports), Streamlit runs that page file on its own, without
+    app.py's page config, navigation and sidebar, and lists every file in pages/ as
+    a page (upstream: the review of https://github.com/streamlit/streamlit/pull/10276,
+    which kept the legacy mode for apps with a pages/ folder, saw direct URLs fall
+    back to it). AppTest starts every run in that mode. A page the shell did not
+    start runs the shell in its place, within the same script run, and stops; the
+    shell calls ``st.navigation``, which by Streamlit's documented behaviour switches
+    the pages/ folder off, and runs this page again through :func:`run_page`.
+    Public API only; tests/test_browser.py deep-links every page URL on a fresh server.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    if not _IN_SHELL.get():
         runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
         st.stop()
 

@@ -1,17 +1,18 @@
 """Territorial control page: what changed between two dates, drawing and editing assessments, and their history."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
 from shapely.geometry import mapping
 
+from geo import services
 from geo.layers import changes_layer, control_layer
-from geo.schema import CONTROL_STATUSES, ValidationError, validate_zone
+from geo.schema import CONTROL_STATUSES, ValidationError
 from geo.tools.zones import changes
-from pages.common import Keys, current_url, data_or_stop, get_store, refresh_data, render_map, require_app_navigation
+from pages.common import current_url, data_or_stop, get_store, refresh_data, render_map, require_app_navigation
 
 require_app_navigation()
 
@@ -28,50 +29,50 @@ changes_tab, edit_tab, history_tab = st.tabs(["Changes", "Draw or edit", "Histor
 with changes_tab:
     first = zones["valid_from"].min().date() if len(zones) else date(2012, 1, 1)
     left, right = st.columns(2)
-    before = left.date_input("Before", value=date(2023, 1, 1), min_value=first, key=Keys.CHANGE_BEFORE)
-    after = right.date_input("After", value=date.today(), min_value=first, key=Keys.CHANGE_AFTER)
+    before = left.date_input("Before", value=date(2023, 1, 1), min_value=first, key="change_before")
+    after = right.date_input("After", value=date.today(), min_value=first, key="change_after")
     changed = changes(zones, before, after)
     st.write(f"{len(changed)} area(s) changed between {before:%d %b %Y} and {after:%d %b %Y}.")
     if len(changed):
         st.dataframe(pd.DataFrame(changed.drop(columns="geometry")), hide_index=True, width="stretch",
-                     key=Keys.CHANGES_TABLE)
-    render_map([changes_layer(changed)], Keys.CHANGES_MAP, height=520)
+                     key="changes_table")
+    render_map([changes_layer(changed)], "changes_map", height=520)
 
 with edit_tab:
     labels = {f"{r.area} · {r.status} · from {r.valid_from:%Y-%m-%d} ({r.zone_id})": r.zone_id
               for r in zones.sort_values(["area", "valid_from"]).itertuples()}
-    picked = st.selectbox("Assessment", [NEW, *labels], key=Keys.ZONE_PICK)
+    picked = st.selectbox("Assessment", [NEW, *labels], key="zone_pick")
     current = None if picked == NEW else zones[zones["zone_id"] == labels[picked]].iloc[0]
     shown = zones.iloc[0:0] if current is None else zones[zones["zone_id"] == current.zone_id]
-    result = render_map([control_layer(shown)], Keys.EDIT_MAP, height=520, draw=True,
+    result = render_map([control_layer(shown)], "zone_edit_map", height=520, draw=True,
                         returned_objects=("last_active_drawing",))
     drawing = (result or {}).get("last_active_drawing")
     if drawing:
         st.success("Using the shape you drew.")
     suffix = "new" if current is None else current.zone_id  # fresh widgets for each assessment picked
     with st.form("zone_form"):
-        area = st.text_input("Area", value="" if current is None else current.area, key=f"{Keys.ZONE_AREA}_{suffix}")
+        area = st.text_input("Area", value="" if current is None else current.area, key=f"zone_area_{suffix}")
         c1, c2 = st.columns(2)
-        status = c1.selectbox("Status", CONTROL_STATUSES, key=f"{Keys.ZONE_STATUS}_{suffix}",
+        status = c1.selectbox("Status", CONTROL_STATUSES, key=f"zone_status_{suffix}",
                               index=0 if current is None else CONTROL_STATUSES.index(current.status))
         actor = c2.text_input("Actor", value="" if current is None else current.actor,
-                              key=f"{Keys.ZONE_ACTOR}_{suffix}")
+                              key=f"zone_actor_{suffix}")
         c3, c4, c5 = st.columns(3)
-        valid_from = c3.date_input("Valid from", key=f"{Keys.ZONE_FROM}_{suffix}",
+        valid_from = c3.date_input("Valid from", key=f"zone_from_{suffix}",
                                    value=date.today() if current is None else current.valid_from.date())
-        open_ended = c4.checkbox("Still valid", key=f"{Keys.ZONE_OPEN}_{suffix}",
+        open_ended = c4.checkbox("Still valid", key=f"zone_open_{suffix}",
                                  value=current is None or pd.isna(current.valid_to))
-        valid_to = c5.date_input("Valid to", key=f"{Keys.ZONE_TO}_{suffix}",
+        valid_to = c5.date_input("Valid to", key=f"zone_to_{suffix}",
                                  value=date.today() if current is None or pd.isna(current.valid_to)
                                  else current.valid_to.date())
         source = st.text_input("Source of the claim", value="" if current is None else current.source,
-                               key=f"{Keys.ZONE_SOURCE}_{suffix}")
+                               key=f"zone_source_{suffix}")
         claimant = st.text_input("Claimed by", value="" if current is None else current.claimant,
-                                 key=f"{Keys.ZONE_CLAIMANT}_{suffix}")
-        notes = st.text_area("Notes", value="" if current is None else current.notes, key=f"{Keys.ZONE_NOTES}_{suffix}")
-        linked = st.text_input("Linked event ids (comma-separated)", key=f"{Keys.ZONE_LINKED}_{suffix}",
+                                 key=f"zone_claimant_{suffix}")
+        notes = st.text_area("Notes", value="" if current is None else current.notes, key=f"zone_notes_{suffix}")
+        linked = st.text_input("Linked event ids (comma-separated)", key=f"zone_linked_{suffix}",
                                value="" if current is None else ", ".join(current.linked_events))
-        note = st.text_input("What changed (kept in the history)", key=f"{Keys.ZONE_NOTE}_{suffix}")
+        note = st.text_input("What changed (kept in the history)", key=f"zone_note_{suffix}")
         submitted = st.form_submit_button("Save assessment", type="primary")
     if submitted:
         if drawing:
@@ -83,14 +84,12 @@ with edit_tab:
         if geometry is None:
             st.error("Draw the zone on the map first (polygon or rectangle tool).")
         else:
-            zone_id = current.zone_id if current is not None else (
-                "D" + datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S"))
             try:
-                zone = validate_zone({
-                    "zone_id": zone_id, "area": area, "status": status, "actor": actor, "valid_from": valid_from,
+                zone = services.save_zone(get_store(current_url()), {
+                    "area": area, "status": status, "actor": actor, "valid_from": valid_from,
                     "valid_to": None if open_ended else valid_to, "geometry": geometry, "source": source,
-                    "claimant": claimant, "notes": notes, "linked_events": linked, "kind": kind})
-                get_store(current_url()).save(zones=[zone], note=note or ("drawn" if current is None else "edited"))
+                    "claimant": claimant, "notes": notes, "linked_events": linked, "kind": kind},
+                    zone_id=None if current is None else current.zone_id, note=note)
             except ValidationError as exc:
                 st.error(f"Not saved: {exc}")
             except sqlalchemy.exc.SQLAlchemyError as exc:
@@ -101,12 +100,12 @@ with edit_tab:
 
 with history_tab:
     names = {f"{r.area} · from {r.valid_from:%Y-%m-%d} ({r.zone_id})": r.zone_id for r in zones.itertuples()}
-    chosen = st.selectbox("Assessment", list(names), key=Keys.HISTORY_PICK, index=None,
+    chosen = st.selectbox("Assessment", list(names), key="history_pick", index=None,
                           placeholder="Choose an assessment")
     if chosen:
         versions = get_store(current_url()).zone_history(names[chosen])
         st.dataframe(pd.DataFrame([{
-            "version": v, "saved": datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "version": v, "saved": datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "note": n, "status": z.status, "actor": z.actor, "valid from": z.valid_from, "valid to": z.valid_to,
             "source": z.source} for v, t, n, z in versions]), hide_index=True, width="stretch",
-            key=Keys.HISTORY_TABLE)
+            key="history_table")

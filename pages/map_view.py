@@ -4,17 +4,18 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.layers import MAX_MARKERS, layers_for
+from geo.tools.briefing import people_abducted
 from geo.tools.filters import split_layers, view_events, view_zones
-from pages import sidebar
-from pages.common import Keys, data_or_stop, render_map, require_app_navigation
+from pages.common import current_view, data_or_stop, render_map, require_app_navigation
 
 require_app_navigation()
 
+MAP_KEY = "main_map"
+
 frame, zones = data_or_stop()
-view = sidebar.render(frame)
-sidebar.show_notices()
+view = current_view()  # set by the sidebar app.py draws
 selected = view_events(frame, view)
-attacks, abductions = split_layers(selected)
+attacks, _ = split_layers(selected)
 valid_zones = view_zones(zones, view)
 
 st.title("Conflict Map · Sahel")
@@ -24,10 +25,10 @@ st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · move 
 cols = st.columns(4)
 cols[0].metric("Events", len(selected))
 cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
-cols[2].metric("People abducted", int(sum((a or {}).get("count") or 0 for a in abductions["abduction"])))
+cols[2].metric("People abducted", people_abducted(selected))
 cols[3].metric("Control zones shown", len(valid_zones))
 
-render_map(layers_for(view.layers, selected, valid_zones), Keys.MAP, height=640)
+render_map(layers_for(view.layers, selected, valid_zones), MAP_KEY, height=640)
 if selected.empty:
     st.info("No events match the timeline window and filters. Widen the window or clear a filter.")
 elif len(attacks) > MAX_MARKERS:

@@ -1,26 +1,28 @@
 """Reports page: paste or upload reports, review the extracted events, and save them."""
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
 
 import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
 
-from geo import vocab
-from geo.extract.pipeline import extract
+from geo import services, vocab
 from geo.extract.text import ReportError, read_report
 from geo.layers import abductions_layer, attacks_layer
 from geo.review import apply_review, events_at, highlight, relocate, review_rows
 from geo.schema import TAXONOMY, ValidationError
 from geo.storage import events_frame
-from geo.tools.dedup import deduplicate
 from geo.tools.filters import split_layers
-from pages.common import Keys, current_url, get_store, refresh_data, render_map, require_app_navigation
+from pages.common import current_url, get_store, refresh_data, render_map, require_app_navigation
 
 require_app_navigation()
 
 
+REVIEW = "review_batch"  # the extracted reports under review
+REVIEW_TABLE = "review_table"
+SAVED = "save_message"
+SAVE = "save_button"
 MAX_FILES = 50
 DETECT = "Detect from the text"
 COUNTRIES = {DETECT: None, **{c.name: code for code, c in vocab.COUNTRIES.items()}}
@@ -35,18 +37,18 @@ st.caption("Paste a report or upload .txt/.html files. Nothing is saved until yo
            "press Save.")
 
 with st.form("report_form"):
-    text = st.text_area("Report text", key=Keys.REPORT_TEXT, height=180,
+    text = st.text_area("Report text", key="report_text", height=180,
                         placeholder="Paste a news report in English or French…")
     files = st.file_uploader("Or upload reports", type=["txt", "html", "htm"], accept_multiple_files=True,
-                             key=Keys.REPORT_FILES)
+                             key="report_files")
     left, middle, right = st.columns(3)
     published = left.date_input(
-        "Publication date", value=None, key=Keys.REPORT_PUBLISHED, format="YYYY-MM-DD",
+        "Publication date", value=None, key="report_published", format="YYYY-MM-DD",
         help="Leave empty to take it from each report (HTML metadata, a 'Published' line, the dateline). "
              "A date typed here wins, for every report in this batch. Relative dates ('on Friday') "
              "resolve against it.")
-    source = middle.text_input("Source", key=Keys.REPORT_SOURCE, placeholder="e.g. France 24")
-    country = right.selectbox("Reports are about", list(COUNTRIES), key=Keys.REPORT_COUNTRY,
+    source = middle.text_input("Source", key="report_source", placeholder="e.g. France 24")
+    country = right.selectbox("Reports are about", list(COUNTRIES), key="report_country",
                               help="'Detect from the text' finds the countries each report names; choose a "
                                    "country to override it for every report in this batch.")
     submitted = st.form_submit_button("Extract events", type="primary")
@@ -67,19 +69,19 @@ if submitted:
         except ReportError as exc:
             st.error(str(exc))
             continue
-        result = extract(report.text, published=published or report.published, source=source.strip() or name,
-                         report=name, country_codes=[chosen] if chosen else None)
+        result = services.extract_report(report, name, published=published, source=source.strip() or None,
+                                         countries=[chosen] if chosen else None)
         batch.append({"name": name, "result": result, "events": list(result.events),
                       "source": source.strip() or name, "chosen_country": bool(chosen),
                       "published_from": "typed" if published else report.published_source})
         progress.progress(number / len(inputs), text=f"Extracted {number} of {len(inputs)}: {name}")
-    st.session_state[Keys.REVIEW] = batch
-    st.session_state.pop(Keys.REVIEW_TABLE, None)
+    st.session_state[REVIEW] = batch
+    st.session_state.pop(REVIEW_TABLE, None)
 
-if message := st.session_state.pop(Keys.SAVED, None):
+if message := st.session_state.pop(SAVED, None):
     st.success(message)
 
-batch = st.session_state.get(Keys.REVIEW) or []
+batch = st.session_state.get(REVIEW) or []
 for index, item in enumerate(batch):
     result, events = item["result"], item["events"]
     st.subheader(f"{item['name']}: {len(events)} event(s)")
@@ -108,7 +110,7 @@ for index, item in enumerate(batch):
             label = f"{cand.place.name} ({cand.place.country}, {cand.place.feature})"
             if cols[c_index + 1].button(label, key=f"cand_{index}_{m_index}_{c_index}"):
                 item["events"] = [relocate(e, cand.place) if e.event_id_cnty in targets else e for e in events]
-                st.session_state.pop(Keys.REVIEW_TABLE, None)
+                st.session_state.pop(REVIEW_TABLE, None)
                 st.rerun()
 
 all_events = [e for item in batch for e in item["events"]]
@@ -119,13 +121,13 @@ if all_events:
     dated = [e for e in all_events if e.event_date is not None]
     if dated:
         attacks, abductions = split_layers(events_frame(dated))
-        render_map([attacks_layer(attacks), abductions_layer(abductions)], Keys.REVIEW_MAP, height=380)
+        render_map([attacks_layer(attacks), abductions_layer(abductions)], "review_map", height=380)
     if len(dated) < len(all_events):
         st.caption(f"{len(all_events) - len(dated)} event(s) without a date are not on the map: type their "
                    "date in the table below (or the publication date above).")
     st.markdown("**Review**: untick what is wrong, correct any cell, then save.")
     edited = st.data_editor(
-        pd.DataFrame(review_rows(all_events)), key=Keys.REVIEW_TABLE, hide_index=True, width="stretch",
+        pd.DataFrame(review_rows(all_events)), key=REVIEW_TABLE, hide_index=True, width="stretch",
         disabled=["event_id_cnty", "claims"],
         column_config={
             "save": st.column_config.CheckboxColumn("save"),
@@ -142,45 +144,40 @@ if all_events:
     url = current_url()
     rows = edited.to_dict("records")
     problem = None
+    plan = None
     try:
-        reviewed = apply_review(all_events, rows)
-        dates = [e.event_date for e in reviewed]
-        # only events that could be the same incident are compared (dedup allows 31 days at most)
-        existing = (get_store(url).events(start=min(dates) - timedelta(days=31), end=max(dates) + timedelta(days=31))
-                    if dates else [])
+        # only stored events that could be the same incident are compared (services.DEDUP_WINDOW)
+        plan = services.plan_ingest(get_store(url), apply_review(all_events, rows))
     except ValidationError as exc:
         problem = exc
         st.warning(f"Not ready to save: {exc}")
-        reviewed = None
     except sqlalchemy.exc.SQLAlchemyError as exc:
         st.error(f"Could not read the events database ({url}): {exc}")
-        reviewed = None
     if problem is not None:
         ticked = sum(1 for row in rows if row.get("save") in (True, 1))
-        if st.button(f"Save {ticked} event(s)", key=Keys.SAVE, type="primary", disabled=not ticked):
+        if st.button(f"Save {ticked} event(s)", key=SAVE, type="primary", disabled=not ticked):
             st.error(f"Nothing was saved: fix the table first ({problem}).")
-    if reviewed is not None:
-        to_save, matches = deduplicate(reviewed, existing)
-        for match in matches:
+    if plan is not None:
+        for match in plan.matches:
             st.info(f"Will merge into stored event {match.existing}: {match.reason}.")
         save_zones = False
         if all_zones:
             st.markdown("**Territorial-control claims found**")
             st.dataframe(pd.DataFrame([{"area": z.area, "status": z.status, "actor": z.actor,
                                         "valid from": z.valid_from, "claimed by": z.source} for z in all_zones]),
-                         hide_index=True, width="stretch", key=Keys.ZONES_TABLE)
+                         hide_index=True, width="stretch", key="zones_table")
             save_zones = st.checkbox(f"Add these {len(all_zones)} assessment(s) to the control layer", value=True,
-                                     key=Keys.SAVE_ZONES)
-        if st.button(f"Save {len(reviewed)} event(s)", key=Keys.SAVE, type="primary", disabled=not reviewed):
+                                     key="save_zones")
+        if st.button(f"Save {len(plan.events)} event(s)", key=SAVE, type="primary", disabled=not plan.events):
             try:
-                get_store(url).save(events=to_save, zones=all_zones if save_zones else ())
+                services.save_plan(get_store(url), replace(plan, zones=tuple(all_zones) if save_zones else ()))
             except sqlalchemy.exc.SQLAlchemyError as exc:
                 st.error(f"Nothing was saved: {exc}")
             else:
                 refresh_data()
                 zone_note = f" Added {len(all_zones)} control assessment(s)." if save_zones else ""
-                st.session_state[Keys.SAVED] = (f"Saved {len(reviewed)} event(s): {len(matches)} merged into "
-                                                f"existing events, {len(reviewed) - len(matches)} new.{zone_note}")
-                st.session_state.pop(Keys.REVIEW, None)
-                st.session_state.pop(Keys.REVIEW_TABLE, None)
+                st.session_state[SAVED] = (f"Saved {len(plan.events)} event(s): {plan.merged} merged into "
+                                           f"existing events, {plan.new} new.{zone_note}")
+                st.session_state.pop(REVIEW, None)
+                st.session_state.pop(REVIEW_TABLE, None)
                 st.rerun()

@@ -1,7 +1,10 @@
-"""The sidebar every page shares: timeline window, play/step, filters, layers and saved views.
+"""The sidebar shared by the Map and Events pages: timeline window, play/step, filters, layers and saved views.
 
-The current view lives in the URL's query parameters (start, end, layers, actors,
-types, country, view), so a copied URL reopens the same view.
+app.py draws it before running the page and keeps what it shows as the one ``View`` in
+session state (``pages.common.VIEW``); the pages read that view. Streamlit forgets the
+widgets' own state on pages that do not draw them, so each widget starts from the view
+when it comes back. The view is mirrored into the URL's query parameters (start, end,
+layers, actors, types, country, view), so a copied URL reopens the same view.
 """
 from __future__ import annotations
 
@@ -13,13 +16,42 @@ import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
 
+from geo import services
 from geo.schema import TAXONOMY, ValidationError
 from geo.tools.filters import actor_options, step_window
 from geo.views import DEFAULT_LAYERS, LAYER_LABELS, LAYERS, View, from_query, to_query
-from pages.common import Keys, current_url, get_store
+from pages.common import VIEW, current_url, get_store
 
 PLAY_INTERVAL_S = 1.5
 LABEL_LAYERS = {label: layer for layer, label in LAYER_LABELS.items()}
+
+
+class Keys:
+    """The sidebar's widget and state keys (the view itself is ``pages.common.VIEW``)."""
+
+    TIME_WINDOW = "time_window"
+    BOUNDS = "timeline_bounds"
+    PENDING_WINDOW = "pending_time_window"
+    LAST_STEP = "last_play_step"
+    PLAYING = "timeline_playing"
+    STEP = "timeline_step"
+    ACTORS = "filter_actors"
+    EVENT_TYPES = "filter_event_types"
+    COUNTRIES = "filter_countries"
+    LAYERS = "filter_layers"
+    NOTICES = "url_notices"
+    URL_LOADED = "url_loaded"
+    VIEW_PICK = "view_pick"
+    VIEW_OPEN = "view_open"
+    VIEW_DELETE = "view_delete"
+    VIEW_NAME = "view_name"
+    VIEW_TITLE = "view_title"
+    VIEW_NOTES = "view_notes"
+    VIEW_PIN = "view_pin"
+    VIEW_AS_OF = "view_as_of"
+    VIEW_SAVE = "view_save"
+    VIEW_DIALOG = "view_dialog"
+    VIEW_MESSAGE = "view_message"
 
 
 def timeline_bounds(frame: pd.DataFrame) -> tuple[date, date]:
@@ -65,16 +97,25 @@ def _ticker(lo: date, hi: date) -> None:
     tick()
 
 
-def apply_view(view: View, lo: date, hi: date) -> None:
-    """Put a view's window, filters and layers into the widgets' state (before they are drawn)."""
+def _widget_values(view: View, lo: date, hi: date) -> dict[str, object]:
+    """What the sidebar's widgets show for ``view`` (its window clipped to the data's range)."""
     start = min(max(view.start or lo, lo), hi)
     end = min(max(view.end or hi, start), hi)
-    st.session_state[Keys.TIME_WINDOW] = (start, end)
-    st.session_state[Keys.ACTORS] = list(view.actors)
-    st.session_state[Keys.EVENT_TYPES] = list(view.types)
-    st.session_state[Keys.COUNTRIES] = list(view.countries)
-    st.session_state[Keys.LAYERS] = [LAYER_LABELS[layer] for layer in view.layers]
-    st.session_state[Keys.ACTIVE_VIEW] = view
+    return {Keys.TIME_WINDOW: (start, end), Keys.ACTORS: list(view.actors), Keys.EVENT_TYPES: list(view.types),
+            Keys.COUNTRIES: list(view.countries), Keys.LAYERS: [LAYER_LABELS[layer] for layer in view.layers]}
+
+
+def apply_view(view: View, lo: date, hi: date) -> None:
+    """Make ``view`` the current view and put its window, filters and layers into the widgets (before drawing)."""
+    st.session_state.update(_widget_values(view, lo, hi))
+    st.session_state[VIEW] = view
+
+
+def _restore_widgets(lo: date, hi: date) -> None:
+    """Widgets Streamlit forgot while another page was shown start again from the current view."""
+    for key, value in _widget_values(st.session_state.get(VIEW) or View(), lo, hi).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
 
 
 def _saved_views() -> list[View]:
@@ -109,23 +150,19 @@ def _open_view(lo: date, hi: date) -> None:
         apply_view(view, lo, hi)
 
 
-def _save_view(frame: pd.DataFrame) -> None:
-    view = current_view()
-    name = (st.session_state.get(Keys.VIEW_NAME) or "").strip()
+def _save_view() -> None:
     pinned = st.session_state.get(Keys.VIEW_PIN)
-    existing = {v.name: v for v in _saved_views()}
-    position = existing[name].position if name in existing else len(existing)
-    view = replace(view, name=name, title=(st.session_state.get(Keys.VIEW_TITLE) or name).strip(),
-                   notes=(st.session_state.get(Keys.VIEW_NOTES) or "").strip(),
-                   as_of=st.session_state.get(Keys.VIEW_AS_OF) if pinned else None, position=position)
     try:
-        get_store(current_url()).save_view(view)
+        view = services.save_view(get_store(current_url()), current_view(), name=st.session_state.get(Keys.VIEW_NAME),
+                                  title=st.session_state.get(Keys.VIEW_TITLE),
+                                  notes=st.session_state.get(Keys.VIEW_NOTES),
+                                  as_of=st.session_state.get(Keys.VIEW_AS_OF) if pinned else None)
     except (ValidationError, sqlalchemy.exc.SQLAlchemyError) as exc:
         st.session_state[Keys.VIEW_MESSAGE] = ("error", f"The view was not saved: {exc}")
         return
-    st.session_state[Keys.ACTIVE_VIEW] = view
+    st.session_state[VIEW] = view
     st.session_state[Keys.VIEW_DIALOG] = False  # fold the form away again
-    st.session_state[Keys.VIEW_MESSAGE] = ("success", f"Saved the view “{name}”.")
+    st.session_state[Keys.VIEW_MESSAGE] = ("success", f"Saved the view “{view.name}”.")
 
 
 def _delete_view() -> None:
@@ -136,18 +173,18 @@ def _delete_view() -> None:
 
 
 def current_view() -> View:
-    """The view the widgets show now."""
+    """The view the widgets show now, keeping the saved view's name, title and notes if one is open."""
     start, end = st.session_state[Keys.TIME_WINDOW]
-    active: View | None = st.session_state.get(Keys.ACTIVE_VIEW)
     labels = st.session_state.get(Keys.LAYERS, [LAYER_LABELS[layer] for layer in DEFAULT_LAYERS])
     layers = tuple(LABEL_LAYERS[label] for label in labels)
     view = View(start=start, end=end, layers=tuple(layer for layer in LAYERS if layer in layers),
                 actors=tuple(st.session_state.get(Keys.ACTORS, ())),
                 types=tuple(st.session_state.get(Keys.EVENT_TYPES, ())),
                 countries=tuple(st.session_state.get(Keys.COUNTRIES, ())))
-    if active is not None and active.name:
-        view = replace(view, name=active.name, title=active.title, notes=active.notes, as_of=active.as_of,
-                       position=active.position)
+    shown: View | None = st.session_state.get(VIEW)
+    if shown is not None and shown.name:
+        view = replace(view, name=shown.name, title=shown.title, notes=shown.notes, as_of=shown.as_of,
+                       position=shown.position)
     return view
 
 
@@ -157,11 +194,12 @@ def show_notices() -> None:
         st.warning(notice, icon=":material/link_off:")
 
 
-def render(frame: pd.DataFrame, *, sync_url: bool = True) -> View:
-    """Draw the shared sidebar and return the selected view; ``sync_url`` mirrors it into the URL."""
+def render(frame: pd.DataFrame) -> View:
+    """Draw the shared sidebar, store the selected view as the current one, mirror it into the URL, return it."""
     lo, hi = timeline_bounds(frame)
     if not st.session_state.get(Keys.URL_LOADED):
         _load_from_url(frame, lo, hi)
+    _restore_widgets(lo, hi)
     pending = st.session_state.pop(Keys.PENDING_WINDOW, None)
     if pending is not None:
         st.session_state[Keys.TIME_WINDOW] = pending
@@ -186,13 +224,11 @@ def render(frame: pd.DataFrame, *, sync_url: bool = True) -> View:
         st.multiselect("Event type", list(TAXONOMY), key=Keys.EVENT_TYPES, placeholder="All types")
         st.multiselect("Country", sorted(frame["country"].dropna().unique()), key=Keys.COUNTRIES,
                        placeholder="All countries")
-        if Keys.LAYERS not in st.session_state:
-            st.session_state[Keys.LAYERS] = [LAYER_LABELS[layer] for layer in DEFAULT_LAYERS]
         st.multiselect("Layers", list(LAYER_LABELS.values()), key=Keys.LAYERS)
-        _views_panel(frame, lo, hi)
+        _views_panel(lo, hi)
     view = current_view()
-    if sync_url:
-        sync_query_params(to_query(view, (lo, hi)))
+    st.session_state[VIEW] = view
+    sync_query_params(to_query(view, (lo, hi)))
     return view
 
 
@@ -206,7 +242,7 @@ def sync_query_params(wanted: dict[str, str]) -> None:
             st.query_params[key] = value
 
 
-def _views_panel(frame: pd.DataFrame, lo: date, hi: date) -> None:
+def _views_panel(lo: date, hi: date) -> None:
     with st.expander("Saved views"):
         if message := st.session_state.pop(Keys.VIEW_MESSAGE, None):
             (st.error if message[0] == "error" else st.success)(message[1])
@@ -224,5 +260,5 @@ def _views_panel(frame: pd.DataFrame, lo: date, hi: date) -> None:
             st.checkbox("Pin to the data as of", key=Keys.VIEW_PIN,
                         help="The view then ignores events recorded after this date.")
             st.date_input("As of", value=date.today(), key=Keys.VIEW_AS_OF, label_visibility="collapsed")
-            st.button("Save view", key=Keys.VIEW_SAVE, on_click=_save_view, args=(frame,), type="primary",
+            st.button("Save view", key=Keys.VIEW_SAVE, on_click=_save_view, type="primary",
                       width="stretch")

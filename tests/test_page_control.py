@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from geo.storage import open_store
-from pages.common import Keys
 from tests.conftest import open_page
 
 
 def test_changes_between_two_dates(db_url: str) -> None:
     at = open_page("pages/control.py")
-    at.date_input(key=Keys.CHANGE_BEFORE).set_value(date(2023, 1, 1)).run()
-    at.date_input(key=Keys.CHANGE_AFTER).set_value(date(2024, 1, 1)).run()
+    at.date_input(key="change_before").set_value(date(2023, 1, 1)).run()
+    at.date_input(key="change_after").set_value(date(2024, 1, 1)).run()
     table = at.dataframe[0].value
     kidal = table.set_index("area").loc["Kidal region"]
     assert kidal["change"] == "lost by armed groups" and kidal["after"].startswith("government")
@@ -19,11 +18,11 @@ def test_changes_between_two_dates(db_url: str) -> None:
 
 def test_editing_an_assessment_keeps_its_history(db_url: str) -> None:
     at = open_page("pages/control.py")
-    label = next(o for o in at.selectbox(key=Keys.ZONE_PICK).options if "(ML-KAY-2025)" in o)
-    at.selectbox(key=Keys.ZONE_PICK).set_value(label).run()
+    label = next(o for o in at.selectbox(key="zone_pick").options if "(ML-KAY-2025)" in o)
+    at.selectbox(key="zone_pick").set_value(label).run()
     # form widgets commit together when the form is submitted
-    at.selectbox(key=f"{Keys.ZONE_STATUS}_ML-KAY-2025").set_value("control")
-    at.text_input(key=f"{Keys.ZONE_NOTE}_ML-KAY-2025").input("analysts now say control")
+    at.selectbox(key="zone_status_ML-KAY-2025").set_value("control")
+    at.text_input(key="zone_note_ML-KAY-2025").input("analysts now say control")
     next(b for b in at.button if b.label == "Save assessment").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     store = open_store(db_url)
@@ -36,16 +35,16 @@ def test_editing_an_assessment_keeps_its_history(db_url: str) -> None:
 
 def test_a_new_zone_needs_a_drawing(db_url: str) -> None:
     at = open_page("pages/control.py")
-    at.text_input(key=f"{Keys.ZONE_AREA}_new").input("Somewhere")
+    at.text_input(key="zone_area_new").input("Somewhere")
     next(b for b in at.button if b.label == "Save assessment").click().run()
     assert "Draw the zone on the map first" in at.error[0].value
 
 
 def test_a_bad_edit_is_refused_with_the_field(db_url: str) -> None:
     at = open_page("pages/control.py")
-    label = next(o for o in at.selectbox(key=Keys.ZONE_PICK).options if "(ML-KAY-2025)" in o)
-    at.selectbox(key=Keys.ZONE_PICK).set_value(label).run()
-    at.text_input(key=f"{Keys.ZONE_ACTOR}_ML-KAY-2025").input("")
+    label = next(o for o in at.selectbox(key="zone_pick").options if "(ML-KAY-2025)" in o)
+    at.selectbox(key="zone_pick").set_value(label).run()
+    at.text_input(key="zone_actor_ML-KAY-2025").input("")
     next(b for b in at.button if b.label == "Save assessment").click().run()
     assert "actor" in at.error[0].value
     assert next(z for z in open_store(db_url).zones() if z.zone_id == "ML-KAY-2025").actor == "JNIM"

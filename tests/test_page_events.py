@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pages.common import Keys
+from pages.sidebar import Keys
 from tests.conftest import open_page
 
 
@@ -21,3 +21,22 @@ def test_events_page_lists_filtered_events_in_acled_columns(db_url: str) -> None
     at.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 6, 30))).run()
     assert len(at.dataframe[0].value) == 2
     assert "2 of 10 events" in at.markdown[0].value
+
+
+def test_filters_set_on_the_map_hold_on_events_and_after_a_page_without_the_sidebar(db_url: str) -> None:
+    at = open_page()
+    at.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 6, 30))).run()
+    at.multiselect(key=Keys.EVENT_TYPES).set_value(["Battles"]).run()
+    at.switch_page("pages/events.py").run()
+    assert not at.exception
+    assert at.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
+    assert at.multiselect(key=Keys.EVENT_TYPES).value == ["Battles"]
+    assert len(at.dataframe[0].value) == 2
+    assert at.query_params["start"] == "2025-06-01" and at.query_params["types"] == "Battles"
+
+    at.switch_page("pages/control.py").run()  # no sidebar here: Streamlit forgets the widgets' state
+    assert not at.exception and not at.slider
+    at.switch_page("pages/events.py").run()
+    assert at.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
+    assert at.multiselect(key=Keys.EVENT_TYPES).value == ["Battles"]
+    assert len(at.dataframe[0].value) == 2

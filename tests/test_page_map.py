@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.common import Keys
+from pages.sidebar import Keys
 from tests.conftest import open_page
 
 

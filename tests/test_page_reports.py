@@ -7,7 +7,6 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from geo.storage import open_store
-from pages.common import Keys
 from tests.conftest import ROOT, open_page
 
 REPORTS = ROOT / "data" / "reports"
@@ -19,7 +18,7 @@ def extract_button(at: AppTest):  # noqa: ANN201 - a Button element
 
 def test_paste_review_and_save(db_url: str) -> None:
     at = open_page("pages/reports.py")
-    at.text_area(key=Keys.REPORT_TEXT).input((REPORTS / "2025-09-05_kayes_nioro_blockade_en.txt").read_text())
+    at.text_area(key="report_text").input((REPORTS / "2025-09-05_kayes_nioro_blockade_en.txt").read_text())
     extract_button(at).click().run()
     assert not at.exception and not at.error
     assert at.subheader[0].value == "pasted text: 2 event(s)"  # one event per town the blockade names
@@ -28,7 +27,7 @@ def test_paste_review_and_save(db_url: str) -> None:
     assert list(table["sub_event_type"]) == ["Other", "Other"]
     assert list(table["location"]) == ["Kayes", "Nioro du Sahel"]
     assert open_store(db_url).count() == 10  # nothing saved before review
-    at.button(key=Keys.SAVE).click().run()
+    at.button(key="save_button").click().run()
     assert not at.exception
     assert "Saved 2 event(s)" in at.success[0].value and "Added 2 control assessment(s)" in at.success[0].value
     store = open_store(db_url)
@@ -39,11 +38,11 @@ def test_paste_review_and_save(db_url: str) -> None:
 
 def test_a_second_report_of_a_stored_incident_is_merged_not_added(db_url: str) -> None:
     at = open_page("pages/reports.py")
-    at.text_area(key=Keys.REPORT_TEXT).input(
+    at.text_area(key="report_text").input(
         (REPORTS / "2025-07-02_mali_attaques_coordonnees_fr.txt").read_text())
     extract_button(at).click().run()
     assert any("Will merge into stored event MLICM0001" in i.value for i in at.info)
-    at.button(key=Keys.SAVE).click().run()
+    at.button(key="save_button").click().run()
     events = open_store(db_url).events()
     assert len(events) == 10
     assert sum(e.fatalities for e in events) == 110  # the army's 80 is not counted again
@@ -75,22 +74,22 @@ residents said.
 
 def test_defaults_take_the_country_and_the_date_from_the_report(db_url: str) -> None:
     at = open_page("pages/reports.py")
-    assert at.selectbox(key=Keys.REPORT_COUNTRY).value == "Detect from the text"
-    assert at.selectbox(key=Keys.REPORT_COUNTRY).options[:6] == [
+    assert at.selectbox(key="report_country").value == "Detect from the text"
+    assert at.selectbox(key="report_country").options[:6] == [
         "Detect from the text", "Mali", "Burkina Faso", "Niger", "Mauritania", "Senegal"]
-    assert at.date_input(key=Keys.REPORT_PUBLISHED).value is None
+    assert at.date_input(key="report_published").value is None
     assert not at.checkbox  # no "date from the dateline" switch: an empty date means exactly that
 
 
 def test_a_niger_report_is_placed_in_niger_without_choosing_a_country(db_url: str) -> None:
     at = open_page("pages/reports.py")
-    at.text_area(key=Keys.REPORT_TEXT).input(NIGER_REPORT)
+    at.text_area(key="report_text").input(NIGER_REPORT)
     extract_button(at).click().run()
     assert not at.exception and not at.error and not at.warning
     assert any("Published 2025-03-14, from the dateline" in c.value and "Niger" in c.value for c in at.caption)
     table = at.dataframe[0].value
     assert len(table) >= 1
-    events = {e.event_id_cnty: e for item in at.session_state[Keys.REVIEW] for e in item["events"]}
+    events = {e.event_id_cnty: e for item in at.session_state["review_batch"] for e in item["events"]}
     assert {events[i].country for i in table["event_id_cnty"]} == {"Niger"}
     assert any(loc in {"Téra", "Tera"} for loc in table["location"])
     assert not any("Mali" in str(v) for v in [*table["actor1"], *table["actor2"]])
@@ -98,14 +97,14 @@ def test_a_niger_report_is_placed_in_niger_without_choosing_a_country(db_url: st
 
 def test_a_report_without_a_publication_date_is_flagged_and_undated_events_are_not_saved(db_url: str) -> None:
     at = open_page("pages/reports.py")
-    at.text_area(key=Keys.REPORT_TEXT).input(UNDATED_REPORT)
+    at.text_area(key="report_text").input(UNDATED_REPORT)
     extract_button(at).click().run()
     assert not at.exception
     assert any("pasted text" in w.value and "no publication date" in w.value for w in at.warning)
     table = at.dataframe[0].value
     undated = [n for n, value in enumerate(table["event_date"], 1) if pd.isna(value)]
     assert undated, "an event dated only 'on Friday' must have no date without a publication date"
-    at.button(key=Keys.SAVE).click().run()
+    at.button(key="save_button").click().run()
     assert not at.exception
     errors = [e.value for e in at.error]
     assert any(f"row {undated[0]}.event_date" in e and "Nothing was saved" in e for e in errors), errors
@@ -114,8 +113,8 @@ def test_a_report_without_a_publication_date_is_flagged_and_undated_events_are_n
 
 def test_a_typed_publication_date_resolves_relative_dates(db_url: str) -> None:
     at = open_page("pages/reports.py")
-    at.text_area(key=Keys.REPORT_TEXT).input(UNDATED_REPORT)
-    at.date_input(key=Keys.REPORT_PUBLISHED).set_value(date(2025, 3, 15))
+    at.text_area(key="report_text").input(UNDATED_REPORT)
+    at.date_input(key="report_published").set_value(date(2025, 3, 15))
     extract_button(at).click().run()
     assert not at.exception and not at.warning
     assert any("Published 2025-03-15, as typed above" in c.value for c in at.caption)
@@ -126,7 +125,7 @@ def test_a_typed_publication_date_resolves_relative_dates(db_url: str) -> None:
 def test_an_html_report_takes_its_date_from_the_meta(db_url: str) -> None:
     at = open_page("pages/reports.py")
     body = "".join(f"<p>{line}</p>" for line in UNDATED_REPORT.split("\n\n"))
-    at.text_area(key=Keys.REPORT_TEXT).input(
+    at.text_area(key="report_text").input(
         f'<html><head><meta property="article:published_time" content="2025-03-16T08:00:00Z"></head>'
         f"<body>{body}</body></html>")
     extract_button(at).click().run()

@@ -37,12 +37,16 @@ def claimed_high(events: pd.DataFrame) -> int:
     return max(unclaimed + sum(distinct.values()), int(events["fatalities"].sum()))
 
 
+def people_abducted(events: pd.DataFrame) -> int:
+    """How many people the abductions among ``events`` took (an abduction of unknown size counts 0)."""
+    return sum(int((a or {}).get("count") or 0) for a in split_layers(events)[1]["abduction"])
+
+
 def headline(events: pd.DataFrame) -> Headline:
     """Events, conservative fatalities with the highest claimed total, people abducted, places attacked."""
-    attacks, abductions = split_layers(events)
-    taken = sum(int((a or {}).get("count") or 0) for a in abductions["abduction"])
+    attacks, _ = split_layers(events)
     return Headline(events=len(events), fatalities=int(events["fatalities"].sum()),
-                    fatalities_claimed_high=claimed_high(events), abducted=taken,
+                    fatalities_claimed_high=claimed_high(events), abducted=people_abducted(events),
                     places_attacked=int(attacks["location"].nunique()))
 
 
