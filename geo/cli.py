@@ -4,16 +4,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 import sqlalchemy.exc
 from geopy.exc import GeocoderQueryError
 
-from geo.io.export import to_csv, to_geojson_text
 from geo.extract.text import Report, ReportError
 from geo.io.acled import ImportFormatError
+from geo.io.export import to_csv, to_geojson_text
 from geo.io.geonames import GeoNamesFormatError
 from geo.schema import ValidationError
 from geo.storage import open_store
@@ -120,17 +120,17 @@ def _published(value: str | None, path: Path | None = None, report: Report | Non
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from geo.extract.pipeline import extract
+    from geo.services import extract_report
 
     reports = _read_reports(args.files)
-    results = [extract(report.text, published=_published(args.published, path, report),
-                       source=args.source or path.name, report=path.name).to_json() for path, report in reports]
+    results = [extract_report(report, path.name, published=_published(args.published, path, report),
+                              source=args.source).to_json() for path, report in reports]
     if args.json:
         json.dump(results[0] if len(results) == 1 else results, sys.stdout, ensure_ascii=False, indent=1,
                   default=str)
         sys.stdout.write("\n")
     else:
-        for (path, _), result in zip(reports, results):
+        for (path, _), result in zip(reports, results, strict=True):
             print(f"{path.name}: {len(result['events'])} events, {len(result['places'])} place mentions")
             for e in result["events"]:
                 print(f"  {e['event_date'] or 'undated':<10}  {e['sub_event_type']:<32} {e['location']:<40} "
@@ -139,15 +139,16 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from geo.extract.pipeline import extract
-    from geo.tools.dedup import deduplicate
+    from geo.services import ingest_reports
 
     reports = _read_reports(args.files)  # every file is read and checked before anything is saved
+    published = _published(args.published)
+    for path, report in reports:
+        _published(args.published, path, report)  # says so when a report has no date
     store = open_store(args.db)
-    results = [(extract(report.text, published=_published(args.published, path, report),
-                        source=args.source or path.name, report=path.name), args.source or path.name)
-               for path, report in reports]
-    for (path, _), (result, _) in zip(reports, results):
+    results, plan = ingest_reports(store, [(path.name, report) for path, report in reports], published=published,
+                                   source=args.source)
+    for (path, _), result in zip(reports, results, strict=True):
         undated = sum(1 for e in result.events if e.event_date is None)
         if undated:
             print(f"{path.name}: {undated} event(s) without a date are not saved; give --published or add them "
@@ -155,27 +156,22 @@ def _ingest(args: argparse.Namespace) -> int:
         if result.control and result.published is None:
             print(f"{path.name}: control claims are not saved without a publication date; give --published",
                   file=sys.stderr)
-    extracted = [e for result, _ in results for e in result.events if e.event_date is not None]
-    zones = [z for result, source in results for z in result.zones(source)]  # none from an undated report
-    to_save, matches = deduplicate(extracted, store.events())
-    store.save(events=to_save, zones=zones)
-    print(f"{len(reports)} report(s): {len(extracted)} events extracted, {len(matches)} merged with an "
-          f"existing event, {len(extracted) - len(matches)} new; {len(zones)} control assessment(s) added; "
+    print(f"{len(reports)} report(s): {len(plan.events)} events extracted, {plan.merged} merged with an "
+          f"existing event, {plan.new} new; {len(plan.zones)} control assessment(s) added; "
           f"{store.count()} events stored")
-    for match in matches:
+    for match in plan.matches:
         print(f"  merged into {match.existing}: {match.reason}")
     return 0
 
 
 def _import(args: argparse.Namespace) -> int:
-    from geo.io.acled import read_file
+    from geo.services import import_file
 
     path = Path(args.file)
     if not path.is_file():
         raise ReportError(f"{args.file}: no such file")
-    result = read_file(path, args.format)
     store = open_store(args.db)
-    store.save_events(result.events)
+    result = import_file(store, path.read_bytes(), args.format)
     print(f"{path.name} ({result.format}): {result.rows} rows, {len(result.events)} events imported, "
           f"{len(result.rejected)} rows rejected; {store.count()} events stored")
     if result.rejected:
@@ -257,7 +253,29 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("--json", action="store_true", help="print JSON: {places, events, control} per file")
         cmd.add_argument("files", nargs="+", metavar="FILE")
         cmd.set_defaults(func=func)
+
+    dbcmd = sub.add_parser("db", help="the database's schema version: upgrade it, or show it",
+                           description="Schema versions (Alembic migrations in geo/migrations). The app and the "
+                                       "other commands upgrade a SQLite file when they open it.")
+    dbsub = dbcmd.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    dbsub.add_parser("upgrade", help="upgrade the database to the newest revision (a new one is created empty)"
+                     ).set_defaults(func=_db)
+    dbsub.add_parser("current", help="print the database's revision ('none' before versions)").set_defaults(func=_db)
     return parser
+
+
+def _db(args: argparse.Namespace) -> int:
+    from geo import db
+
+    url = db.database_url(args.db)
+    if args.db_command == "upgrade":
+        done = db.upgrade(url)
+        print(f"{db.shown(url)}: " + (f"at revision {done.after} already" if done.before == done.after else
+                                      f"upgraded from revision {done.before or 'none'} to {done.after}"))
+    else:
+        revision = db.current(url)
+        print(f"{revision or 'none'}{' (head)' if revision == db.head() else ''}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,8 +39,11 @@ BASELINE = "0001"  # the schema as ``create_all`` made it before schema versions
 UPGRADE_COMMAND = "python -m geo db upgrade"
 
 
-class SchemaError(RuntimeError):
-    """The database's schema is not one this code can use (and it cannot be upgraded on open)."""
+class SchemaError(sa.exc.SQLAlchemyError):
+    """The database's schema is not one this code can use (and it cannot be upgraded on open).
+
+    A SQLAlchemy error, so the pages and the CLI report it as they report any database error.
+    """
 
 
 @dataclass(frozen=True)

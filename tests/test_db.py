@@ -203,3 +203,16 @@ def test_store_on_an_in_memory_database_is_created_at_head() -> None:
     assert store.is_new() and store.schema.after == db.head()
     store.save_events([make_event()])
     assert store.count() == 1
+
+
+def test_cli_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geo.cli import main
+
+    path = old_file(tmp_path / "old.sqlite")
+    assert main(["--db", path, "db", "current"]) == 0
+    assert capsys.readouterr().out == "none\n"
+    assert main(["--db", path, "db", "upgrade"]) == 0
+    assert capsys.readouterr().out.endswith("old.sqlite: upgraded from revision none to 0002\n")
+    assert main(["--db", path, "db", "current"]) == 0
+    assert capsys.readouterr().out == "0002 (head)\n"
+    assert [e.event_id_cnty for e in Store(path).events()] == ["OLD1"]
