@@ -151,6 +151,8 @@ def test_captured_soldiers_are_an_abduction_beside_the_attack() -> None:
      "Remote explosive/landmine/IED"),
     ("Gunmen massacred 20 villagers in the village of Djibo on Sunday.", "Attack"),
     ("La ville de Djibo a été reprise par l'armée burkinabè dimanche.", "Government regains territory"),
+    ("A fierce battle between two armed groups raged near Ménaka on Sunday.", "Armed clash"),
+    ("Une bataille entre l'armée et les rebelles a eu lieu dimanche à Anéfis.", "Armed clash"),
 ])
 def test_kinds_of_violence(text: str, sub: str) -> None:
     assert sub in {e.sub_event_type for e in events(text)}
@@ -362,6 +364,19 @@ def test_a_strike_nobody_is_named_for_is_not_given_to_the_army() -> None:
     [event] = events("On Sunday, a drone strike on a market near Boni, in Mali, killed about 20 civilians, "
                      "residents said.")
     assert event.sub_event_type == "Air/drone strike" and not event.actor1.startswith("Military Forces")
+
+
+def test_a_month_opening_a_sentence_dates_it() -> None:
+    from geo.extract.dates import find_dates
+
+    [found] = find_dates("The road was quiet. August, the group attacked the village again.", date(2022, 10, 29))
+    assert (found.value, found.precision) == (date(2022, 8, 15), 3)
+    assert find_dates("the name august, or may, is a word", date(2022, 10, 29)) == []
+
+
+def test_the_region_named_after_its_town_is_not_a_second_site() -> None:
+    found = events("Fighters attacked herders at Tamalelt in the state of Ménaka on Sunday.")
+    assert [e.location for e in found] == ["Tamalelt"]
 
 
 @pytest.mark.parametrize(("text", "published", "expected"), [

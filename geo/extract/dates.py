@@ -55,6 +55,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month", re.compile(rf"\b(?:in|en|early|late|mid|since|début|fin|mi|au mois de|le mois de|mois de|"
                          rf"au cours du mois de|dans le courant du mois de)[\s-]+(?:d['’]\s*)?"
                          rf"(?P<mon>{MONTH})\b(?!\s+\d)", re.IGNORECASE)),
+    # "August, the group attacked...": a month that opens a sentence (its "In" lost, or a French "Août,")
+    ("month_lead", re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?=[A-ZÀ-Ý])(?P<mon>{MONTH})\s*,", re.IGNORECASE)),
 ]
 ABSOLUTE = {"iso", "dmy", "mdy", "month_year"}
 
@@ -156,7 +158,7 @@ def _resolve(kind: str, match: re.Match[str], published: date | None,
         for _ in range(count.value):
             back = (back - timedelta(days=1)).replace(day=1)
         return back.replace(day=15), 3
-    if kind == "month":
+    if kind in ("month", "month_lead"):
         month = MONTHS[match["mon"].lower()]
         year = published.year if month <= published.month else published.year - 1
         return date(year, month, 15), 3

@@ -42,7 +42,9 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
     ("blockade", re.compile(r"\b(blockades?|blockaded|blocus|besieg\w*|under siege|siege|assiég\w*|"
                             r"embargo|encercl\w*|encircl\w*)\b", IC)),
     ("attack", re.compile(r"\b(attack(?!ers?\b)\w*|assault\w*|raids?|raided|ambush\w*|stormed|offensive|"
-                          r"targeted|gunfire|clash\w*|fighting|struck|attaqu(?!ants?\b)\w*|assaut\w*|embuscades?|affrontements?|"
+                          r"targeted|gunfire|clash\w*|fighting|(?:bloody |fierce |heavy )?battles? (?:between|for|"
+                          r"with|against)|batailles? (?:entre|pour|de|contre)|struck|attaqu(?!ants?\b)\w*|"
+                          r"assaut\w*|embuscades?|affrontements?|"
                           r"combats?|killed|killing|massacre\w*|executed|tués?|tuées?|tuant|massacrés?|exécut\w*|"
                           r"shot dead|gunned down|opened fire|murder\w*|slaughter\w*|assassin\w*|abattu\w*|"
                           r"mitraill\w*|incendi\w*|torched|set (?:\w+ ){0,3}on fire|ont tiré|tirs?|"
@@ -364,7 +366,8 @@ REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à
                               r"(?:road|route|axe|highway) (?:to|de|vers|towards)|"
                               r"(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:of|from|de|du|d['’])|"
                               r"(?:north|south|east|west)\w*\s+of|au (?:nord|sud|est|ouest)(?:-\w+)? (?:de|du)|"
-                              r"(?:region|province|cercle|district|département|commune) (?:of|de|du))\s+"
+                              r"(?:region|province|cercle|district|département|department|commune|state|wilaya|préfecture|"
+                              r"prefecture) (?:of|de|du))\s+"
                               r"(?:the\s+(?:town|city)\s+of\s+|la ville de\s+)?$", IC)
 
 
