@@ -9,6 +9,10 @@ table) is *adopted*: when its tables and columns are those of the first revision
 with that revision and then upgraded.  Tables and nullable columns that older versions of the
 code did not create yet are added first, as ``create_all`` used to.
 
+Alembic is imported only when a database is not at the newest revision: opening one that is
+costs a query, not Alembic's import.  So the newest revision is read from the file names
+(``versions/NNNN_what.py`` holds revision ``NNNN``; the tests check the convention).
+
 On SQLite the whole upgrade runs in one ``BEGIN IMMEDIATE`` transaction with foreign keys off
 (batch migrations copy tables, and a cascade must not fire): a failure leaves the file as it was,
 and two processes opening a new file at once create the schema once.
@@ -22,14 +26,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,8 @@ def shown(url: str) -> str:
 
 def config(connection: Connection | None = None, url: str | None = None) -> Config:
     """An Alembic configuration for ``geo/migrations``; ``connection`` is used as is when given."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("path_separator", "os")
@@ -89,8 +94,8 @@ def config(connection: Connection | None = None, url: str | None = None) -> Conf
 
 @cache
 def head() -> str:
-    """The newest revision in ``geo/migrations``."""
-    return ScriptDirectory.from_config(config()).get_current_head()
+    """The newest revision in ``geo/migrations`` (revisions are numbered, each file named after its own)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
 
 def migration_engine(url: str) -> Engine:
@@ -128,12 +133,17 @@ def _transaction(target: str | Engine) -> Iterator[Connection]:
 
 
 def _revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+    """The revision stamped in the database (Alembic's table read directly), None when there is none."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    return ", ".join(sorted(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())) or None
 
 
 @cache
 def baseline_metadata() -> sa.MetaData:
     """The tables, columns and indexes the baseline revision creates (reflected from a scratch database)."""
+    from alembic import command
+
     engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool)
     alembic_log = logging.getLogger("alembic")
     level = alembic_log.level
@@ -155,6 +165,10 @@ def _adopt(conn: Connection, url: str) -> None:
 
     Raises :class:`SchemaError` when a baseline table lacks a column that cannot simply be added.
     """
+    from alembic import command
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
     baseline = baseline_metadata()
     inspector = sa.inspect(conn)
     existing = set(inspector.get_table_names())
@@ -190,6 +204,8 @@ def _adopt(conn: Connection, url: str) -> None:
 
 
 def _upgrade(conn: Connection, url: str, revision: str) -> Upgrade:
+    from alembic import command
+
     before = _revision(conn)
     created = adopted = False
     if before is None:

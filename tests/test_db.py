@@ -216,3 +216,21 @@ def test_cli_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--db", path, "db", "current"]) == 0
     assert capsys.readouterr().out == "0002 (head)\n"
     assert [e.event_id_cnty for e in Store(path).events()] == ["OLD1"]
+
+
+def test_revision_files_are_named_after_their_revision_and_head_is_the_newest() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(db.config())
+    for revision in script.walk_revisions():
+        assert Path(revision.path).name.startswith(f"{revision.revision}_"), revision.path
+    assert db.head() == script.get_current_head()
+
+
+def test_opening_a_database_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    path = str(tmp_path / "head.sqlite")
+    db.upgrade(path)
+    script = f"import sys; from geo.storage import open_store; open_store({path!r}); print('alembic' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
