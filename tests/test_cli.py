@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,6 @@ from tests.conftest import ROOT
 
 
 def run(*args: str, env_db: str | None = None) -> subprocess.CompletedProcess:
-    import os
-
     env = dict(os.environ)
     if env_db:
         env["CONFLICTMAP_DB"] = env_db
@@ -122,6 +121,18 @@ def test_ingest_merges_duplicates_and_prints_a_summary(db_url: str) -> None:
     second = run("ingest", fr, env_db=db_url)
     assert second.returncode == 0, second.stderr
     assert "merged with an existing event" in second.stdout and "merged into" in second.stdout
+
+
+def test_ingesting_the_same_report_again_adds_nothing(db_url: str) -> None:
+    report = str(REPORTS / "2025-09-05_kayes_nioro_blockade_en.txt")
+    first = run("ingest", report, env_db=db_url)
+    assert first.returncode == 0, first.stderr
+    assert "2 events extracted, 0 merged with an existing event, 2 new" in first.stdout
+    assert "12 events stored" in first.stdout
+    second = run("ingest", report, env_db=db_url)
+    assert second.returncode == 0, second.stderr
+    assert "2 events extracted, 2 merged with an existing event, 0 new" in second.stdout
+    assert "12 events stored" in second.stdout
 
 
 UNDATED_REPORT = ("Gunmen burn a health post near Gao\n\nArmed men on motorbikes burned the health post of a "

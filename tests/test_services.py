@@ -1,0 +1,159 @@
+"""The workflows the pages and the CLI share: ingest, import, save a zone, save a view."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from geo import services
+from geo.extract.text import read_report
+from geo.io.acled import ImportFormatError
+from geo.schema import ValidationError
+from geo.storage import Store, open_store
+from geo.tools.dedup import deduplicate
+from geo.views import View
+from tests.conftest import ROOT
+from tests.factories import make_event
+
+REPORTS = ROOT / "data" / "reports"
+FIXTURES = ROOT / "tests" / "fixtures" / "acled"
+SQUARE = {"type": "Polygon", "coordinates": [[[-11.0, 14.0], [-10.0, 14.0], [-10.0, 15.0], [-11.0, 15.0],
+                                              [-11.0, 14.0]]]}
+
+
+@pytest.fixture
+def store(db_url: str) -> Store:
+    """The demo database: ten events of May–July 2025 and the control assessments."""
+    return open_store(db_url)
+
+
+def test_the_dedup_window_is_the_widest_precision_window() -> None:
+    assert services.DEDUP_WINDOW == timedelta(days=31)
+
+
+def test_only_stored_events_within_the_window_are_read(store: Store) -> None:
+    store.save_events([make_event(event_id_cnty="EARLY", event_date="2025-05-31"),
+                       make_event(event_id_cnty="EDGE", event_date="2025-06-01"),
+                       make_event(event_id_cnty="LATE", event_date="2025-08-03")])
+    new = [make_event(event_id_cnty="NEW", event_date="2025-07-02")]
+    ids = {e.event_id_cnty for e in services.stored_neighbours(store, new)}
+    assert "EDGE" in ids and "MLICM0001" in ids  # 31 days before, and the July wave
+    assert "EARLY" not in ids and "LATE" not in ids  # 32 days away: cannot be the same incident
+    assert services.stored_neighbours(store, []) == []
+
+
+def test_the_window_loses_no_match_that_comparing_every_event_would_find(store: Store) -> None:
+    new = [make_event(event_id_cnty="A", event_date="2025-07-02", time_precision=2),  # the Kayes clash, a day on
+           make_event(event_id_cnty="B", event_date="2025-06-01", location="Boulkessi", latitude=14.795,
+                      longitude=-1.318, admin1="Mopti"),
+           make_event(event_id_cnty="C", event_date="2024-01-10")]  # nothing stored near it
+    plan = services.plan_ingest(store, new)
+    _, everything = deduplicate(new, store.events())
+    assert [m.existing for m in plan.matches] == [m.existing for m in everything] == ["MLICM0001", "MLICM0010"]
+    assert (plan.merged, plan.new) == (2, 1)
+    assert store.count() == 10  # planning saves nothing
+
+
+def test_ingest_merges_a_second_report_of_a_stored_incident_instead_of_adding_it(store: Store) -> None:
+    before = store.events(ids=["MLICM0001"])[0]
+    plan = services.ingest(store, [make_event(event_id_cnty="DUP", event_date="2025-07-01",
+                                              source="Second report", fatalities=before.fatalities)])
+    assert [m.existing for m in plan.matches] == ["MLICM0001"]
+    assert store.count() == 10 and not store.events(ids=["DUP"])
+    kayes = store.events(ids=["MLICM0001"])[0]
+    assert "Second report" in kayes.source and "Second report" not in before.source
+    assert kayes.fatalities == before.fatalities  # one incident: its toll is not added up
+
+
+def test_undated_events_are_set_aside_not_saved(store: Store) -> None:
+    undated = make_event(event_id_cnty="NODATE")
+    undated = type(undated)(**{**undated.__dict__, "event_date": None})
+    plan = services.ingest(store, [undated, make_event(event_id_cnty="NEW1", event_date="2024-03-01")])
+    assert [e.event_id_cnty for e in plan.undated] == ["NODATE"]
+    assert [e.event_id_cnty for e in plan.to_save] == ["NEW1"]
+    assert store.count() == 11 and not store.events(ids=["NODATE"])
+
+
+def test_ingest_reports_extracts_merges_and_keeps_the_control_claims(store: Store) -> None:
+    name = "2025-07-02_mali_attaques_coordonnees_fr.txt"
+    report = read_report((REPORTS / name).read_bytes(), name)
+    results, plan = services.ingest_reports(store, [(name, report)])
+    assert len(results) == 1 and results[0].events
+    assert "MLICM0001" in {m.existing for m in plan.matches}
+    assert store.count() == 10 + plan.new
+    assert sum(e.fatalities for e in store.events() if e.event_id_cnty.startswith("MLICM")) == 110
+
+
+def test_a_typed_publication_date_wins_over_the_reports(store: Store) -> None:
+    text = b"Gunmen attacked a village near Ouallam on Friday, killing four civilians, residents said.\n"
+    report = read_report(text, "undated.txt")
+    assert report.published is None
+    assert all(e.event_date is None for e in services.extract_report(report, "undated.txt").events)
+    dated = services.extract_report(report, "undated.txt", published=date(2025, 3, 15), source="Radio")
+    assert dated.events and {e.event_date for e in dated.events} == {date(2025, 3, 14)}
+    assert {e.source for e in dated.events} == {"Radio"}
+
+
+def test_import_file_saves_the_valid_rows_once(store: Store) -> None:
+    data = (FIXTURES / "bad_rows.csv").read_bytes()
+    result = services.import_file(store, data)
+    assert (len(result.events), [line for line, _ in result.rejected]) == (1, [2, 3, 4, 5])
+    assert store.count() == 11
+    services.import_file(store, data)
+    assert store.count() == 11  # the same ids are replaced, not added
+
+
+def test_import_file_refuses_a_file_that_is_not_an_export(store: Store) -> None:
+    with pytest.raises(ImportFormatError):
+        services.import_file(store, b"just,some\nwords,here\n")
+    assert store.count() == 10
+
+
+ZONE = {"area": "West of Kayes", "status": "influence", "actor": "JNIM", "valid_from": date(2025, 7, 1),
+        "valid_to": None, "geometry": SQUARE, "source": "Analyst", "claimant": "", "notes": "",
+        "linked_events": "MLICM0001, MLICM0002", "kind": "drawn"}
+
+
+def test_a_new_zone_gets_its_own_id_even_within_the_same_second(store: Store) -> None:
+    now = datetime(2025, 7, 3, 12, 0, 5, tzinfo=UTC)
+    first = services.save_zone(store, ZONE, now=now)
+    second = services.save_zone(store, {**ZONE, "area": "East of Kayes"}, now=now)
+    assert (first.zone_id, second.zone_id) == ("D20250703120005", "D20250703120005-2")
+    assert first.linked_events == ("MLICM0001", "MLICM0002")
+    assert [(v, n) for v, _, n, _ in store.zone_history(first.zone_id)] == [(1, "drawn")]
+
+
+def test_editing_a_zone_keeps_its_id_and_history(store: Store) -> None:
+    zone = services.save_zone(store, ZONE)
+    edited = services.save_zone(store, {**ZONE, "status": "control"}, zone_id=zone.zone_id)
+    assert edited.zone_id == zone.zone_id and edited.status == "control"
+    assert [(v, n) for v, _, n, _ in store.zone_history(zone.zone_id)] == [(1, "drawn"), (2, "edited")]
+    services.save_zone(store, {**ZONE, "status": "contested"}, zone_id=zone.zone_id, note="army retook it")
+    assert store.zone_history(zone.zone_id)[-1][2] == "army retook it"
+
+
+@pytest.mark.parametrize(("change", "field"), [({"geometry": None}, "geometry"), ({"actor": ""}, "actor"),
+                                               ({"status": "liberated"}, "status"), ({"area": ""}, "area")])
+def test_a_bad_zone_is_refused_with_its_field_and_nothing_is_saved(store: Store, change: dict, field: str) -> None:
+    before = len(store.zones())
+    with pytest.raises(ValidationError) as caught:
+        services.save_zone(store, {**ZONE, **change})
+    assert str(caught.value).startswith(field)
+    assert len(store.zones()) == before
+
+
+def test_saved_views_go_after_the_others_and_keep_their_place_when_saved_again(store: Store) -> None:
+    june = View(start=date(2025, 6, 1), end=date(2025, 6, 30), types=("Battles",))
+    first = services.save_view(store, june, name=" june ")
+    assert (first.name, first.title, first.position) == ("june", "june", 0)
+    services.save_view(store, View(), name="all", title="Everything", notes=" for the board ")
+    again = services.save_view(store, june, name="june", title="June, again", as_of=date(2025, 7, 1))
+    assert [(v.name, v.position) for v in store.views()] == [("june", 0), ("all", 1)]
+    assert (again.title, again.as_of, again.types) == ("June, again", date(2025, 7, 1), ("Battles",))
+    assert store.views()[1].notes == "for the board"
+
+
+def test_a_view_needs_a_name(store: Store) -> None:
+    with pytest.raises(ValidationError):
+        services.save_view(store, View(), name="  ")
+    assert store.views() == []
