@@ -374,6 +374,21 @@ def test_a_month_opening_a_sentence_dates_it() -> None:
     assert find_dates("the name august, or may, is a word", date(2022, 10, 29)) == []
 
 
+@pytest.mark.parametrize("text", [
+    "Les assaillants ont frappé sur la route qui relie Ayorou à Banibangou, dimanche, tuant dix passagers.",
+    "Gunmen attacked buses on the road linking Djibo and Kaya on Sunday, killing ten passengers.",
+])
+def test_the_towns_a_road_joins_are_not_sites(text: str) -> None:
+    assert all(e.location not in ("Banibangou", "Kaya", "Bani Bangou") for e in events(text))
+
+
+def test_a_district_whose_namesakes_are_villages_means_the_district() -> None:
+    result = extract("A drone strike hit a market in Soum, in the north of Burkina Faso, on Sunday.",
+                     published=PUBLISHED)
+    [soum] = {p.place for p in result.places if p.text == "Soum"}
+    assert soum.feature == "admin2"
+
+
 def test_the_region_named_after_its_town_is_not_a_second_site() -> None:
     found = events("Fighters attacked herders at Tamalelt in the state of Ménaka on Sunday.")
     assert [e.location for e in found] == ["Tamalelt"]

@@ -350,7 +350,14 @@ def _not_a_site(sentence: Sentence, mention: PlaceMention) -> bool:
     after = sentence.text[mention.end - sentence.start:mention.end - sentence.start + 12]
     far = FAR_FROM.search(before)  # "à plus de 700 km de Cotonou": how far away it happened, not where
     return bool(NOT_SITE_BEFORE.search(before) or ROUTE_SECOND.search(before) or NOT_SITE_AFTER.match(after)
-                or (far and int(far.group(1)) >= FAR_KM))
+                or (far and int(far.group(1)) >= FAR_KM)
+                or ROAD_ENDS.search(sentence.text[max(0, rel_start - 90):rel_start]))
+
+
+# "deux routes qui relient A à B d'une part et à C", "the road linking A and B": the towns a road joins
+ROAD_ENDS = re.compile(r"\b(?:qui relient|qui relie|reliant|relie|relier|linking|links|linked|connecting|connects|"
+                       r"joining|joins)\s+(?:the\s+(?:towns?\s+of\s+)?)?(?:[\w'’-]+(?:\s+[\w'’-]+){0,6}?\s+"
+                       r"(?:à|to|and|et|with|avec)\s+)?$", IC)
 
 
 # "Kaya Bishop Théophile Naré said", "the Kaya diocese": an office named after the town

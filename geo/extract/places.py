@@ -327,7 +327,7 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     context = text[max(0, start - 40):end + 40]  # words that say "camp", "airport" or "mine"
     candidates = [c for c in gazetteer.search(name, country_codes=hints, context=context, limit=8, fuzzy=False)
                   if c.how == "exact"]
-    if any(c.place.feature not in AREA_FEATURES for c in candidates):
+    if any(c.place.feature not in AREA_FEATURES for c in candidates) and not _hamlets_beside_a_district(candidates):
         # "Bourem" is the town before the cercle named after it
         candidates = [c for c in candidates if c.place.feature not in AREA_FEATURES]
     if hints and candidates and all(c.place.country not in hints for c in candidates) \
@@ -367,6 +367,13 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     if not sure and evidence == 0 and not hints:
         return None
     return _Pending(name, start, end, candidates, sure or evidence == 2, evidence)
+
+
+def _hamlets_beside_a_district(candidates: Sequence[Candidate]) -> bool:
+    """A district whose namesakes are only villages (the Soum province, seated at Djibo, and villages called
+    Soum): the name means the district.  A district named after its seat town ("Bourem") means the town."""
+    return any(c.place.feature in AREA_FEATURES for c in candidates) and not any(
+        _sure(c.place) for c in candidates if c.place.feature not in AREA_FEATURES)
 
 
 def _plain_spelling(name: str) -> str:
