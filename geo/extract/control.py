@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 from shapely.geometry import mapping
 from shapely.ops import unary_union

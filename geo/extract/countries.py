@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 from geo.areas import COUNTRY_WORDS
 from geo.gazetteer import Gazetteer, normalise

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Sequence
 
 from shapely.geometry import Point
 
@@ -14,6 +14,7 @@ from geo.extract.figures import Figure, find_figures, nationalities
 from geo.extract.places import PlaceMention
 from geo.extract.text import Sentence
 from geo.gazetteer import haversine_km
+from geo.vocab import same_incident_window
 
 IC = re.IGNORECASE
 # (category, pattern) in priority order: the first that fires names the sentence's event.
@@ -83,7 +84,6 @@ YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 OTHER_INCIDENTS = re.compile(r"\b(other|separate|additional|further|d'autres|autres)\s+(?:\w+\s+){0,2}?"
                              r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", IC)
 SAME_PLACE_KM = 50.0
-PRECISION_SLACK = {1: 1, 2: 7, 3: 31}
 
 
 @dataclass
@@ -430,7 +430,7 @@ def _compatible_dates(a: Draft, b: Draft, published: date | None) -> bool:
     (da, pa), (db, pb) = a.when(published), b.when(published)
     if da is None or db is None:
         return True
-    slack = max(PRECISION_SLACK[pa], PRECISION_SLACK[pb])
+    slack = same_incident_window(pa, pb)
     if a.dates and b.dates and pa == pb == 3:
         slack = 0 if da.month != db.month else slack
     return abs((da - db).days) <= slack and not (a.dates and b.dates and pa == 1 and pb == 1 and da != db)

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 from geo import vocab
 from geo.extract.actors import (
@@ -57,7 +58,7 @@ class Extraction:
         """The ``python -m geo extract --json`` object."""
         return {
             "places": [place_json(m) for m in self.places],
-            "events": [event_json(e, ev) for e, ev in zip(self.events, self.evidence)],
+            "events": [event_json(e, ev) for e, ev in zip(self.events, self.evidence, strict=True)],
             "control": [c.to_json() for c in self.control],
         }
 

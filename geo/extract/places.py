@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Sequence
 
 from geo import vocab
 from geo.areas import COUNTRY_WORDS, parse_border
