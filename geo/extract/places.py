@@ -542,8 +542,8 @@ def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMentio
             end = start + len(name.group(1))
             key = normalise(name.group(1))
             if not key or key in STOPWORDS or any(w in STOPWORDS for w in key.split()) or _demonym(key) \
-                    or _person_like(text, start, end) or common_word(name.group(1), language) \
-                    or ORGANISATION.search(name.group(1)):
+                    or _person_like(text, start, end) or ORGANISATION.search(name.group(1)) \
+                    or (common_word(name.group(1), language) and place_evidence(text, start, end) < 2):
                 break
             reach = max(2.0 * float(near.group("km")), 25.0) if near.group("km") else NEAR_KM_DEFAULT
             current = next((m for m in out if m.start <= start < m.end or start <= m.start < end), None)
