@@ -389,6 +389,33 @@ def test_a_district_whose_namesakes_are_villages_means_the_district() -> None:
     assert soum.feature == "admin2"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Comme à Hombori l'an passé, les assaillants ont attaqué Douentza lundi.", {"Douentza"}),
+    ("Gunmen attacked Douentza on Monday with the same tactics as in Hombori.", {"Douentza"}),
+    ("Gunmen attacked Boni on Monday, as well as in Hombori, killing four soldiers.", {"Boni", "Hombori"}),
+])
+def test_a_place_named_to_compare_is_no_site(text: str, expected: set[str]) -> None:
+    assert {e.location for e in events(text)} == expected
+
+
+def test_an_earlier_attack_named_to_compare_keeps_its_place_and_toll() -> None:
+    [event] = events("Douze soldats ont été tués mardi à Boni, deux semaines après l'attaque du camp de Tessit, "
+                     "qui avait fait 40 morts.")
+    assert (event.location, event.fatalities) == ("Boni", 12)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # a day of the month is no count ("au 5 juin, des terroristes ont exécuté...")
+    ("Dans la nuit du 4 au 5 juin, des terroristes ont exécuté une trentaine de villageois.", 30),
+    # every side counted, even a quoted one: ACLED's total
+    ("« 40 assaillants » et 12 soldats ont été tués lundi.", 52),
+])
+def test_tolls_count_every_side_and_no_dates(sentence: str, expected: int) -> None:
+    from geo.schema import conservative_fatalities
+
+    assert conservative_fatalities((f.metric, f.quantity.value) for f in find_figures(sentence)) == expected
+
+
 def test_the_region_named_after_its_town_is_not_a_second_site() -> None:
     found = events("Fighters attacked herders at Tamalelt in the state of Ménaka on Sunday.")
     assert [e.location for e in found] == ["Tamalelt"]
@@ -403,6 +430,7 @@ def test_the_region_named_after_its_town_is_not_a_second_site() -> None:
     ("le week-end dernier", date(2024, 3, 12), date(2024, 3, 10)),
     ("il y a deux semaines", date(2024, 3, 12), date(2024, 2, 27)),
     ("three days ago", date(2024, 3, 12), date(2024, 3, 9)),
+    ("dans la nuit du 4 au 5 mars", date(2024, 3, 12), date(2024, 3, 4)),  # a night is dated by its start
     ("il y a une semaine", date(2024, 3, 12), date(2024, 3, 5)),
     ("cela fait près d'un mois", date(2024, 3, 12), date(2024, 2, 15)),
 ])

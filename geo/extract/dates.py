@@ -27,7 +27,9 @@ MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 WEEKDAY = "|".join(WEEKDAYS)
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b")),
+    # "dans la nuit du 4 au 5 juin", "between 3 and 5 March": a span, dated by its first day (ACLED's rule)
     ("dmy", re.compile(rf"\b(?:(?:{WEEKDAY}),?\s+(?:the\s+)?)?(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+"
+                       rf"(?:(?:au|to|and|et|-|–)\s+(?P<d2>\d{{1,2}})(?:er|st|nd|rd|th)?\s+)?"
                        rf"(?P<mon>{MONTH})\.?(?:,?\s+(?P<y>(?:19|20)\d\d))?\b", re.IGNORECASE)),
     ("mdy", re.compile(rf"\b(?:(?:{WEEKDAY}),?\s+)?(?P<mon>{MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
                        rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
@@ -111,7 +113,8 @@ def _resolve(kind: str, match: re.Match[str], published: date | None,
             return None
     if kind in ("dmy", "mdy"):
         day = _month_day(match["mon"], int(match["d"]), int(match["y"]) if match["y"] else None, published)
-        return (day, 1) if day else None
+        span = int(match["d2"]) - int(match["d"]) if kind == "dmy" and match["d2"] else 0
+        return (day, 1 if span <= 1 else 2) if day else None
     if kind == "weekday":
         wanted = WEEKDAYS[match["wd"].lower()]
         back = (published.weekday() - wanted) % 7  # the most recent such day, the publication day included

@@ -83,6 +83,12 @@ BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|origin
 YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 OTHER_INCIDENTS = re.compile(r"\b(other|separate|additional|further|d'autres|autres)\s+(?:\w+\s+){0,2}?"
                              r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", IC)
+# ", a month after the attack on X", "deux semaines après l'attaque de Y": an earlier incident, named to compare
+EARLIER_INCIDENT = re.compile(r",\s*(?:(?:about|some|environ|près d['’])\s+)?(?:a|an|one|two|three|un|une|deux|trois|"
+                              r"quelques|several|\d+)\s+(?:days?|weeks?|months?|years?|jours?|semaines?|mois|ans?)\s+"
+                              r"(?:after|following|après)\s+(?:the|l['’]|la|le|les|an?|une?)\s*(?:[\w-]+\s+){0,2}?"
+                              r"(?:attacks?|attaques?|assaults?|assauts?|massacres?|ambush(?:es)?|embuscades?|raids?)\b",
+                              IC)
 SAME_PLACE_KM = 50.0
 
 
@@ -257,6 +263,14 @@ def drafts_for(sentence: Sentence, places: Sequence[PlaceMention], published: da
     if category != "abduction" and taken:
         figures = [f for f in figures if f.kind != "abducted"]
     inside = [m for m in inside if _specificity(m) < 4 or m in sites or not _not_a_site(sentence, m)]
+    earlier = EARLIER_INCIDENT.search(sentence.text)
+    cut = sentence.start + earlier.start() if earlier else sentence.end
+    if earlier and any(f.start < cut for f in figures) and any(m.start < cut for m in sites):
+        # "25 killed on Thursday at A, a month after the attack on B, which left 71 dead": B and 71 are that
+        # earlier attack's, named to compare
+        figures = [f for f in figures if f.start < cut]
+        sites = [m for m in sites if m.start < cut]
+        inside = [m for m in inside if m.start < cut]
     main = Draft(category, [sentence], inside, dates, actors, figures, nationalities(sentence.text))
     out = [main]
     if len(sites) > 1:
@@ -283,7 +297,10 @@ NOT_SITE_BEFORE = re.compile(r"\b(?:prosecutor|court|tribunal|procureur|governor
                              r"bishop of|évêque de|diocese of|diocèse de|archbishop of|"
                              r"ambassade|hospital|hôpital|évacués? (?:vers|à|sur)|evacuated to|taken to|transported "
                              r"to|flown to|returned to|based in|basée? à|headquartered in|from the capital|"
-                             r"(?:told|said)(?: \w+){0,3} (?:in|from))\s+(?:in\s+|à\s+|de\s+)?$", IC)
+                             r"(?:told|said)(?: \w+){0,3} (?:in|from)|"
+                             # a comparison: "the same tactic as in Inates", "comme à Inates"
+                             r"(?<!aussi bien )comme|(?<!well )as|like|as was the case|as it did|similar to|the same as|ainsi qu['’])"
+                             r"\s+(?:in\s+|à\s+|de\s+|at\s+|au\s+|dans\s+)?$", IC)
 ROUTE_SECOND = re.compile(r"\b(?:between|entre)\s+(?:the\s+(?:towns?|villages?)\s+of\s+)?[\w'’ -]{2,40}?"
                           r"\s+(?:and|et)\s+$", IC)
 

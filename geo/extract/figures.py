@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 
 from geo.extract.actors import find_actors
+from geo.extract.dates import MONTH
 from geo.extract.numbers import NUMBER, QUALIFIER, Quantity, parse_quantity
 
 KILLED = r"(?:trouvée?s? la mort|perdu la vie|lost their lives|killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|" \
@@ -31,7 +32,7 @@ VICTIMS = {
 }
 AGE = r"(?:days?|weeks?|months?|years?|jours|semaines|mois|ans)\b"  # "babies under 30 days old": an age
 FIGURE = re.compile(
-    rf"(?P<qty>{QTY})(?!\s+{AGE})\s+(?P<noun>{NOUN})(?:{AUX}\s+)?(?P<verb>{KILLED}|{WOUNDED}|{ABDUCTED})\b"
+    rf"(?P<qty>{QTY})(?!\s+{AGE})(?!\s+(?:{MONTH})\b)\s+(?P<noun>{NOUN})(?:{AUX}\s+)?(?P<verb>{KILLED}|{WOUNDED}|{ABDUCTED})\b"
     rf"|\b(?P<verb3>{SEIZED})\s+(?:control\s+of\s+)?(?P<qty3>{QTY})\s+"
     rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))"
     rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping|tuant|blessant|"
@@ -212,7 +213,7 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
 
 HEAD_COUNT = re.compile(rf"(?P<qty>{QTY})\s+(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+,?\s+(?:including|dont|among them|"
                         rf"parmi (?:eux|elles|lesquels)|y compris)\b[^.;:]*$", re.IGNORECASE)
-COORDINATED = re.compile(rf"(?P<qty>{QTY})\s+(?P<noun>(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+),?\s+(?:and|et)\s+$",
+COORDINATED = re.compile(rf"(?P<qty>{QTY})\s+(?P<noun>(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+)(?:\s*[»\"”’'])?,?\s+(?:and|et)\s+$",
                          re.IGNORECASE)
 
 
