@@ -393,6 +393,7 @@ def test_a_district_whose_namesakes_are_villages_means_the_district() -> None:
     ("Comme à Hombori l'an passé, les assaillants ont attaqué Douentza lundi.", {"Douentza"}),
     ("Gunmen attacked Douentza on Monday with the same tactics as in Hombori.", {"Douentza"}),
     ("Gunmen attacked Boni on Monday, as well as in Hombori, killing four soldiers.", {"Boni", "Hombori"}),
+    ("Residents of towns such as Hombori heard gunfire as jihadists attacked army posts on Monday.", {"Hombori"}),
 ])
 def test_a_place_named_to_compare_is_no_site(text: str, expected: set[str]) -> None:
     assert {e.location for e in events(text)} == expected

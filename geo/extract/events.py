@@ -299,8 +299,9 @@ NOT_SITE_BEFORE = re.compile(r"\b(?:prosecutor|court|tribunal|procureur|governor
                              r"to|flown to|returned to|based in|basée? à|headquartered in|from the capital|"
                              r"(?:told|said)(?: \w+){0,3} (?:in|from)|"
                              # a comparison: "the same tactic as in Inates", "comme à Inates"
-                             r"(?<!aussi bien )comme|(?<!well )as|like|as was the case|as it did|similar to|the same as|ainsi qu['’])"
-                             r"\s+(?:in\s+|à\s+|de\s+|at\s+|au\s+|dans\s+)?$", IC)
+                             # (with its preposition: "towns such as Kayes", "des villes comme Kayes" are sites)
+                             r"(?<!aussi bien )comme\s+(?:à|au|dans|en)|(?<!well )(?<!such )as\s+(?:in|at)|"
+                             r"like\s+in|similar to|ainsi qu['’]\s*(?:à|au|en))\s+(?:in\s+|à\s+|de\s+)?$", IC)
 ROUTE_SECOND = re.compile(r"\b(?:between|entre)\s+(?:the\s+(?:towns?|villages?)\s+of\s+)?[\w'’ -]{2,40}?"
                           r"\s+(?:and|et)\s+$", IC)
 

@@ -213,8 +213,8 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
 
 HEAD_COUNT = re.compile(rf"(?P<qty>{QTY})\s+(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+,?\s+(?:including|dont|among them|"
                         rf"parmi (?:eux|elles|lesquels)|y compris)\b[^.;:]*$", re.IGNORECASE)
-COORDINATED = re.compile(rf"(?P<qty>{QTY})\s+(?P<noun>(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+)(?:\s*[»\"”’'])?,?\s+(?:and|et)\s+$",
-                         re.IGNORECASE)
+COORDINATED = re.compile(rf"(?P<qty>{QTY})\s+(?P<noun>(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+)(?:\s*[»\"”’'])?,?\s+"
+                         rf"(?:and|et)\s+$", re.IGNORECASE)
 
 
 PEOPLE = re.compile(rf"(?P<qty>{QTY})\s+(?:[\w'’-]+\s+){{0,2}}?(?:nationals|foreigners|workers|people|civilians|"
