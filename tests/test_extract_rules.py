@@ -417,6 +417,25 @@ def test_tolls_count_every_side_and_no_dates(sentence: str, expected: int) -> No
     assert conservative_fatalities((f.metric, f.quantity.value) for f in find_figures(sentence)) == expected
 
 
+@pytest.mark.parametrize(("sentence", "value", "qualifier"), [
+    ("Les assaillants ont tué près d'une centaine de soldats.", 100, "about"),
+    ("Plus d’une vingtaine de villageois ont été tués.", 20, "more than"),
+    ("Une vingtaine de villageois ont été tués.", 20, "about"),
+])
+def test_elided_french_hedges(sentence: str, value: int, qualifier: str) -> None:
+    [figure] = find_figures(sentence)
+    assert (figure.quantity.value, figure.quantity.qualifier) == (value, qualifier)
+
+
+def test_an_old_attack_recalled_later_is_not_the_news() -> None:
+    text = ("Niger : une attaque près de Ouallam\n\n"
+            "Une trentaine de villageois sont morts dans une attaque près de Ouallam, selon des sources locales.\n\n"
+            "Ce n'est pas la première fois que la zone connaît une attaque meurtrière. En janvier 2023, des "
+            "jihadistes avaient attaqué Mangaizé, tuant une dizaine de soldats.")
+    found = sorted(events(text, published=date(2024, 3, 12)), key=lambda e: e.event_date)
+    assert [(e.location, e.fatalities) for e in found] == [("Mangaïzé", 10), ("Ouallam", 30)]
+
+
 def test_the_region_named_after_its_town_is_not_a_second_site() -> None:
     found = events("Fighters attacked herders at Tamalelt in the state of Ménaka on Sunday.")
     assert [e.location for e in found] == ["Tamalelt"]

@@ -79,7 +79,8 @@ BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|origin
                         r"large parts of|would be|could be|might be|since (?:january|february|march|april|may|june|"
                         r"july|august|september|october|november|december)|"
                         r"in (?:two|three|four|several|a series of) attacks|displaced|déplacés|displacement|"
-                        r"estimates?|estimations?|since the (?:start|beginning)|depuis le début)\b", IC)
+                        r"estimates?|estimations?|since the (?:start|beginning)|depuis le début|"
+                        r"not the first time|n['’]est pas la première fois|pas la première fois que)\b", IC)
 YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 OTHER_INCIDENTS = re.compile(r"\b(other|separate|additional|further|d'autres|autres)\s+(?:\w+\s+){0,2}?"
                              r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", IC)
@@ -323,6 +324,8 @@ def event_sites(sentence: Sentence, inside: Sequence[PlaceMention]) -> list[Plac
             continue
         if sites and REFERENCE_BEFORE.search(before):
             continue  # "in Boulkessi, near Djibo": Djibo locates Boulkessi
+        if sites and AREA_AFTER.match(sentence.text[mention.end - sentence.start:]):
+            continue  # "in the village of Toumour in Diffa region": the region locates the village
         if sites and re.search(r"\w\s*[-–—]\s*$", before):
             continue  # "l'axe Bamako-Ségou": the road's other end
         if any(m.place == mention.place for m in sites):
@@ -373,6 +376,7 @@ def _not_a_site(sentence: Sentence, mention: PlaceMention) -> bool:
 
 
 # "deux routes qui relient A à B d'une part et à C", "the road linking A and B": the towns a road joins
+AREA_AFTER = re.compile(r"^\s+(?:region|province|state|cercle|department|district|prefecture|county)\b", IC)
 ROAD_ENDS = re.compile(r"\b(?:qui relient|qui relie|reliant|relie|relier|linking|links|linked|connecting|connects|"
                        r"joining|joins)\s+(?:the\s+(?:towns?\s+of\s+)?)?(?:[\w'’-]+(?:\s+[\w'’-]+){0,6}?\s+"
                        r"(?:à|to|and|et|with|avec)\s+)?$", IC)
@@ -391,7 +395,7 @@ REFERENCE_BEFORE = re.compile(r"(?:near|close to|outside|près de|non loin de|à
                               r"(?:road|route|axe|highway) (?:to|de|vers|towards)|"
                               r"(?:km|kilomet\w+|miles?)\s+(?:\w+\s+)?(?:of|from|de|du|d['’])|"
                               r"(?:north|south|east|west)\w*\s+of|au (?:nord|sud|est|ouest)(?:-\w+)? (?:de|du)|"
-                              r"(?:region|province|cercle|district|département|department|commune|state|wilaya|préfecture|"
+                              r"(?:region|région|province|cercle|district|département|department|commune|state|wilaya|préfecture|"
                               r"prefecture) (?:of|de|du))\s+"
                               r"(?:the\s+(?:town|city)\s+of\s+|la ville de\s+)?$", IC)
 
@@ -444,7 +448,14 @@ def _split(main: Draft, sites: Sequence[PlaceMention]) -> list[Draft]:
 
 def _compatible_dates(a: Draft, b: Draft, published: date | None) -> bool:
     if not a.dates or not b.dates:
-        return True  # a sentence that gives no date can tell of the incident another one dates
+        # a sentence that gives no date can tell of the incident another one dates, but the news a report
+        # opens on undated is not the incident of months before it recalls later ("En décembre 2020, ...")
+        undated, dated = (a, b) if not a.dates else (b, a)
+        if undated.dates or published is None or undated.sentences[0].start > dated.sentences[0].start \
+                or 0 <= dated.sentences[0].start - undated.sentences[-1].end <= 4:  # the very next sentence
+            return True
+        when, precision = dated.when(published)
+        return when is None or (published - when).days <= same_incident_window(precision, 3)
     (da, pa), (db, pb) = a.when(published), b.when(published)
     if da is None or db is None:
         return True

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from geo.extract.actors import find_actors
 from geo.extract.dates import MONTH
-from geo.extract.numbers import NUMBER, QUALIFIER, Quantity, parse_quantity
+from geo.extract.numbers import HEDGE, NUMBER, Quantity, parse_quantity
 
 KILLED = r"(?:trouvée?s? la mort|perdu la vie|lost their lives|killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|" \
          r"eliminated|lives|slain|massacred|mortes?|morts?|tuée?s?|assassinée?s?|exécutée?s?|" \
@@ -18,7 +18,7 @@ SEIZED = r"(?:seized?|seizing|captured?|capturing|took|taken?|overran|destroyed|
 NOUN = r"(?:(?:le nombre de|the number of)\s+)?(?:[\w'’-]+,?\s+){0,4}?"
 # a number, but not a bare article ("an army"), though "a dozen" is one
 QTY = rf"\b(?!(?:a|an|un|une)\s+(?!dozen|douzaine|dizaine|vingtaine|trentaine|centaine|hundred|thousand)\w)" \
-      rf"(?:(?:{QUALIFIER})\s+)?{NUMBER}"
+      rf"(?:{HEDGE})?{NUMBER}"
 AUX = r"(?:were|have been|had been|was|are|being|got|ont été|a été|sont|ont|had|have)"
 VICTIMS = {
     "militia": r"auxiliaries|auxiliaires|VDP|volunteers|volontaires|militiamen|miliciens|dozos?|donzos?|"

@@ -25,19 +25,21 @@ DOZENS = {"dozen": 12, "dozens": 24, "douzaine": 12, "dizaine": 10, "quinzaine":
           "trentaine": 30, "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
           "centaines": 200, "dizaines": 20}
 QUALIFIERS = [
-    (r"more than|over|upwards of|in excess of|plus de|au moins plus de", "more than"),
+    (r"more than|over|upwards of|in excess of|plus de|plus d['’]|au moins plus de", "more than"),
     (r"at least|no fewer than|no less than|au moins|au minimum", "at least"),
-    (r"about|around|approximately|roughly|some|nearly|almost|close to|an estimated|près de|environ|"
+    (r"about|around|approximately|roughly|some|nearly|almost|close to|an estimated|près de|près d['’]|environ|"
      r"quelque|quelques|une|un|approximativement", "about"),
     (r"up to|as many as|jusqu'à|jusqu’à", "up to"),
-    (r"fewer than|less than|under|moins de", "fewer than"),
+    (r"fewer than|less than|under|moins de|moins d['’]", "fewer than"),
 ]
 NUMBER_WORD = "|".join(sorted([*UNITS, *TENS, *SCALES, *DOZENS, "vingts"], key=len, reverse=True))
 # digits (with thousands separators) or a run of number words joined by spaces, hyphens, "and"/"et"
 NUMBER = (rf"(?:\d{{1,3}}(?:[,\u202f ]\d{{3}})+|\d+|"
           rf"(?:(?:{NUMBER_WORD})(?:[\s-]+(?:(?:and|et)[\s-]+)?(?:{NUMBER_WORD}))*))")
 QUALIFIER = "|".join(q for q, _ in QUALIFIERS)
-QUANTITY = re.compile(rf"\b(?:(?P<qual>{QUALIFIER})\s+)?(?P<num>{NUMBER})\b", re.IGNORECASE)
+# a hedge and the space after it; an elided French one needs none ("près d'une centaine")
+HEDGE = rf"(?:(?:{QUALIFIER})(?<=['’])\s*|(?:{QUALIFIER})\s+)"
+QUANTITY = re.compile(rf"\b(?:(?P<qual>{QUALIFIER})(?:(?<=['’])\s*|\s+))?(?P<num>{NUMBER})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -81,15 +83,13 @@ def words_to_int(text: str) -> int | None:
 
 
 def _qualifier(word: str | None, number_text: str) -> str:
+    """The hedge's name; a round count ("une vingtaine") is "about" unless hedged otherwise ("plus d'une")."""
+    named = next((name for pattern, name in QUALIFIERS if word and re.fullmatch(pattern, word.lower())), None)
+    if named not in (None, "about"):
+        return named
     if any(number_text.lower().endswith(d) for d in DOZENS):
         return "about"
-    if not word:
-        return "exact"
-    low = word.lower()
-    for pattern, name in QUALIFIERS:
-        if re.fullmatch(pattern, low):
-            return name
-    return "exact"
+    return named or "exact"
 
 
 def parse_quantity(text: str) -> Quantity | None:
