@@ -80,7 +80,12 @@ BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|origin
                         r"july|august|september|october|november|december)|"
                         r"in (?:two|three|four|several|a series of) attacks|displaced|déplacés|displacement|"
                         r"estimates?|estimations?|since the (?:start|beginning)|depuis le début|"
-                        r"not the first time|n['’]est pas la première fois|pas la première fois que)\b", IC)
+                        r"not the first time|n['’]est pas la première fois|pas la première fois que|"
+                        # a toll over months: "a series of massacres ... between March and September"
+                        r"a series of|une série d['’]|une série de|"
+                        r"between (?:january|february|march|april|may|june|july|august|september|october|"
+                        r"november|december)(?: \d{4})? and|entre (?:janvier|février|mars|avril|mai|juin|"
+                        r"juillet|août|septembre|octobre|novembre|décembre)(?: \d{4})? et)\b", IC)
 YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 OTHER_INCIDENTS = re.compile(r"\b(other|separate|additional|further|d'autres|autres)\s+(?:\w+\s+){0,2}?"
                              r"(incidents?|attacks?|assaults?|raids?|ambushes|attaques|incidents)\b", IC)
