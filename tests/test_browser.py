@@ -10,9 +10,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -213,6 +213,29 @@ def test_play_steps_the_timeline_by_itself(page: Page, server: Server) -> None:
     page.get_by_text("Play", exact=True).click()
 
 
+def test_filters_set_on_the_map_still_hold_on_events_after_switching_pages(page: Page, server: Server) -> None:
+    open_map(page, server.url)
+    end_thumb = page.get_by_role("slider", name="Date window — end")
+    end_thumb.focus()
+    for _ in range(8):
+        end_thumb.press("ArrowLeft")  # 8 July -> 30 June
+    expect(page.locator('[data-testid="stSlider"]')).to_contain_text("2025-06-30")
+    wait_idle(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Events").click()
+    expect(page.get_by_role("heading", name="Events", exact=True)).to_be_visible()
+    expect(page.get_by_text("2 of 10 events match")).to_be_visible()
+    expect(page.locator('[data-testid="stSlider"]')).to_contain_text("2025-06-30")
+    assert "end=2025-06-30" in page.url
+    # through a page without the sidebar and back: the view is still the one set on the map
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Control").click()
+    expect(page.get_by_role("heading", name="Territorial control")).to_be_visible()
+    wait_idle(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Map").click()
+    frame = page.locator(MAP_IFRAME).element_handle().content_frame()
+    expect(page.locator('[data-testid="stSlider"]')).to_contain_text("2025-06-30")
+    expect(frame.locator("path.cm-attack")).to_have_count(2)
+
+
 # Runs last: it adds an event to the shared server's database.
 def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> None:
     report = (ROOT / "data" / "reports" / "2025-09-05_kayes_nioro_blockade_en.txt").read_text(encoding="utf-8")
@@ -230,30 +253,37 @@ def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> 
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("Other")
 
 
-def test_a_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_path: Path) -> None:
-    """Streamlit's legacy pages/ mode must not take over when /reports is the first URL served."""
+PAGES = {"": "Conflict Map · Sahel", "events": "Events", "briefing": "All events", "control": "Territorial control",
+         "reports": "Reports", "import": "Import"}
+NAV = ("Map", "Events", "Briefing", "Control", "Reports", "Import")
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_a_first_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_path: Path, path: str) -> None:
+    """Streamlit's legacy pages/ mode must not take over when a page URL is the first one a new server serves."""
     with own_app(tmp_path) as (srv, _browser, tab):
-        tab.goto(f"{srv.url}/reports")
-        expect(tab.get_by_role("heading", name="Reports")).to_be_visible()
-        nav = tab.locator('[data-testid="stSidebarNav"]')
-        expect(nav).to_contain_text("Map")
-        expect(nav).not_to_contain_text("common")
-        expect(tab.get_by_text("Page not found")).to_have_count(0)
-        # and the page answers: a click on Extract with nothing to read says so
+        tab.goto(f"{srv.url}/{path}")
+        expect(tab.get_by_role("heading", name=PAGES[path], exact=True)).to_be_visible()
         wait_idle(tab)
-        tab.get_by_role("button", name="Extract events").click()
-        expect(tab.get_by_text("Paste a report or upload")).to_be_visible()
+        expect(tab.get_by_text("Page not found")).to_have_count(0)
+        if path != "briefing":  # the briefing hides the sidebar for the wall screen
+            links = tab.locator('[data-testid="stSidebarNav"] a')
+            expect(links).to_have_count(len(NAV))  # the app's navigation, not one entry per file in pages/
+            assert [t.strip().splitlines()[-1] for t in links.all_inner_texts()] == list(NAV)  # after the icon
+        # the shared sidebar is the shell's, drawn for the pages it filters and only for them
+        slider = tab.get_by_role("slider", name="Date window — end")
+        expect(slider).to_have_count(1 if path in ("", "events") else 0)
+        assert tab.title() == "Conflict Map · Sahel"
+        if path == "reports":  # and the page answers
+            tab.get_by_role("button", name="Extract events").click()
+            expect(tab.get_by_text("Paste a report or upload")).to_be_visible()
 
 
 def test_ten_thousand_events_render_as_a_grid_and_the_slider_still_works(tmp_path: Path) -> None:
     """A 10k-event database: the map shows grid cells, and narrowing the window brings back single events."""
-    import sys
-
+    from bench.synth import write
     from geo.io.acled import read_file
     from geo.storage import open_store
-
-    sys.path.insert(0, str(ROOT))
-    from bench.synth import write
 
     store = open_store(str(tmp_path / "browser.sqlite"))
     store.save_events(read_file(write(10_000, tmp_path / "synthetic.csv")).events)
