@@ -22,6 +22,8 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = re.sub(r"[^a-z0-9]+", " ", text)
+    # Tamasheq "I-n-Afarak", "Ti-n-Zaouatene" (GeoNames) are written "In-Afarak", "Tin-Zaouatene" in reports
+    text = re.sub(r"\b(t?i) n ", r"\1n ", text)
     return " ".join(text.split())
 
 

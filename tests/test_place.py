@@ -41,3 +41,11 @@ def test_places_compare_without_their_geometry() -> None:
     assert point.names() == ("Kayes",)
     assert place.Place("Tombouctou", 16.77, -3.01, "ML", alternate_names=("Timbuktu",)).names() == (
         "Tombouctou", "Timbuktu")
+
+
+@pytest.mark.parametrize(("geonames", "report"), [
+    ("I-n-Afarak", "In-Afarak"),       # Tamasheq "in" (place of), split by GeoNames
+    ("Ti-n-Zaouatene", "Tin Zaouatene"),
+])
+def test_tamasheq_names_normalise_as_reports_write_them(geonames: str, report: str) -> None:
+    assert place.normalise(geonames) == place.normalise(report)

@@ -81,8 +81,8 @@ BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|origin
                         r"in (?:two|three|four|several|a series of) attacks|displaced|déplacés|displacement|"
                         r"estimates?|estimations?|since the (?:start|beginning)|depuis le début|"
                         r"not the first time|n['’]est pas la première fois|pas la première fois que|"
-                        # a toll over months: "a series of massacres ... between March and September"
-                        r"a series of|une série d['’]|une série de|"
+                        # a toll over months: "massacres ... left 925 dead between March and September" ("a
+                        # series of coordinated attacks" on one day is the news itself)
                         r"between (?:january|february|march|april|may|june|july|august|september|october|"
                         r"november|december)(?: \d{4})? and|entre (?:janvier|février|mars|avril|mai|juin|"
                         r"juillet|août|septembre|octobre|novembre|décembre)(?: \d{4})? et)\b", IC)

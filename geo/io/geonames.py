@@ -13,7 +13,7 @@ What is kept (:data:`FEATURE_CODES`): populated places (class P, except the hist
 PPLH/PPLCH and destroyed PPLW; abandoned PPLQ villages stay, as people return to them
 and reports still name them), second- and third-order administrative areas (ADM2,
 ADM3, ``geo_precision`` 2), localities (L.LCTY), military sites, airports and
-airfields, mines, refugee camps and border posts, and water points (wells, waterholes,
+airfields, mines, refugee camps and border posts, and water points (wells, waterholes, gueltas,
 oases, springs: in the Sahara the named sites where people camp, and often all a report can
 name there; they rank below any village of the same name).  Other hydrographic, terrain,
 vegetation and spot features (wadis, dunes, nomad camps S.CMP) are skipped.  ADM1 rows
@@ -47,6 +47,7 @@ FEATURE_CODES = {
     "LCTY": ("locality", ""),
     "AIRP": ("airport", ""), "AIRF": ("airport", ""), "MN": ("mine", ""), "MNAU": ("mine", ""),
     "WLL": ("well", ""), "WLLS": ("well", ""), "WTRH": ("well", ""), "OAS": ("well", ""), "SPNG": ("well", ""),
+    "MRSH": ("well", ""),  # a guelta or pond in the desert: a named stopping place, like a well
     "INSM": ("base", ""), "MILB": ("base", ""), "CMPRF": ("refugee_camp", ""), "PSTB": ("border_post", ""),
 }
 # Areas, not points: ACLED geo_precision 2 (a district's representative point).
