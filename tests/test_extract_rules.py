@@ -341,6 +341,23 @@ def test_asserted_violence_is_still_an_event(sentence: str, sub: str) -> None:
     assert [e.sub_event_type for e in events(sentence)] == [sub]
 
 
+def test_a_compound_village_name_stands_on_its_first_half_near_the_places_beside_it() -> None:
+    # GeoNames has a "Darèy" near Banibangou and other Dareys elsewhere in Niger; "Darey-Koira" is not in it
+    result = extract("Des hommes armés ont attaqué le marché de Banibangou et le village de Darey-Koira, au "
+                     "Niger, dimanche.", published=PUBLISHED)
+    [darey] = [p for p in result.places if p.text == "Darey-Koira"]
+    [bani] = {p.place for p in result.places if p.text == "Banibangou"}
+    from geo.gazetteer import haversine_km
+
+    assert darey.place is not None and haversine_km(darey.place.latitude, darey.place.longitude,
+                                                    bani.latitude, bani.longitude) < 50
+
+
+def test_half_of_a_compound_is_no_place_without_a_place_word() -> None:
+    result = extract("Le chef Darey-Koira a parlé dimanche au Niger.", published=PUBLISHED)
+    assert [p.place for p in result.places if p.text.startswith("Darey")] in ([], [None])
+
+
 def test_a_word_of_an_organisation_s_name_is_not_a_place() -> None:
     result = extract("The attack in Gao, Mali, was claimed by IS Sahel, according to the SITE Intelligence Group.",
                      published=PUBLISHED)

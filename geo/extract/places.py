@@ -162,23 +162,29 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
             item = _candidates(name, start, end, text, gazetteer, hints, language, whole, pending, elsewhere)
             if item is not None:
                 pending.append(item)
-                mask[start:end] = b"\x01" * (end - start)
+                mask[item.start:item.end] = b"\x01" * (item.end - item.start)
         start, end = match.span(1)
         if not any(mask[start:end]) and _unplaced(text, start, end, language, pending, unplaced):
             unplaced.append(PlaceMention(text[start:end], start, end, None))
     mentions += unplaced
     regions = {m.place.admin1 for m in mentions if m.place is not None and m.place.feature == "admin1"}
-    anchors = [(m.place.latitude, m.place.longitude) for m in mentions
-               if m.place is not None and m.place.feature == "admin1"]
+    placed = [(m.place.latitude, m.place.longitude, m.start) for m in mentions
+              if m.place is not None and m.place.feature == "admin1"]
     # anchors: places that are sure, or that only one gazetteer entry answers to
-    anchors += [(p.candidates[0].place.latitude, p.candidates[0].place.longitude) for p in pending
-                if (p.sure or len({(c.place.latitude, c.place.longitude) for c in p.candidates}) == 1)
-                and p.candidates[0].place.feature not in ("country",)]
+    placed += [(p.candidates[0].place.latitude, p.candidates[0].place.longitude, p.start) for p in pending
+               if (p.sure or len({(c.place.latitude, c.place.longitude) for c in p.candidates}) == 1)
+               and p.candidates[0].place.feature not in ("country",)]
+    anchors = [(lat, lon) for lat, lon, _ in placed]
     parts = _country_parts(text, [m for m in mentions if m.place is not None and m.place.feature == "country"]
                            + [PlaceMention(p.name, p.start, p.end, p.candidates[0].place) for p in pending
                               if p.candidates[0].place.feature == "country"])
+    # a first reading of every name, then each name again beside the others' first readings: the places
+    # named in the same sentence count twice ("the market of Banibangou and the village of X")
+    first = {id(item): _coherent(item, anchors, regions, parts).place for item in pending}
+    placed += [(first[id(p)].latitude, first[id(p)].longitude, p.start) for p in pending]
     for item in pending:
-        best = _coherent(item, anchors, regions, parts)
+        local = [(lat, lon) for lat, lon, at in placed if at != item.start and abs(at - item.start) <= LOCAL_CHARS]
+        best = _coherent(item, anchors, regions, parts, local)
         if best.how == "fuzzy" and anchors and min(haversine_km(best.place.latitude, best.place.longitude, *a)
                                                    for a in anchors) > FUZZY_REACH_KM:
             # a look-alike far from everything else the report names: kept unresolved, for the reviewer
@@ -361,7 +367,13 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     if evidence == 0 and (abroad or not major or len(key) <= 3) and common_word(name, language):
         return None  # "No group claimed", "Say", "Karma": a word unless a place word leads to it
     if whole is None and not sure:
-        return None  # half of "Darey-Daye" is no place; half of "Bamako-Ségou" is
+        # half of "Bamako-Ségou" is a place; the first half of a village's compound name the gazetteer
+        # lacks ("the village of Darey-Daye", GeoNames "Darèy") stands for the whole, for a reviewer to check
+        compound = re.match(r"[\w'’]*-[\w'’-]+", text[start:start + 60])
+        if compound is None or text[end:end + 1] != "-" or best.country not in hints \
+                or best.feature not in ("village", "town") or place_evidence(text, start, end) == 0:
+            return None
+        return _Pending(compound.group(0), start, start + compound.end(), candidates, False, evidence)
     if not whole and not sure and (evidence == 0 or ORGANISATION.search(_run(text, start, end))):
         return None  # a part of "Daouda Diallo", "SITE Intelligence Group" or "Collective Against Impunity"
     if not sure and evidence == 0 and not hints:
@@ -447,9 +459,14 @@ def _in_part(place: Place, area: Place, part: str) -> bool:
             "central": 0.2 < x < 0.8 and 0.2 < y < 0.8}.get(part, False)
 
 
+LOCAL_CHARS = 150
+
+
 def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: set[str],
-              parts: dict[str, tuple[Place, set[str]]] | None = None) -> Candidate:
-    """The candidate closest to the report's other places and inside the regions it names."""
+              parts: dict[str, tuple[Place, set[str]]] | None = None,
+              local: Sequence[tuple[float, float]] = ()) -> Candidate:
+    """The candidate closest to the report's other places (above all those named beside it) and inside the
+    regions it names."""
     if len(item.candidates) == 1:
         return item.candidates[0]
     top = item.candidates[0].score
@@ -467,6 +484,10 @@ def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: s
                 if (lat, lon) != (p.latitude, p.longitude)]
         if near:
             value += 20.0 * math.exp(-min(near) / NEAR_KM)
+        beside = [haversine_km(p.latitude, p.longitude, lat, lon) for lat, lon in local
+                  if (lat, lon) != (p.latitude, p.longitude)]
+        if beside:
+            value += 20.0 * math.exp(-min(beside) / NEAR_KM)
         return value
 
     # only candidates that rank close to the best compete on coherence; a seat or a town is not
