@@ -277,6 +277,8 @@ def test_the_centre_of_mali_means_mopti_and_segou() -> None:
     ("Des hommes armés ont tué trois civils à Sokoura Peulh, un village du cercle de Bankass, lundi.",
      "Sokoura Peulh", "Bankass", 1.0),
     ("Soldiers were ambushed near Tiguirdé, about 40 km from Djibo, on Friday.", "Tiguirdé", "Djibo", 1.0),
+    ("Un drone a frappé lundi en périphérie de Diafarabé, à Kolodiè Wéré précisément.", "Kolodiè Wéré",
+     "Diafarabé", 1.0),
 ])
 def test_a_village_the_gazetteer_lacks_is_placed_at_the_town_the_text_puts_it_near(
         text: str, name: str, anchor: str, reach_km: float) -> None:

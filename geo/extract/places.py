@@ -547,9 +547,10 @@ NEAR_KM_DEFAULT = 50.0
 
 def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
     """Names placed by the text next to a place it resolved ("Laghdaf, près de Fassala", "the village of
-    Kobe, about 30km from Gao"): a name the gazetteer lacks, or whose entry lies far from that place, gets
-    that place's point with ``geo_precision`` 2 and a note saying so (ACLED's rule for a village it cannot
-    find), for a reviewer to correct.  Returns ``mentions`` with those added or replaced."""
+    Kobe, about 30km from Gao", "en périphérie de Diafarabé, à Danguere Tomana"): a name the gazetteer
+    lacks, or whose entry lies far from that place, gets that place's point with ``geo_precision`` 2 and a
+    note saying so (ACLED's rule for a village it cannot find), for a reviewer to correct.  Returns
+    ``mentions`` with those added or replaced."""
     out = sorted(mentions, key=lambda m: m.start)
     language = report_language(text)
     for anchor in [m for m in out if m.place is not None and m.place.feature not in ("country", "border",
@@ -557,36 +558,54 @@ def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMentio
         before = text[max(0, anchor.start - 160):anchor.start]
         for name in re.finditer(r"([A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+)?)(?=\s*,)", before):
             near = NEAR_AFTER.match(before[name.end():])
-            if near is None:
-                continue
-            start = anchor.start - len(before) + name.start()
-            end = start + len(name.group(1))
-            key = normalise(name.group(1))
-            if not key or key in STOPWORDS or any(w in STOPWORDS for w in key.split()) or _demonym(key) \
-                    or _person_like(text, start, end) or ORGANISATION.search(name.group(1)) \
-                    or (common_word(name.group(1), language) and place_evidence(text, start, end) < 2):
+            if near is not None:
+                start = anchor.start - len(before) + name.start()
+                reach = max(2.0 * float(near.group("km")), 25.0) if near.group("km") else NEAR_KM_DEFAULT
+                _place_beside(out, text, language, start, start + len(name.group(1)), anchor, reach)
                 break
-            reach = max(2.0 * float(near.group("km")), 25.0) if near.group("km") else NEAR_KM_DEFAULT
-            current = next((m for m in out if m.start <= start < m.end or start <= m.start < end), None)
-            if current is not None and current.place is not None:
-                close = [c.place for c in (current.candidates or ()) if haversine_km(
-                    c.place.latitude, c.place.longitude, anchor.place.latitude, anchor.place.longitude) <= reach]
-                if haversine_km(current.place.latitude, current.place.longitude, anchor.place.latitude,
-                                anchor.place.longitude) <= reach or current.nested:
-                    break
-                if close:
-                    out[out.index(current)] = replace(current, place=close[0])
-                    break
-            place = replace(anchor.place, name=name.group(1), feature="village", admin_seat="", population=0,
-                            relevance=0, alternate_names=(), geo_precision=2, geometry=None,
-                            source=f"not in the gazetteer near {anchor.place.name}: placed at its point")
-            mention = PlaceMention(name.group(1), start, end, place, current.candidates if current else ())
-            if current is not None:
-                out[out.index(current)] = mention
-            else:
-                out.append(mention)
-            break
+        else:
+            after = NAMED_AFTER.match(text, anchor.end)
+            if after is not None and NEAR_BEFORE.search(text[max(0, anchor.start - 40):anchor.start]):
+                _place_beside(out, text, language, after.start(1), after.end(1), anchor, NEAR_KM_DEFAULT)
     return sorted(out, key=lambda m: m.start)
+
+
+# "en périphérie de Diafarabé, à Danguere Tomana": the name after the place a near-phrase leads to
+NEAR_BEFORE = re.compile(r"(?:near|close to|not far from|outside|on the outskirts of|près de|non loin de|"
+                         r"à proximité de|aux abords de|en périphérie de|dans la périphérie de|"
+                         r"à la périphérie de)\s+$", re.IGNORECASE)
+NAMED_AFTER = re.compile(r"\s*,\s*(?:à|at|in|au|dans)\s+(?:(?:the\s+)?(?:village|hamlet|locality)\s+of\s+|"
+                         r"(?:le\s+)?(?:village|hameau|la localité)\s+de\s+)?"
+                         r"([A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+)?)")
+
+
+def _place_beside(out: list[PlaceMention], text: str, language: str, start: int, end: int,
+                  anchor: PlaceMention, reach: float) -> None:
+    """Place the name at ``start:end`` at ``anchor`` (in ``out``), unless it is no place name or already
+    resolves within ``reach`` km of it."""
+    name = text[start:end]
+    key = normalise(name)
+    if not key or key in STOPWORDS or any(w in STOPWORDS for w in key.split()) or _demonym(key) \
+            or _person_like(text, start, end) or ORGANISATION.search(name) \
+            or (common_word(name, language) and place_evidence(text, start, end) < 2):
+        return
+    overlapping = [m for m in out if m.start < end and start < m.end]
+    current = next((m for m in overlapping if m.place is not None), overlapping[0] if overlapping else None)
+    if current is not None and current.place is not None:
+        if current.nested or haversine_km(current.place.latitude, current.place.longitude,
+                                          anchor.place.latitude, anchor.place.longitude) <= reach:
+            return
+        close = [c.place for c in (current.candidates or ()) if haversine_km(
+            c.place.latitude, c.place.longitude, anchor.place.latitude, anchor.place.longitude) <= reach]
+        if close:
+            out[out.index(current)] = replace(current, place=close[0])
+            return
+    place = replace(anchor.place, name=name, feature="village", admin_seat="", population=0,
+                    relevance=0, alternate_names=(), geo_precision=2, geometry=None,
+                    source=f"not in the gazetteer near {anchor.place.name}: placed at its point")
+    for m in overlapping:
+        out.remove(m)
+    out.append(PlaceMention(name, start, end, place, current.candidates if current else ()))
 
 
 def unresolved_names(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
