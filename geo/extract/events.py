@@ -26,7 +26,9 @@ TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
                              r"kamikazes?|booby[- ]trapped|piégée?s?|mortars?|shelling|shelled|obus|roquettes?|"
                              r"rockets?|sauté sur|explosion (?:d['’]|de|of)|"
                              r"(?:in|by|dans|par) (?:l['’]\s*|the |an |une )explosion)", IC)),
-    ("air_strike", re.compile(r"\b(drone strikes?|drone fire|drone attacks?|air ?strikes?|aerial (?:strikes?|"
+    ("air_strike", re.compile(r"\b(drone strikes?|drone fire|drone attacks?|drones? (?:struck|hit|targeted)|"
+                              r"drones? (?:de l['’]armée )?(?:a |ont )?(?:frappé|bombardé|visé|ciblé)|"
+                              r"air ?strikes?|aerial (?:strikes?|"
                               r"bombardments?)|frappes? (?:aériennes?|de drones?)|bombed|bombardments?|bombarded|"
                               r"bombardé\w*|bombardements?|helicopters?|hélicoptères?|warplanes?|fighter jets?|"
                               r"aircraft|avions? de chasse|airstrikes?)\b", IC)),
