@@ -165,8 +165,10 @@ class Gazetteer:
             idx = len(self._places)
             self._places.append(place)
             for name in place.names():
-                key = normalise(name)
-                if key:
+                full = normalise(name)
+                for key in (full, quarter_base(full)):  # "Ogassagou-Peulh" also under "ogassagou"
+                    if not key:
+                        continue
                     bucket = self._index.setdefault(key, [])
                     if idx not in bucket:
                         bucket.append(idx)
@@ -195,6 +197,9 @@ class Gazetteer:
             return []
         hints = {c.upper() for c in country_codes}
         hits: list[tuple[int, float, str, str]] = [(i, 100.0, key, "exact") for i in self._index.get(key, ())]
+        base = quarter_base(key)
+        if not hits and base:  # "Koulogo Peulh": a quarter of Koulogo, which GeoNames may name "Koulogo-Habbe"
+            hits = [(i, 95.0, base, "exact") for i in self._index.get(base, ())]
         if fuzzy and len(key) >= 4 and (not hits or hints and all(self._place(i).country not in hints
                                                                    for i, *_ in hits)):
             hits += self._fuzzy(key, hints, cutoff)  # a near spelling at home before a homonym abroad
@@ -233,6 +238,18 @@ class Gazetteer:
             if hits:
                 break
         return hits
+
+
+# The quarters of a village named for the people who live there ("Ogassagou-Peulh", "Ogassagou-Dogon",
+# "Koulogo-Habbe"): reports name the village or the quarter, GeoNames often only the quarters.
+QUARTER_WORDS = frozenset({"peulh", "peul", "peuhl", "dogon", "habe", "habbe", "bambara", "bozo", "marka",
+                           "sonrai", "sonrhai", "rimaibe", "foulbe", "fulani", "touareg", "bella", "maure"})
+
+
+def quarter_base(key: str) -> str:
+    """The village's own name under a normalised quarter's name ("ogassagou peulh" -> "ogassagou"), or ""."""
+    words = key.split()
+    return " ".join(words[:-1]) if len(words) >= 2 and words[-1] in QUARTER_WORDS and len(words[0]) >= 3 else ""
 
 
 def _notable_place(place: Place) -> bool:

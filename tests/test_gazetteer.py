@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.gazetteer import Gazetteer, Place, haversine_km, normalise, rank
+from geo.gazetteer import Gazetteer, Place, haversine_km, normalise, quarter_base, rank
 from geo.geocoder import GazetteerGeocoder
 
 KM = 10.0
@@ -255,3 +255,20 @@ def test_a_bare_name_means_the_town_not_its_district() -> None:
     gazetteer = Gazetteer([district, town, hamlet])
     assert [c.place for c in gazetteer.search("Testsan")] == [town, district, hamlet]
     assert gazetteer.search("Cercle de Testsan")[0].place is district
+
+
+@pytest.mark.parametrize(("key", "base"), [
+    ("ogassagou peulh", "ogassagou"),
+    ("koulogo habbe", "koulogo"),
+    ("sobane da", ""),          # not a quarter's name
+    ("niono coura", ""),        # "Coura" (new) names another village, not a quarter
+    ("peulh", ""),
+])
+def test_quarter_base(key: str, base: str) -> None:
+    assert quarter_base(key) == base
+
+
+def test_a_quarter_is_found_under_its_village_s_name(default) -> None:
+    # GeoNames names the quarters ("Koulogon-Habe", alternate "Koulogo-Habbe"); a report names the Fulani one
+    found = default.search("Koulogo Peulh", country_codes=["ML"], fuzzy=False)
+    assert found and found[0].place.country == "ML" and found[0].place.admin1 == "Mopti"
