@@ -279,6 +279,11 @@ def test_the_centre_of_mali_means_mopti_and_segou() -> None:
     ("Soldiers were ambushed near Tiguirdé, about 40 km from Djibo, on Friday.", "Tiguirdé", "Djibo", 1.0),
     ("Un drone a frappé lundi en périphérie de Diafarabé, à Kolodiè Wéré précisément.", "Kolodiè Wéré",
      "Diafarabé", 1.0),
+    # listed with a village the gazetteer has, or the other end of a road named after two villages
+    ("Gunmen attacked the villages of Tinkarbé, Bakorat and Wistanou in Niger on Monday.", "Tinkarbé",
+     "Bakorat", 1.0),
+    ("Gunmen attacked the villages of Tinkarbé, Bakorat and Wistanou in Niger on Monday.", "Wistanou",
+     "Bakorat", 1.0),
 ])
 def test_a_village_the_gazetteer_lacks_is_placed_at_the_town_the_text_puts_it_near(
         text: str, name: str, anchor: str, reach_km: float) -> None:
@@ -290,6 +295,15 @@ def test_a_village_the_gazetteer_lacks_is_placed_at_the_town_the_text_puts_it_ne
     assert mention.place is not None and mention.place.geo_precision == 2
     assert haversine_km(mention.place.latitude, mention.place.longitude, town.latitude, town.longitude) < reach_km
     assert any(e.location == name and e.geo_precision == 2 for e in result.events)
+
+
+def test_the_other_end_of_a_road_named_after_two_villages_is_placed_at_the_first() -> None:
+    result = extract("Des hommes armés ont attaqué un car sur l’axe Ayorou-Tinkarbé, au Niger, dimanche.",
+                     published=PUBLISHED)
+    [end] = [p.place for p in result.places if p.text == "Tinkarbé"]
+    [ayorou] = {p.place for p in result.places if p.text == "Ayorou"}
+    assert end is not None and end.geo_precision == 2 and (end.latitude, end.longitude) == (ayorou.latitude,
+                                                                                            ayorou.longitude)
 
 
 @pytest.mark.parametrize(("text", "name", "expected"), [

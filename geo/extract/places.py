@@ -166,6 +166,7 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
         start, end = match.span(1)
         if not any(mask[start:end]) and _unplaced(text, start, end, language, pending, unplaced):
             unplaced.append(PlaceMention(text[start:end], start, end, None))
+        unplaced += _other_half(text, start, end, mask, language)
     mentions += unplaced
     regions = {m.place.admin1 for m in mentions if m.place is not None and m.place.feature == "admin1"}
     placed = [(m.place.latitude, m.place.longitude, m.start) for m in mentions
@@ -240,6 +241,24 @@ def _unplaced(text: str, start: int, end: int, language: str, pending: Sequence[
     ends = [p.end for p in pending] + [m.end for m in unplaced]
     listed = LIST_BEFORE.search(text[max(0, start - 8):start]) or LOCATIVE_BEFORE.search(text[max(0, start - 8):start])
     return bool(listed) and any(0 < start - e <= 8 for e in ends)
+
+
+def _other_half(text: str, start: int, end: int, mask: bytearray, language: str) -> list[PlaceMention]:
+    """The other half of a compound whose one half is a place ("l'axe Bantalaré-Kardjabou"): a place too,
+    kept unresolved when the gazetteer lacks it."""
+    out = []
+    for word in re.finditer(r"[^\s–—-]+[–—-][^\s–—-]+", text[start:end]):
+        halves = list(re.finditer(r"[^\s–—-]+", word.group(0)))
+        spans = [(start + word.start() + h.start(), start + word.start() + h.end()) for h in halves]
+        done = [any(mask[a:b]) for a, b in spans]
+        if len(spans) != 2 or done.count(True) != 1:
+            continue
+        a, b = spans[done.index(False)]
+        name = text[a:b].rstrip(".,;:’'")
+        if len(name) >= 4 and name[0].isupper() and normalise(name) not in STOPWORDS \
+                and not common_word(name, language) and not _demonym(normalise(name)):
+            out.append(PlaceMention(name, a, a + len(name), None))
+    return out
 
 
 def report_language(text: str) -> str:
@@ -553,6 +572,7 @@ def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMentio
     ``mentions`` with those added or replaced."""
     out = sorted(mentions, key=lambda m: m.start)
     language = report_language(text)
+    _listed_beside(out, text)
     for anchor in [m for m in out if m.place is not None and m.place.feature not in ("country", "border",
                                                                                       "tri_border")]:
         before = text[max(0, anchor.start - 160):anchor.start]
@@ -568,6 +588,31 @@ def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMentio
             if after is not None and NEAR_BEFORE.search(text[max(0, anchor.start - 40):anchor.start]):
                 _place_beside(out, text, language, after.start(1), after.end(1), anchor, NEAR_KM_DEFAULT)
     return sorted(out, key=lambda m: m.start)
+
+
+LISTED_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|et\s+)?|\s+(?:and|et)\s+|[-–])\s*$", re.IGNORECASE)
+SITE_FEATURES = ("village", "town", "city", "capital", "locality", "well")
+
+
+def _listed_beside(out: list[PlaceMention], text: str) -> None:
+    """Villages the gazetteer lacks that the text lists with one it has ("the villages of Intazayene, Bakorat
+    and Wistane", "l'axe Bantalaré-Kardjabou"): at that village's point, ``geo_precision`` 2, noted."""
+    for i, mention in enumerate(out):
+        if mention.place is not None or mention.nested:
+            continue
+        for j in (i - 1, i + 1, i - 2, i + 2):
+            if not 0 <= j < len(out):
+                continue
+            other = out[j]
+            first, second = sorted((mention, other), key=lambda m: m.start)
+            if other.place is None or other.place.feature not in SITE_FEATURES or other.place.geo_precision > 1 \
+                    or not LISTED_GAP.match(text[first.end:second.start]):
+                continue
+            place = replace(other.place, name=mention.text, feature="village", admin_seat="", population=0,
+                            relevance=0, alternate_names=(), geo_precision=2, geometry=None,
+                            source=f"not in the gazetteer: placed at {other.place.name}, listed with it")
+            out[i] = replace(mention, place=place)
+            break
 
 
 # "en périphérie de Diafarabé, à Danguere Tomana": the name after the place a near-phrase leads to
