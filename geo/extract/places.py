@@ -572,6 +572,7 @@ def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMentio
     ``mentions`` with those added or replaced."""
     out = sorted(mentions, key=lambda m: m.start)
     language = report_language(text)
+    _spelt_as_elsewhere(out)
     _listed_beside(out, text)
     for anchor in [m for m in out if m.place is not None and m.place.feature not in ("country", "border",
                                                                                       "tri_border")]:
@@ -588,6 +589,27 @@ def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMentio
             if after is not None and NEAR_BEFORE.search(text[max(0, anchor.start - 40):anchor.start]):
                 _place_beside(out, text, language, after.start(1), after.end(1), anchor, NEAR_KM_DEFAULT)
     return sorted(out, key=lambda m: m.start)
+
+
+VARIANT_CUTOFF = 85.0
+
+
+def _spelt_as_elsewhere(out: list[PlaceMention]) -> None:
+    """A name the gazetteer lacks that is another spelling of a place the same report names ("Tamalate"
+    beside "Tamalat", as translations and local outlets vary): that place."""
+    from rapidfuzz import fuzz
+
+    named = [m for m in out if m.place is not None and not m.nested and m.place.feature not in
+             ("country", "admin1", "border", "tri_border")]
+    for i, mention in enumerate(out):
+        if mention.place is not None or mention.nested:
+            continue
+        key = normalise(mention.text)
+        scored = [(fuzz.ratio(key, normalise(m.text)), m) for m in named
+                  if normalise(m.text)[:1] == key[:1] and len(key) >= 5]
+        best = max(scored, key=lambda s: s[0], default=(0.0, None))
+        if best[0] >= VARIANT_CUTOFF:
+            out[i] = replace(mention, place=best[1].place, candidates=best[1].candidates)
 
 
 LISTED_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|et\s+)?|\s+(?:and|et)\s+|[-–])\s*$", re.IGNORECASE)
