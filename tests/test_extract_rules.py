@@ -297,6 +297,13 @@ def test_a_village_the_gazetteer_lacks_is_placed_at_the_town_the_text_puts_it_ne
     assert any(e.location == name and e.geo_precision == 2 for e in result.events)
 
 
+def test_another_spelling_of_a_place_the_report_names_is_that_place() -> None:
+    result = extract("Fighters took the Tamalelte area.\n\nFighters attacked herders at Tamalelt in the Ménaka "
+                     "region on Sunday.", published=PUBLISHED)
+    found = {p.text: p.place for p in result.places if p.text.startswith("Tamalel")}
+    assert found["Tamalelte"] is not None and found["Tamalelte"] == found["Tamalelt"]
+
+
 def test_the_other_end_of_a_road_named_after_two_villages_is_placed_at_the_first() -> None:
     result = extract("Des hommes armés ont attaqué un car sur l’axe Ayorou-Tinkarbé, au Niger, dimanche.",
                      published=PUBLISHED)
