@@ -261,12 +261,29 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub.add_parser("upgrade", help="upgrade the database to the newest revision (a new one is created empty)"
                      ).set_defaults(func=_db)
     dbsub.add_parser("current", help="print the database's revision ('none' before versions)").set_defaults(func=_db)
+    copy = dbsub.add_parser("copy", help="copy every row of one database into a new one (SQLite <-> PostgreSQL)",
+                            description="Copy events, claims, abductions, provenance, control zones, zone history "
+                                        "and saved views from SRC into DST, which must be empty (it is created or "
+                                        "upgraded first), in one transaction; prints the rows of each table. SRC "
+                                        "and DST are SQLite paths or SQLAlchemy URLs.")
+    copy.add_argument("source", metavar="SRC")
+    copy.add_argument("target", metavar="DST")
+    copy.set_defaults(func=_db)
     return parser
 
 
 def _db(args: argparse.Namespace) -> int:
     from geo import db
 
+    if args.db_command == "copy":
+        from geo.storage import copy_database
+
+        source, target = db.database_url(args.source), db.database_url(args.target)
+        counts = copy_database(source, target)
+        print(f"copied {db.shown(source)} to {db.shown(target)}")
+        for table, read, written in counts:
+            print(f"  {table:<14} {read:>8} rows{'' if read == written else f' (target has {written}!)'}")
+        return 0 if all(read == written for _, read, written in counts) else 1
     url = db.database_url(args.db)
     if args.db_command == "upgrade":
         done = db.upgrade(url)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,3 +83,99 @@ def require_browser() -> str:
     if os.environ.get("CONFLICTMAP_REQUIRE_BROWSER") == "1":
         pytest.fail(message + " and CONFLICTMAP_REQUIRE_BROWSER=1", pytrace=False)
     pytest.skip(message)
+
+
+# -- PostgreSQL --------------------------------------------------------------------------------------------
+PG_SCRIPT = ROOT / "deploy" / "postgres.sh"  # starts a cluster in a data directory of its own (docs/deploy.md)
+PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+POSTGIS = Path("/usr/share/postgresql/15/extension/postgis.control")
+
+
+def require_postgres() -> None:
+    """PostgreSQL 15 with PostGIS 3 present; a failure when CONFLICTMAP_REQUIRE_POSTGRES=1 (CI), else a skip."""
+    if (PG_BIN / "pg_ctl").exists() and POSTGIS.exists():
+        return
+    message = f"no PostgreSQL 15 with PostGIS at {PG_BIN} (apt-get install -y postgresql-15 postgresql-15-postgis-3)"
+    if os.environ.get("CONFLICTMAP_REQUIRE_POSTGRES") == "1":
+        pytest.fail(message + " and CONFLICTMAP_REQUIRE_POSTGRES=1", pytrace=False)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A temporary PostgreSQL cluster for the test session; its database ``conflictmap``, at the newest
+    revision, is the template of each test's database. Yields that database's URL."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    require_postgres()
+    base = Path(tempfile.mkdtemp(prefix="conflictmap-pg-"))
+    base.chmod(0o755)  # the server runs as user postgres when the tests run as root
+    data = base / "data"
+    env = {**os.environ, "PG_FSYNC": "off"}  # a throwaway cluster
+    started = subprocess.run([str(PG_SCRIPT), "start", str(data), str(free_port())], capture_output=True, text=True,
+                             env=env, check=False)
+    if started.returncode:
+        pytest.fail(f"deploy/postgres.sh start failed: {started.stderr}", pytrace=False)
+    url = started.stdout.strip().splitlines()[-1]
+    try:
+        from geo import db
+
+        db.upgrade(url)
+        yield url
+    finally:
+        subprocess.run([str(PG_SCRIPT), "stop", str(data)], check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def pg_database(server_url: str, name: str, *, migrated: bool = True) -> str:
+    """A new database on the session's cluster (at the newest revision, or empty with PostGIS only)."""
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(sa.engine.make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT",
+                             poolclass=sa.pool.NullPool)
+    template = sa.engine.make_url(server_url).database if migrated else "template1"
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    admin.dispose()
+    url = sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    if not migrated:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+        engine.dispose()
+    return url
+
+
+_pg_count = iter(range(10**9))
+
+
+@pytest.fixture
+def pg_url(pg_server: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A new PostgreSQL database at the newest revision for this test, also selected through CONFLICTMAP_DB."""
+    url = pg_database(pg_server, f"test_{next(_pg_count)}")
+    monkeypatch.setenv("CONFLICTMAP_DB", url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A new database on each backend (a SQLite file; a PostgreSQL database at the newest revision).
+
+    Also selected through CONFLICTMAP_DB. Open it with ``open_store(any_db, seed=False)``.
+    """
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    path = str(tmp_path / "events.sqlite")
+    monkeypatch.setenv("CONFLICTMAP_DB", path)
+    return path
