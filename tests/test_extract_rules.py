@@ -304,6 +304,20 @@ def test_another_spelling_of_a_place_the_report_names_is_that_place() -> None:
     assert found["Tamalelte"] is not None and found["Tamalelte"] == found["Tamalelt"]
 
 
+def test_a_compound_village_name_written_solid_is_read_on_its_first_part_near_the_report_s_places() -> None:
+    # "Dareykoira" is not in GeoNames; the Darèy near Banibangou is, and other Dareys far away
+    result = extract("Des hommes armés ont attaqué le marché de Banibangou puis le village de Dareykoira, au Niger, dimanche.",
+                     published=PUBLISHED)
+    [darey] = [p.place for p in result.places if p.text == "Dareykoira"]
+    assert darey is not None and darey.geo_precision == 2 and abs(darey.latitude - 15.13) < 0.1
+
+
+def test_a_person_listed_with_a_village_is_not_placed_there() -> None:
+    result = extract("The village of Partiaga was attacked on Sunday, said Hubert Yameogo and Amadou Diallo.",
+                     published=PUBLISHED)
+    assert all(p.place is None for p in result.places if p.text in ("Hubert Yameogo", "Amadou Diallo"))
+
+
 def test_the_other_end_of_a_road_named_after_two_villages_is_placed_at_the_first() -> None:
     result = extract("Des hommes armés ont attaqué un car sur l’axe Ayorou-Tinkarbé, au Niger, dimanche.",
                      published=PUBLISHED)

@@ -192,7 +192,32 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
             mentions.append(PlaceMention(item.name, item.start, item.end, None, tuple(item.candidates)))
             continue
         mentions.append(PlaceMention(item.name, item.start, item.end, best.place, tuple(item.candidates)))
+    _solid_compounds(mentions, text, gazetteer, hints)
     return sorted(mentions, key=lambda m: m.start)
+
+
+SOLID_REACH_KM = 50.0
+
+
+def _solid_compounds(mentions: list[PlaceMention], text: str, gazetteer: Gazetteer, hints: Sequence[str]) -> None:
+    """A village's compound name written solid ("le village de Dareydey" for "Darey-Dey"), which the
+    gazetteer lacks: the village its first part names, if one lies near the other places of the report."""
+    placed = [m.place for m in mentions if m.place is not None and m.place.feature not in
+              ("country", "admin1", "border", "tri_border")]
+    for i, mention in enumerate(mentions):
+        key = normalise(mention.text)
+        if mention.place is not None or mention.nested or " " in key or len(key) < 8 or not placed \
+                or place_evidence(text, mention.start, mention.end) < 2:
+            continue
+        for size in range(len(key) - 3, 4, -1):
+            near = [p for p in gazetteer.lookup(key[:size]) if p.country in hints and p.feature in ("village", "town")
+                    and min(haversine_km(p.latitude, p.longitude, q.latitude, q.longitude) for q in placed)
+                    <= SOLID_REACH_KM]
+            if near:
+                place = replace(near[0], name=mention.text, geo_precision=2, source=f"{near[0].source}; "
+                                f"'{mention.text}' read as a compound of {near[0].name}")
+                mentions[i] = replace(mention, place=place)
+                break
 
 
 BORDER_WORD = re.compile(r"border|frontier|fronti[eè]re|liptako|triborder", re.IGNORECASE)
@@ -620,8 +645,10 @@ def _listed_beside(out: list[PlaceMention], text: str) -> None:
     """Villages the gazetteer lacks that the text lists with one it has ("the villages of Intazayene, Bakorat
     and Wistane", "l'axe Bantalaré-Kardjabou"): at that village's point, ``geo_precision`` 2, noted."""
     for i, mention in enumerate(out):
-        if mention.place is not None or mention.nested:
-            continue
+        words = mention.text.split()
+        if mention.place is not None or mention.nested or len(words) > 2 \
+                or (len(words) == 2 and place_evidence(text, mention.start, mention.end) < 2):
+            continue  # "Hubert Yameogo", a headline's "Cinq Otages Nigériens Libérés": no village's name
         for j in (i - 1, i + 1, i - 2, i + 2):
             if not 0 <= j < len(out):
                 continue
