@@ -304,7 +304,7 @@ def test_another_spelling_of_a_place_the_report_names_is_that_place() -> None:
     assert found["Tamalelte"] is not None and found["Tamalelte"] == found["Tamalelt"]
 
 
-def test_a_compound_village_name_written_solid_is_read_on_its_first_part_near_the_report_s_places() -> None:
+def test_a_compound_village_name_written_solid_is_read_on_its_first_part_near_other_places() -> None:
     # "Dareykoira" is not in GeoNames; the Darèy near Banibangou is, and other Dareys far away
     result = extract("Des hommes armés ont attaqué le marché de Banibangou puis le village de Dareykoira, au Niger, dimanche.",
                      published=PUBLISHED)
