@@ -306,8 +306,8 @@ def test_another_spelling_of_a_place_the_report_names_is_that_place() -> None:
 
 def test_a_compound_village_name_written_solid_is_read_on_its_first_part_near_other_places() -> None:
     # "Dareykoira" is not in GeoNames; the Darèy near Banibangou is, and other Dareys far away
-    result = extract("Des hommes armés ont attaqué le marché de Banibangou puis le village de Dareykoira, au Niger, dimanche.",
-                     published=PUBLISHED)
+    result = extract("Des hommes armés ont attaqué le marché de Banibangou puis le village de Dareykoira, au "
+                     "Niger, dimanche.", published=PUBLISHED)
     [darey] = [p.place for p in result.places if p.text == "Dareykoira"]
     assert darey is not None and darey.geo_precision == 2 and abs(darey.latitude - 15.13) < 0.1
 
