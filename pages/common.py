@@ -12,7 +12,7 @@ import streamlit as st
 
 from geo.io.boundaries import countries
 from geo.schema import ValidationError
-from geo.storage import Store, database_url, open_store, zones_frame
+from geo.storage import Store, database_url, open_store
 from geo.views import View
 
 if TYPE_CHECKING:
@@ -36,11 +36,12 @@ def get_store(url: str) -> Store:
     return open_store(url)
 
 
-@st.cache_resource(show_spinner="Loading events…")
-def load_frames(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(events frame, control-zone GeoDataFrame) for ``url``; shared by every session, never modified."""
+@st.cache_resource(show_spinner="Loading events…", max_entries=2)
+def load_frames(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(events frame, control-zone GeoDataFrame) for ``url`` at data ``version``; shared by every session, never
+    modified. Keyed on :meth:`Store.data_version`, so a save by another process (CLI, another replica) shows."""
     store = get_store(url)
-    return store.frame(), zones_frame(store.zones())
+    return store.frame(), store.zones_frame()
 
 
 @st.cache_resource(show_spinner=False)
@@ -127,7 +128,7 @@ def data_or_stop() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(events frame, zones frame), or an error message and a stopped page if the database is unusable."""
     url = current_url()
     try:
-        return load_frames(url)
+        return load_frames(url, get_store(url).data_version())  # one row read per run: reloads only after a save
     except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
         st.error(f"Could not load the events database ({url}): {exc}")
         st.stop()
