@@ -38,7 +38,7 @@ NUMBER = (rf"(?:\d{{1,3}}(?:[,\u202f ]\d{{3}})+|\d+|"
           rf"(?:(?:{NUMBER_WORD})(?:[\s-]+(?:(?:and|et)[\s-]+)?(?:{NUMBER_WORD}))*))")
 QUALIFIER = "|".join(q for q, _ in QUALIFIERS)
 # a hedge and the space after it; an elided French one needs none ("près d'une centaine")
-HEDGE = rf"(?:(?:{QUALIFIER})(?<=['’])\s*|(?:{QUALIFIER})\s+)"
+HEDGE = rf"(?:(?:{QUALIFIER})(?:(?<=['’])\s*|\s+))"
 QUANTITY = re.compile(rf"\b(?:(?P<qual>{QUALIFIER})(?:(?<=['’])\s*|\s+))?(?P<num>{NUMBER})\b", re.IGNORECASE)
 
 
