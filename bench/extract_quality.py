@@ -136,7 +136,8 @@ def figures(n: dict) -> dict:
 
 
 def run_tree(tree: Path, which: str, seconds: float) -> dict:
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", which,
+    # -P: bench/ is not put on sys.path, so no script there can shadow a standard module
+    out = subprocess.run([sys.executable, "-P", str(Path(__file__).resolve()), "--worker", which,
                           "--seconds", str(seconds)], cwd=tree, capture_output=True, text=True, check=True)
     return figures(json.loads(out.stdout.strip().splitlines()[-1]))
 
