@@ -31,8 +31,7 @@ NGINX=${NGINX:-/usr/sbin/nginx}
 
 stop_pid() {  # stop the process in a pid file: TERM, then KILL after 15 s
     local file=$1 pid
-    [ -f "$file" ] || return 0
-    pid=$(cat "$file")
+    pid=$(cat "$file" 2>/dev/null) || return 0  # gone already (nginx removes its own on quit)
     if kill -0 "$pid" 2>/dev/null; then
         kill -TERM "$pid" 2>/dev/null || true
         for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -677,8 +678,13 @@ def copy_database(source: str, target: str) -> list[tuple[str, int, int]]:
     the copy is one transaction on it.  Returns (table, rows in source, rows in target) per table.
     Raises :class:`NotEmpty` when ``target`` holds events, zones or views.
     """
+    source, target = database_url(source), database_url(target)
+    parsed = sa.engine.make_url(source)
+    if parsed.get_backend_name() == "sqlite" and not db.is_memory(source) and not Path(parsed.database).exists():
+        raise FileNotFoundError(f"{parsed.database}: no such database file")
     src = Store(source)
-    db.upgrade(target) if not db.is_memory(database_url(target)) else None
+    if not db.is_memory(target):
+        db.upgrade(target)
     dst = Store(target)
     tables = [t for t in metadata.sorted_tables if t is not data_version_table]
     try:

@@ -234,3 +234,28 @@ def test_opening_a_database_at_head_does_not_import_alembic(tmp_path: Path) -> N
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
+
+
+def test_copy_from_a_missing_file_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geo.cli import main
+
+    target = tmp_path / "target.sqlite"
+    assert main(["db", "copy", str(tmp_path / "missing.sqlite"), str(target)]) == 1
+    assert "missing.sqlite: no such database file" in capsys.readouterr().err
+    assert not target.exists() and not (tmp_path / "missing.sqlite").exists()
+
+
+def test_copy_between_sqlite_files_keeps_everything_and_refuses_a_full_target(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geo.cli import main
+
+    source, target = str(tmp_path / "a.sqlite"), str(tmp_path / "b.sqlite")
+    store = open_store(source)
+    store.save_view(View(name="slide"))
+    assert main(["db", "copy", source, target]) == 0
+    out = capsys.readouterr().out
+    assert "events               10 rows" in out and "views                 1 rows" in out
+    copy = Store(target)
+    assert copy.events() == store.events() and copy.zones() == store.zones() and copy.views() == store.views()
+    assert main(["db", "copy", source, target]) == 1
+    assert "is not empty" in capsys.readouterr().err
