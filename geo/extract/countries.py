@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from geo.areas import COUNTRY_WORDS
-from geo.gazetteer import Gazetteer, normalise
+from geo.gazetteer import Gazetteer, is_world_place, normalise
 
 # "the Niger river", "fleuve Niger", "the inner Niger delta": the river, not the country
 RIVER = re.compile(r"\b(?:river|fleuve|delta|boucle du|bend of the|inner)\s+niger\b|\bniger\s+(?:river|delta|bend)\b")
@@ -52,6 +52,8 @@ def detect_countries(text: str, gazetteer: Gazetteer) -> list[str]:
         scores[cc] += n
     for match in DATELINE.finditer(text):
         for place in gazetteer.lookup(match.group(1).strip()):
+            if is_world_place(place):
+                continue  # "NEW DELHI, July 19": where it was written, not what it is about
             if place.admin_seat in ("capital", "admin1") or place.population >= 50_000:
                 scores[place.country] += DATELINE_WEIGHT
                 break
@@ -72,7 +74,8 @@ def _seats(text: str, gazetteer: Gazetteer) -> Counter[str]:
         if name in seen:
             continue
         seen.add(name)
-        places = [p for p in gazetteer.lookup(name) if p.feature not in ("country", "admin1")]
+        places = [p for p in gazetteer.lookup(name) if p.feature not in ("country", "admin1")
+                  and not is_world_place(p)]
         seats = {p.country for p in places if p.admin_seat in ("capital", "admin1", "admin2")
                  or p.population >= 20_000}
         if len(seats) == 1 and len({p.country for p in places}) == 1:

@@ -37,7 +37,7 @@ from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.numbers import parse_quantity
 from geo.extract.places import PlaceMention, find_places, placed_near, unresolved_names
 from geo.extract.text import published_in_text, sentences
-from geo.gazetteer import Gazetteer, Place, default_gazetteer
+from geo.gazetteer import Gazetteer, Place, default_gazetteer, is_world_place
 from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
 from geo.vocab import country_name
 
@@ -408,8 +408,10 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     places = find_places(text, gazetteer, country_codes=countries, mentioned=list(country_mentions(text)),
                          skip=group_names)
     places = placed_near(text, _mark_datelines(text, places) + _capitals(text, gazetteer, countries, places))
-    resolved = [p for p in places if p.place is not None and not p.nested]
-    site_mentions = [p for p in places if not p.nested]  # with the listed villages the gazetteer lacks
+    # toponyms abroad ("Rome", "New Delhi", "l'Italie") are named, never where the region's events happen
+    local = [p for p in places if p.place is None or not is_world_place(p.place)]
+    resolved = [p for p in local if p.place is not None and not p.nested]
+    site_mentions = [p for p in local if not p.nested]  # with the listed villages the gazetteer lacks
     drafts = _read_drafts(text, site_mentions, published, source, lines, year, all_actors)
     merged = merge_drafts(drafts, published)
     _share_main_date(merged, published)

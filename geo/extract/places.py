@@ -56,7 +56,7 @@ STOPWORDS = {
     "africa", "african", "west", "east", "north", "south", "central", "western", "eastern", "northern",
     "southern", "col", "gen", "general", "colonel", "captain", "lieutenant", "president", "minister", "prime",
     "mr", "mrs", "m", "mme", "dr", "imam", "u", "s", "un", "eu", "us", "uk", "reuters", "afp", "ap", "rfi",
-    "france", "french", "russian", "wagner", "corps", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "french", "russian", "wagner", "corps", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
@@ -306,6 +306,11 @@ def common_word(name: str, language: str) -> bool:
 COMMON_ZIPF = 3.4
 
 
+DATELINE_AFTER = re.compile(r"\s*(?:,\s*(?:[A-Z][a-z]+,?\s+)?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+                            r"janv|févr|fevr|avr|mai|juin|juil|août|aout|déc)\w*\.?\s+\d)|\s*\((?:AFP|Reuters|AP|"
+                            r"APA|Xinhua|ANI)\))", re.IGNORECASE)
+
+
 def place_evidence(text: str, start: int, end: int) -> int:
     """How strongly the words around a name say it is a place.
 
@@ -315,9 +320,13 @@ def place_evidence(text: str, start: int, end: int) -> int:
     before = text[max(0, start - 60):start]
     if STRONG_BEFORE.search(before) or STRONG_AFTER.match(text[end:end + 25]):
         return 2
-    if LOCATIVE_BEFORE.search(before):
-        return 1
+    if LOCATIVE_BEFORE.search(before) or ((start == 0 or text[start - 1] == "\n") and DATELINE_AFTER.match(text, end)):
+        return 1  # "in X", or a dateline: "New Delhi, July 19:", "BAMAKO (AFP) -"
     return 0
+
+
+MEDIA_AFTER = re.compile(r"\s+(?:24|Inter|Info|Culture|Télévisions?|Médias Monde)\b")
+COUNTRY_NAMES = frozenset(name for c in vocab.COUNTRIES.values() for name in c.names)
 
 
 def _person_like(text: str, start: int, end: int) -> bool:
@@ -368,8 +377,10 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
         return None
     if (len(key) < 5 or not hints or whole is None) and not gazetteer.lookup(name):
         return None  # no exact entry, and no near spelling will be tried: no need to read the context
-    if _person_like(text, start, end) or _demonym(key):
-        return None
+    if MEDIA_AFTER.match(text, end):
+        return None  # "France 24", "France Inter": a broadcaster
+    if (_person_like(text, start, end) and key not in COUNTRY_NAMES) or _demonym(key):
+        return None  # "Diallo said"; but "in Niger, said the embassy" is the country
     evidence = own_evidence = place_evidence(text, start, end)
     if evidence == 0 and LIST_BEFORE.search(text[max(0, start - 8):start]) and pending \
             and pending[-1].evidence and 0 < start - pending[-1].end <= 8:
@@ -408,7 +419,8 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
     if abroad and best.population < 50_000 and not (evidence and best.country in elsewhere):
         return None
     major = best.admin_seat in ("capital", "admin1") or best.population >= 50_000
-    if evidence == 0 and (abroad or not major or len(key) <= 3) and common_word(name, language):
+    if evidence == 0 and (abroad or not major or len(key) <= 3) and common_word(name, language) \
+            and not (abroad and best.population >= 1_000_000 and len(key) > 3):  # "Moscow" is frequent as a city
         return None  # "No group claimed", "Say", "Karma": a word unless a place word leads to it
     if whole is None and not sure:
         # half of "Bamako-Ségou" is a place; the first half of a village's compound name the gazetteer
@@ -515,10 +527,13 @@ def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: s
         return item.candidates[0]
     top = item.candidates[0].score
 
+    key = normalise(item.name)
+
     def score(cand: Candidate) -> float:
         p = cand.place
-        # a village known under several names is the better known of its homonyms
-        value = cand.score + 2.0 * min(len(p.alternate_names), 4)
+        # a village known under several names is the better known of its homonyms; a place whose own name
+        # it is, before one that merely has it among its alternates ("Rome", not Lomé's transliteration)
+        value = cand.score + 2.0 * min(len(p.alternate_names), 4) + (10.0 if normalise(p.name) == key else 0.0)
         if p.admin1 and p.admin1 in regions:
             value += 15.0
         area, named = (parts or {}).get(p.country, (None, ()))
@@ -556,7 +571,12 @@ def _countries_within(match: re.Match[str], gazetteer: Gazetteer) -> list[PlaceM
 def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool | None]]:
     """The capitalised run and its shorter parts, longest first; True for the whole run, None for
     half of a hyphenated compound."""
+    # "L'Italie", "D'Ansongo" opening a sentence: the name without its elided article
+    elided = re.match(r"(?:[LD]|Qu)['’](?=[A-ZÀ-Ý])", match.group(1))
+    skip = elided.end() if elided else 0
     words = list(re.finditer(r"\S+", match.group(1)))
+    if skip and words:
+        words[0] = re.compile(r"\S+").search(match.group(1), skip)
     out = []
     for size in range(len(words), 0, -1):
         for i in range(0, len(words) - size + 1):
