@@ -253,7 +253,10 @@ def quarter_base(key: str) -> str:
 
 
 def _notable_place(place: Place) -> bool:
-    """Anything but a GeoNames hamlet or locality: curated, populous, a seat, an area or a site."""
+    """Anything but a GeoNames hamlet or locality (or a place abroad): curated, populous, a seat, an area or
+    a site."""
+    if is_world_place(place):
+        return False  # a misspelt name is not looked for abroad
     return (place.relevance > 0 or place.population >= 500 or bool(place.admin_seat)
             or place.feature not in ("village", "locality", "well"))
 
