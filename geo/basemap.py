@@ -6,7 +6,10 @@ every run and streamlit-folium keeps it mounted; the changing layers come from
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from html import escape
+from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -21,28 +24,117 @@ FOCUS_COUNTRY = "ML"
 ONLINE_TILES = "OpenStreetMap tiles (needs internet)"
 
 
+BORDERS_VERSION = 2  # bump when borders_geojson's output changes: the file name changes with it
+FOLD_BELOW = (760, 520)  # a map narrower or lower than this (px) opens with its legend folded into a button
+
+
 class Legend(MacroElement):
-    """A fixed, collapsible legend control in the map's bottom-left corner."""
+    """A legend control that folds into a button on small maps and keeps clear of the densest events.
+
+    It starts folded when the map is smaller than ``FOLD_BELOW``. ``window.cmFocus``
+    (called by :class:`geo.layers.Focus` with the layers) fits the map to the events
+    and moves the legend to a corner (bottom left, bottom right, top right) where it
+    covers none of the densest cell; when no corner is clear it folds. It moves again
+    after every pan or zoom, and when it is unfolded.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function() {
+        (function(map) {
             var legend = L.control({position: 'bottomleft'});
             legend.onAdd = function () {
                 var div = L.DomUtil.create('div', 'cm-legend');
                 div.innerHTML = {{ this.html|tojson }};
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
+            legend.addTo(map);
+            var details = legend.getContainer().querySelector('details');
+            var size = map.getSize();
+            if (size.x < {{ this.fold[0] }} || size.y < {{ this.fold[1] }}) { details.open = false; }
+            var dense = null, lastFit = null;
+            function covers() {
+                var box = legend.getContainer().getBoundingClientRect();
+                var origin = map.getContainer().getBoundingClientRect();
+                var sw = map.latLngToContainerPoint(dense[0]), ne = map.latLngToContainerPoint(dense[1]);
+                var pad = 8, left = box.left - origin.left - pad, right = box.right - origin.left + pad;
+                var top = box.top - origin.top - pad, bottom = box.bottom - origin.top + pad;
+                return Math.min(sw.x, ne.x) < right && Math.max(sw.x, ne.x) > left
+                    && Math.min(sw.y, ne.y) < bottom && Math.max(sw.y, ne.y) > top;
+            }
+            function place(mayFold) {
+                if (!dense) { return; }
+                var corners = ['bottomleft', 'bottomright', 'topright'];
+                for (var i = 0; i < corners.length; i++) {
+                    if (legend.getPosition() !== corners[i]) { legend.setPosition(corners[i]); }
+                    if (!covers()) { return; }
+                }
+                legend.setPosition('bottomleft');
+                if (mayFold) { details.open = false; }
+            }
+            map.on('moveend', function () { place(false); });
+            details.addEventListener('toggle', function () { place(false); });
+            window.cmFocus = function (focus) {
+                var key = JSON.stringify(focus.bounds);
+                if (focus.bounds && key !== lastFit) {
+                    lastFit = key;
+                    map.fitBounds(focus.bounds, {maxZoom: focus.maxZoom, padding: [40, 40], animate: false});
+                }
+                dense = focus.dense;
+                place(true);
+            };
+        })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, html: str, fold: tuple[int, int] = FOLD_BELOW) -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.fold = fold
+
+
+class Borders(MacroElement):
+    """Country borders and names drawn from GeoJSON, under every layer, on a canvas of their own.
+
+    With ``url`` the map fetches the GeoJSON (a file the app serves, cached by the
+    browser and written once), so it is not re-sent with every session's map; without
+    it the GeoJSON is inlined (a standalone HTML file).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(map) {
+            var pane = map.createPane('cmBorders');
+            pane.style.zIndex = 350;
+            pane.style.pointerEvents = 'none';
+            function draw(data) {
+                L.geoJson(data, {pane: 'cmBorders', interactive: false, renderer: L.canvas({pane: 'cmBorders'}),
+                                 style: function (f) { return f.properties.style; }}).addTo(map);
+                data.features.forEach(function (f) {
+                    var label = document.createElement('div');
+                    label.className = 'cm-country-label';
+                    label.textContent = f.properties.name;
+                    L.marker(f.properties.label, {interactive: false, keyboard: false, pane: 'cmBorders',
+                        icon: L.divIcon({html: label, className: '', iconSize: [120, 16], iconAnchor: [60, 8]})
+                    }).addTo(map);
+                });
+            }
+            {% if this.url %}
+            fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(draw);
+            {% else %}
+            draw({{ this.data|tojson }});
+            {% endif %}
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict | None = None, url: str | None = None) -> None:
+        super().__init__()
+        self._name = "Borders"
+        self.data = data
+        self.url = url
 
 
 def legend_html() -> str:
@@ -71,44 +163,65 @@ def legend_html() -> str:
     )
 
 
-def base_map(countries: gpd.GeoDataFrame, *, center: tuple[float, float] = SAHEL_CENTER,
-             zoom: int = SAHEL_ZOOM, focus: str = FOCUS_COUNTRY) -> folium.Map:
-    """A folium map with no default tiles: country borders drawn from ``countries``.
+def borders_geojson(countries: gpd.GeoDataFrame, focus: str = FOCUS_COUNTRY) -> dict:
+    """The countries as a GeoJSON FeatureCollection: each with its name, a label point and its style."""
+    def style(iso: str) -> dict[str, object]:
+        mine = iso == focus
+        return {"color": "#444" if mine else "#888", "weight": 2 if mine else 1,
+                "fillColor": "#f4efe1" if mine else "#ebe7dc", "fillOpacity": 1}
 
-    A tile layer is offered in the layer control, off by default, for when the
-    machine is online.
+    features = []
+    for row in countries.itertuples():
+        point = row.geometry.representative_point()
+        features.append({"type": "Feature", "geometry": row.geometry.__geo_interface__,
+                         "properties": {"iso_a2": row.iso_a2, "name": row.name, "style": style(row.iso_a2),
+                                        "label": [round(point.y, 3), round(point.x, 3)]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_borders(countries: gpd.GeoDataFrame, target: Path, focus: str = FOCUS_COUNTRY) -> Path:
+    """Write :func:`borders_geojson` to ``target`` (compact JSON, replaced atomically); returns ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(borders_geojson(countries, focus), separators=(",", ":"), ensure_ascii=False),
+                   encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+def borders_name(focus: str = FOCUS_COUNTRY) -> str:
+    """A file name for the borders GeoJSON that changes whenever its content would.
+
+    Derived from the Natural Earth file, the clipping box, the focus country and
+    ``BORDERS_VERSION``, so a server can tell without reading the shapefile that the
+    file it wrote earlier is still right.
     """
+    from geo.io.boundaries import SAHEL_BBOX, natural_earth_countries_path
+
+    source = Path(natural_earth_countries_path())
+    key = f"{source.name}:{source.stat().st_size}:{SAHEL_BBOX}:{focus}:{BORDERS_VERSION}"
+    return f"borders-{hashlib.sha1(key.encode()).hexdigest()[:10]}.json"
+
+
+def base_map(countries: gpd.GeoDataFrame | None = None, *, borders_url: str | None = None,
+             center: tuple[float, float] = SAHEL_CENTER, zoom: int = SAHEL_ZOOM, focus: str = FOCUS_COUNTRY,
+             fold: tuple[int, int] = FOLD_BELOW) -> folium.Map:
+    """A folium map with no default tiles: country borders, a legend, and online tiles offered but off.
+
+    The borders come from ``borders_url`` (fetched by the browser, see :func:`write_borders`)
+    or, without it, are inlined from ``countries``. The tile layer is offered in the
+    layer control, off by default, for when the machine is online.
+    """
+    if borders_url is None and countries is None:
+        raise ValueError("base_map needs the countries or the URL of their borders")
     fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True,
                       prefer_canvas=False, min_zoom=3, max_zoom=14)
     fmap.get_root().header.add_child(folium.Element(
         "<style>.folium-map{background:#cfe3ef}.cm-legend{margin-bottom:16px}"
-        ".leaflet-control-layers{font-size:14px}.cm-country-label{font:600 13px sans-serif;"
-        "color:#555;text-shadow:0 0 3px #fff;white-space:nowrap}</style>"))
-    borders = {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": {"iso_a2": row.iso_a2, "name": row.name},
-             "geometry": row.geometry.__geo_interface__}
-            for row in countries.itertuples()
-        ],
-    }
-    folium.GeoJson(
-        borders, name="Country borders (offline)", control=False,
-        style_function=lambda f: {
-            "color": "#444" if f["properties"]["iso_a2"] == focus else "#888",
-            "weight": 2 if f["properties"]["iso_a2"] == focus else 1,
-            "fillColor": "#f4efe1" if f["properties"]["iso_a2"] == focus else "#ebe7dc",
-            "fillOpacity": 1,
-        },
-        interactive=False,
-    ).add_to(fmap)
-    for row in countries.itertuples():
-        point = row.geometry.representative_point()
-        folium.Marker(
-            (point.y, point.x), interactive=False,
-            icon=folium.DivIcon(html=f'<div class="cm-country-label">{escape(row.name)}</div>',
-                                icon_size=(120, 16), icon_anchor=(60, 8)),
-        ).add_to(fmap)
+        ".cm-legend summary{font-size:13px}.leaflet-control-layers{font-size:14px}"
+        ".cm-country-label{font:600 13px sans-serif;color:#555;text-shadow:0 0 3px #fff;white-space:nowrap;"
+        "text-align:center}</style>"))
+    (Borders(url=borders_url) if borders_url else Borders(data=borders_geojson(countries, focus))).add_to(fmap)
     folium.TileLayer("OpenStreetMap", name=ONLINE_TILES, overlay=True, show=False, control=True).add_to(fmap)
-    Legend(legend_html()).add_to(fmap)
+    Legend(legend_html(), fold).add_to(fmap)
     return fmap

@@ -12,7 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import folium
+import numpy as np
 import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import mapping
 
 from geo.place import normalise
@@ -166,22 +170,40 @@ def area_slug(area: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", normalise(area)).strip("-")
 
 
+ZONE_TOLERANCE = 0.01  # degrees (about 1 km): zones are region-level codings, drawn no finer than the borders
+
+
 def control_layer(zones: pd.DataFrame, name: str = CONTROL,
-                  evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> folium.FeatureGroup:
+                  evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+                  tolerance: float = ZONE_TOLERANCE) -> folium.FeatureGroup:
     """Control-zone polygons coloured by status, each with its dated, sourced assessment and evidence.
 
-    ``evidence`` maps a zone id to the events behind it (listed in its popup).
+    ``evidence`` maps a zone id to the events behind it (listed in its popup). One
+    GeoJSON layer for all zones: style (with the ``cm-area-…`` class), tooltip and popup
+    travel as feature properties, and outlines are simplified to ``tolerance`` degrees.
     """
-    group = folium.FeatureGroup(name=name, show=True)
+    features = []
     for _, row in zones.iterrows():
-        style = zone_style(row["status"], row.get("actor") or "")
-        feature = {"type": "Feature", "geometry": mapping(row.geometry), "properties": {}}
-        layer = folium.GeoJson(feature, style_function=lambda _f, s=style: s,
-                               highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.5},
-                               tooltip=tooltip(f"{row['area']}: {zone_label(row['status'], row.get('actor') or '')}"),
-                               class_name=f"cm-zone cm-area-{area_slug(row['area'])}")
-        _popup(zone_popup(row, (evidence or {}).get(row["zone_id"], ()))).add_to(layer)
-        layer.add_to(group)
+        actor = row.get("actor") or ""
+        outline = shapely.set_precision(row.geometry.simplify(tolerance, preserve_topology=True), 0.001)
+        features.append({
+            "type": "Feature", "geometry": mapping(outline),
+            "properties": {
+                "style": {**zone_style(row["status"], actor), "className": f"cm-zone cm-area-{area_slug(row['area'])}"},
+                "tooltip": tooltip(f"{row['area']}: {zone_label(row['status'], actor)}"),
+                "popup": zone_popup(row, (evidence or {}).get(row["zone_id"], ())),
+            },
+        })
+    group = folium.FeatureGroup(name=name, show=True)
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=lambda f: f["properties"]["style"],
+            highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.5},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=480),
+            zoom_on_click=False,
+        ).add_to(group)
     return group
 
 
@@ -308,3 +330,43 @@ def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame) 
                                else abductions_layer(abductions)),
     }
     return [build[name]() for name in LAYER_ORDER if name in names]
+
+
+MAX_FIT_ZOOM = 9  # fitting the map to a few nearby events stops at about 100 km across
+DENSE_CELL_DEG = 0.5
+
+
+def focus(events: pd.DataFrame, max_zoom: int = MAX_FIT_ZOOM) -> dict[str, object] | None:
+    """Where the map should look for ``events``: their bounds, and the densest ``DENSE_CELL_DEG`` cell.
+
+    None when there are no events (the map keeps its default view).
+    """
+    if events.empty:
+        return None
+    lat = events["latitude"].to_numpy(dtype=float)
+    lon = events["longitude"].to_numpy(dtype=float)
+    cells, counts = np.unique(np.stack([lat // DENSE_CELL_DEG, lon // DENSE_CELL_DEG], axis=1), axis=0,
+                              return_counts=True)
+    row, col = cells[int(np.argmax(counts))]  # the first of the busiest cells, south-west first
+    south, west = float(row) * DENSE_CELL_DEG, float(col) * DENSE_CELL_DEG
+    return {"bounds": [[round(lat.min(), 4), round(lon.min(), 4)], [round(lat.max(), 4), round(lon.max(), 4)]],
+            "dense": [[south, west], [south + DENSE_CELL_DEG, west + DENSE_CELL_DEG]], "maxZoom": max_zoom}
+
+
+class Focus(MacroElement):
+    """Sent with the layers: fit the map to the events (when their bounds changed) and move the legend off them.
+
+    Calls ``window.cmFocus``, which :class:`geo.basemap.Legend` defines. ``bounds`` None
+    keeps the map where it is (a saved view's centre and zoom) and only moves the legend.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.cmFocus) { window.cmFocus({{ this.focus|tojson }}); }
+        {% endmacro %}
+    """)
+
+    def __init__(self, focus: Mapping[str, object]) -> None:
+        super().__init__()
+        self._name = "Focus"
+        self.focus = dict(focus)

@@ -23,6 +23,7 @@ STATIC_DIR = ROOT / "static"
 
 
 VIEW = "view"  # the one View every page reads; the shell (app.py) puts it in session state
+MAP_POSITION = "map_position"  # ((lat, lon), zoom) the Map reports while a view is being saved
 
 
 def current_view() -> View:
@@ -50,13 +51,32 @@ def load_countries():  # noqa: ANN201 - a GeoDataFrame
     return countries()
 
 
+@st.cache_resource(show_spinner=False)
+def borders_url() -> str:
+    """The URL of the basemap's borders GeoJSON, written into ``static/vendor`` once per version of the borders.
+
+    Every session's map fetches it (and the browser caches it) instead of receiving
+    the borders inside the map's script.
+    """
+    from geo.basemap import borders_name, write_borders
+
+    name = borders_name()
+    target = STATIC_DIR / "vendor" / name
+    if not target.is_file():
+        write_borders(load_countries(), target)
+    return f"/app/static/vendor/{name}"
+
+
 def render_map(groups: list, key: str, *, height: int = 640, draw: bool = False,
-               returned_objects: tuple[str, ...] = ()) -> dict | None:
+               returned_objects: tuple[str, ...] = (), focus: dict | None = None,
+               center: tuple[float, float] | None = None, zoom: int | None = None) -> dict | None:
     """The offline base map with ``groups`` as changing layers, through streamlit-folium.
 
     Leaflet and its plugins are served from ``static/``; a missing offline file is
     an error message, not a traceback. ``draw`` adds the polygon and rectangle
-    tools. Returns what streamlit-folium reports (only ``returned_objects`` rerun
+    tools. ``focus`` (:func:`geo.layers.focus`) fits the map to the events and keeps
+    the legend off them; ``center`` and ``zoom`` (a saved view's) move the map there
+    instead. Returns what streamlit-folium reports (only ``returned_objects`` rerun
     the page), or None when the map could not be drawn.
     """
     import folium
@@ -65,8 +85,11 @@ def render_map(groups: list, key: str, *, height: int = 640, draw: bool = False,
 
     from geo.assets import AssetUnavailable, localise
     from geo.basemap import base_map
+    from geo.layers import Focus
 
-    fmap = base_map(load_countries())
+    fmap = base_map(borders_url=borders_url())
+    if groups and (focus or center):
+        Focus({**(focus or {}), **({"bounds": None} if center else {})}).add_to(groups[0])
     if draw:
         Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                          "circlemarker": False}).add_to(fmap)
@@ -79,7 +102,7 @@ def render_map(groups: list, key: str, *, height: int = 640, draw: bool = False,
         return None
     return st_folium(fmap, key=key, feature_group_to_add=groups, height=height, use_container_width=True,
                      layer_control=folium.LayerControl(collapsed=False, position="topleft"),
-                     returned_objects=list(returned_objects))
+                     returned_objects=list(returned_objects), center=center, zoom=zoom)
 
 
 _IN_SHELL: ContextVar[bool] = ContextVar("conflictmap_in_shell", default=False)

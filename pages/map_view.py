@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.layers import MAX_MARKERS, layers_for
+from geo.layers import MAX_MARKERS, focus, layers_for
 from geo.tools.briefing import people_abducted
 from geo.tools.filters import split_layers, view_events, view_zones
-from pages.common import current_view, data_or_stop, render_map, require_app_navigation
+from pages.common import MAP_POSITION, current_view, data_or_stop, render_map, require_app_navigation
+from pages.sidebar import Keys
 
 require_app_navigation()
 
 MAP_KEY = "main_map"
+FRAMING_KEY = "main_map_framing"  # the map while the save form is open: it reports its centre and zoom
 
 frame, zones = data_or_stop()
 view = current_view()  # set by the sidebar app.py draws
@@ -28,7 +30,17 @@ cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
 cols[2].metric("People abducted", people_abducted(selected))
 cols[3].metric("Control zones shown", len(valid_zones))
 
-render_map(layers_for(view.layers, selected, valid_zones), MAP_KEY, height=640)
+# Only while the user is saving a view does the map report where it looks (a rerun per pan);
+# streamlit-folium reads returned_objects when the map mounts, so that map has a key of its own.
+framing = bool(st.session_state.get(Keys.VIEW_DIALOG))
+state = render_map(layers_for(view.layers, selected, valid_zones), FRAMING_KEY if framing else MAP_KEY, height=640,
+                   focus=focus(selected), center=view.center, zoom=view.zoom,
+                   returned_objects=("center", "zoom") if framing else ())
+if framing and state and state.get("center"):
+    st.session_state[MAP_POSITION] = ((round(state["center"]["lat"], 4), round(state["center"]["lng"], 4)),
+                                      int(state["zoom"]))
+elif not framing:
+    st.session_state.pop(MAP_POSITION, None)
 if selected.empty:
     st.info("No events match the timeline window and filters. Widen the window or clear a filter.")
 elif len(attacks) > MAX_MARKERS:

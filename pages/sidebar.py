@@ -20,7 +20,7 @@ from geo import services
 from geo.schema import TAXONOMY, ValidationError
 from geo.tools.filters import actor_options, step_window
 from geo.views import DEFAULT_LAYERS, LAYER_LABELS, LAYERS, View, from_query, to_query
-from pages.common import VIEW, current_url, get_store
+from pages.common import MAP_POSITION, VIEW, current_url, get_store
 
 PLAY_INTERVAL_S = 1.5
 LABEL_LAYERS = {label: layer for layer, label in LAYER_LABELS.items()}
@@ -152,8 +152,11 @@ def _open_view(lo: date, hi: date) -> None:
 
 def _save_view() -> None:
     pinned = st.session_state.get(Keys.VIEW_PIN)
+    view = current_view()
+    if position := st.session_state.get(MAP_POSITION):  # where the Map looks while the save form is open
+        view = replace(view, center=position[0], zoom=position[1])
     try:
-        view = services.save_view(get_store(current_url()), current_view(), name=st.session_state.get(Keys.VIEW_NAME),
+        view = services.save_view(get_store(current_url()), view, name=st.session_state.get(Keys.VIEW_NAME),
                                   title=st.session_state.get(Keys.VIEW_TITLE),
                                   notes=st.session_state.get(Keys.VIEW_NOTES),
                                   as_of=st.session_state.get(Keys.VIEW_AS_OF) if pinned else None)
@@ -184,7 +187,7 @@ def current_view() -> View:
     shown: View | None = st.session_state.get(VIEW)
     if shown is not None and shown.name:
         view = replace(view, name=shown.name, title=shown.title, notes=shown.notes, as_of=shown.as_of,
-                       position=shown.position)
+                       position=shown.position, center=shown.center, zoom=shown.zoom)
     return view
 
 
@@ -253,7 +256,8 @@ def _views_panel(lo: date, hi: date) -> None:
                     disabled=not names)
         right.button("Delete", key=Keys.VIEW_DELETE, on_click=_delete_view, width="stretch", disabled=not names)
         # the naming form is only drawn when asked for, so the sidebar stays light
-        if st.toggle("Save the current view…", key=Keys.VIEW_DIALOG):
+        if st.toggle("Save the current view…", key=Keys.VIEW_DIALOG,
+                     help="On the Map, pan and zoom to frame the view: its centre and zoom are saved with it."):
             st.text_input("Name", key=Keys.VIEW_NAME, placeholder="e.g. week-27")
             st.text_input("Title", key=Keys.VIEW_TITLE, placeholder="Shown on the briefing slide")
             st.text_area("Presenter's notes", key=Keys.VIEW_NOTES, height=80)

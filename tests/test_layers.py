@@ -1,21 +1,27 @@
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import folium
 import pandas as pd
 import pytest
+from shapely.geometry import Point, shape
 
-from geo.basemap import base_map
+from geo.basemap import base_map, borders_name, write_borders
 from geo.io.boundaries import countries
 from geo.layers import (
     ABDUCTIONS,
     ATTACKS,
     CONTROL,
+    MAX_FIT_ZOOM,
     SUB_EVENT_COLOURS,
+    Focus,
     abductions_layer,
     attacks_layer,
     control_layer,
+    focus,
     layers_for,
     marker_radius,
     zone_colour,
@@ -75,12 +81,46 @@ def test_control_layer_colours_by_status(zones: pd.DataFrame) -> None:
     group = control_layer(zones)
     html = render(group)
     assert group.layer_name == CONTROL
-    assert html.count("L.geoJson(") == len(zones)
+    assert html.count("L.geoJson(") == 1  # one layer for every zone, one feature each
+    drawn = features(group)
+    assert len(drawn) == len(zones)
     for status, actor in set(zip(zones["status"], zones["actor"], strict=True)):
         assert zone_colour(status, actor) in html
     assert "Assessment valid 2025-07-01" in html
+    kayes = [f for f in drawn if "cm-area-kayes-region" in f["properties"]["style"]["className"]]
+    assert kayes and "Kayes region" in kayes[0]["properties"]["popup"]
+    # outlines are simplified: fewer vertices than the stored polygons, same areas within a few per cent
+    stored = sum(len(g.exterior.coords) for geom in zones.geometry for g in getattr(geom, "geoms", [geom]))
+    sent = sum(len(ring) for f in drawn for ring in _rings(f["geometry"]))
+    assert sent < stored
+    assert shape(drawn[0]["geometry"]).area == pytest.approx(zones.geometry.iloc[0].area, rel=0.05)
     pd.testing.assert_frame_equal(pd.DataFrame(zones.drop(columns="geometry")),
                                   pd.DataFrame(before.drop(columns="geometry")))
+
+
+def _rings(geometry: dict) -> list:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"][:1]
+    return [polygon[0] for polygon in geometry["coordinates"]]
+
+
+def test_focus_fits_the_events_and_names_their_densest_cell(frame: pd.DataFrame) -> None:
+    where = focus(frame)
+    (south, west), (north, east) = where["bounds"]
+    assert south == frame["latitude"].min() and east == frame["longitude"].max()
+    assert where["maxZoom"] == MAX_FIT_ZOOM
+    # the July wave near Kayes and the Senegal and Mauritania borders is the densest part of the demo data
+    (cell_s, cell_w), (cell_n, cell_e) = where["dense"]
+    inside = frame[frame["latitude"].between(cell_s, cell_n) & frame["longitude"].between(cell_w, cell_e)]
+    assert len(inside) >= 2 and cell_e < -9
+    assert focus(frame.head(0)) is None
+
+
+def test_focus_travels_with_the_layers_as_a_call_to_the_base_map(frame: pd.DataFrame) -> None:
+    group = attacks_layer(frame)
+    Focus(focus(frame)).add_to(group)
+    html = render(group)
+    assert "window.cmFocus(" in html and '"maxZoom": 9' in html
 
 
 def test_html_in_reports_is_escaped_in_popups_and_tooltips() -> None:
@@ -97,6 +137,7 @@ def test_base_map_has_borders_legend_and_switchable_tiles() -> None:
     html = fmap.get_root().render()
     assert "Mali" in html and "Senegal" in html and "Mauritania" in html
     assert "cm-legend" in html and "Territorial control" in html
+    assert "window.cmFocus = " in html and "details.open = false" in html  # folds on small maps
     tiles = re.findall(r"L\.tileLayer\(", html)
     assert len(tiles) == 1  # offered in the layer control, off by default
     assert "tile.openstreetmap.org" in html
@@ -154,3 +195,19 @@ def test_layers_are_drawn_bottom_to_top_under_their_labels(frame: pd.DataFrame, 
     groups = layers_for(LAYERS, frame, zones)
     assert [g.layer_name for g in groups] == [LAYER_LABELS[name] for name in LAYER_ORDER]
     assert [g.layer_name for g in layers_for(("abductions", "attacks"), frame, zones)] == [ATTACKS, ABDUCTIONS]
+
+
+def test_a_served_base_map_fetches_its_borders_instead_of_carrying_them(tmp_path: Path) -> None:
+    inline = base_map(countries()).get_root().render()
+    served = base_map(borders_url="/app/static/vendor/borders.json").get_root().render()
+    assert 'fetch("/app/static/vendor/borders.json")' in served
+    assert "Mauritania" not in served and len(served) < len(inline) / 4
+    path = write_borders(countries(), tmp_path / borders_name())
+    data = json.loads(path.read_text(encoding="utf-8"))
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert {"Mali", "Senegal", "Mauritania", "Burkina Faso", "Niger"} <= names
+    mali = next(f for f in data["features"] if f["properties"]["iso_a2"] == "ML")
+    assert mali["properties"]["style"]["weight"] == 2
+    lat, lon = mali["properties"]["label"]
+    assert shape(mali["geometry"]).contains(Point(lon, lat))
+    assert borders_name() == borders_name() and borders_name().startswith("borders-")

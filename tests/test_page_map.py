@@ -119,6 +119,36 @@ def test_save_and_reopen_a_named_view(app: AppTest, db_url: str) -> None:
     assert fresh.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
 
 
+def test_a_saved_view_keeps_where_the_map_looked_while_the_form_was_open(app: AppTest, db_url: str) -> None:
+    from geo.storage import open_store
+    from pages.common import MAP_POSITION
+
+    app.toggle(key=Keys.VIEW_DIALOG).set_value(True).run()
+    # what the map reports (centre and zoom) only while the save form is open, as streamlit-folium would
+    app.session_state[MAP_POSITION] = ((14.45, -11.44), 8)
+    app.text_input(key=Keys.VIEW_NAME).input("kayes").run()
+    app.button(key=Keys.VIEW_SAVE).click().run()
+    assert not app.exception
+    [saved] = open_store(db_url).views()
+    assert (saved.center, saved.zoom) == ((14.45, -11.44), 8)
+    # the form folds away and the map stops reporting; the view opened again keeps its centre and zoom
+    assert not app.toggle(key=Keys.VIEW_DIALOG).value
+    assert MAP_POSITION not in app.session_state
+    fresh = open_page(query={"view": "kayes"})
+    assert (fresh.session_state["view"].center, fresh.session_state["view"].zoom) == ((14.45, -11.44), 8)
+
+
+def test_a_view_saved_without_the_map_fits_its_events(app: AppTest, db_url: str) -> None:
+    from geo.storage import open_store
+
+    app.switch_page("pages/events.py").run()
+    app.toggle(key=Keys.VIEW_DIALOG).set_value(True).run()
+    app.text_input(key=Keys.VIEW_NAME).input("table").run()
+    app.button(key=Keys.VIEW_SAVE).click().run()
+    [saved] = open_store(db_url).views()
+    assert (saved.center, saved.zoom) == (None, None)
+
+
 def test_a_view_pinned_to_a_date_ignores_events_recorded_later(db_url: str) -> None:
     from geo.storage import open_store
     from geo.views import View

@@ -39,6 +39,15 @@ def test_json_round_trip() -> None:
     assert View.from_json(view.to_json()) == view
 
 
+def test_views_saved_before_centre_and_zoom_still_load() -> None:
+    old = ('{"start": "2025-06-01", "end": "2025-06-30", "layers": ["attacks"], "actors": [], "types": [], '
+           '"countries": [], "name": "old", "title": "Old", "notes": "", "as_of": null, "position": 0}')
+    view = View.from_json(old)
+    assert (view.name, view.center, view.zoom) == ("old", None, None)
+    framed = View(name="framed", center=(14.45, -11.44), zoom=8)
+    assert View.from_json(framed.to_json()).center == (14.45, -11.44)
+
+
 def test_pinned_cutoff_is_end_of_day_utc() -> None:
     assert pinned_cutoff(View(as_of=date(2025, 7, 1))) == 1751414399
     assert pinned_cutoff(View()) is None

@@ -1,0 +1,173 @@
+"""First map cold, warm and with N people opening it at once, against the bare map, with peak server RSS.
+
+Starts two Streamlit servers, the app (app.py, on a database created and seeded
+before the server starts, as a restarted server finds it) and the baseline
+(bench/baseline_app.py: a bare streamlit-folium map with one marker, served offline
+the same way), and drives them from one headless Chromium with every non-localhost
+request blocked. A map is ready when its iframe has drawn every marker (9 for the
+demo data, 1 for the baseline).
+
+- cold: the first page load after each server starts;
+- warm: the median of ``--warm`` loads, each in a new browser context, baseline and app
+  taking turns;
+- N sessions: ``--sessions`` new contexts opening the page at the same moment, the
+  median and worst of their times; ``--rounds`` rounds, baseline and app taking turns,
+  so both see the same background load.
+
+Peak RSS is the largest resident set of each server process seen by a 20 ms sampler
+during the whole run. The machine's load average is printed with the results.
+
+    python -m bench.concurrent [--sessions 8] [--warm 3] [--rounds 2] [--fresh-db]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+from playwright.async_api import Browser, async_playwright
+
+from tests.test_browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 1.3
+
+
+@dataclass
+class Served:
+    name: str
+    script: Path
+    markers: int
+    proc: subprocess.Popen | None = None
+    url: str = ""
+    peak_rss: int = 0
+    cold: float = 0.0
+    warm: list[float] = field(default_factory=list)
+    crowd: list[float] = field(default_factory=list)
+    crowd_worst: list[float] = field(default_factory=list)
+
+    def start(self, db: Path) -> None:
+        port = free_port()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "localhost", "--server.enableStaticServing", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env={**os.environ, "CONFLICTMAP_DB": str(db)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://localhost:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)  # the server is still starting
+        raise RuntimeError(f"{self.script} did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+def sample_rss(servers: list[Served], stop: threading.Event) -> None:
+    procs = {s.name: psutil.Process(s.proc.pid) for s in servers}
+    while not stop.is_set():
+        for s in servers:
+            try:
+                s.peak_rss = max(s.peak_rss, procs[s.name].memory_info().rss)
+            except psutil.Error:
+                pass
+        stop.wait(0.02)
+
+
+async def first_map(browser: Browser, served: Served) -> float:
+    """Seconds from opening the page in a new browser context until the map has drawn all its markers."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    await context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
+    try:
+        page = await context.new_page()
+        start = time.perf_counter()
+        await page.goto(served.url)
+        markers = page.frame_locator(MAP_IFRAME).locator("path.cm-attack")
+        await markers.nth(served.markers - 1).wait_for(timeout=180_000)
+        return time.perf_counter() - start
+    finally:
+        await context.close()
+
+
+async def crowd(browser: Browser, served: Served, sessions: int) -> list[float]:
+    return list(await asyncio.gather(*(first_map(browser, served) for _ in range(sessions))))
+
+
+async def run(args: argparse.Namespace, servers: list[Served]) -> None:
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        for s in servers:
+            s.cold = await first_map(browser, s)
+        for _ in range(args.warm):
+            for s in servers:
+                s.warm.append(await first_map(browser, s))
+        for _ in range(args.rounds):
+            for s in servers:
+                times = await crowd(browser, s, args.sessions)
+                s.crowd.extend(times)
+                s.crowd_worst.append(max(times))
+        await browser.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=8)
+    ap.add_argument("--warm", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--fresh-db", action="store_true", help="let the app's first session create and seed the database")
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    args = ap.parse_args()
+    load_before = os.getloadavg()
+    servers = [Served("baseline (bare map)", ROOT / "bench" / "baseline_app.py", 1),
+               Served("conflict map", ROOT / "app.py", 9)]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.sqlite"
+        if not args.fresh_db:
+            from geo.storage import open_store
+
+            open_store(str(db)).engine.dispose()
+        stop = threading.Event()
+        try:
+            for s in servers:
+                s.start(db)
+            sampler = threading.Thread(target=sample_rss, args=(servers, stop), daemon=True)
+            sampler.start()
+            asyncio.run(run(args, servers))
+        finally:
+            stop.set()
+            for s in servers:
+                s.stop()
+    load_after = os.getloadavg()
+    base, app = servers
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}; {os.cpu_count()} cores")
+    print(f"{'':22}{'cold s':>8}{'warm med s':>12}{f'{args.sessions} at once med s':>20}{'worst s':>9}"
+          f"{'peak RSS MiB':>14}")
+    for s in servers:
+        print(f"{s.name:22}{s.cold:8.2f}{statistics.median(s.warm):12.2f}{statistics.median(s.crowd):20.2f}"
+              f"{max(s.crowd):9.2f}{s.peak_rss / 2**20:14.0f}")
+    ratios = {"cold": app.cold / base.cold, "warm": statistics.median(app.warm) / statistics.median(base.warm),
+              f"{args.sessions} sessions": statistics.median(app.crowd) / statistics.median(base.crowd)}
+    print("ratio to the bare map: " + ", ".join(
+        f"{k} {v:.2f}x ({'meets' if v <= TARGET_RATIO else 'MISSES'} {TARGET_RATIO}x)" for k, v in ratios.items()))
+    print(f"raw: baseline warm {[round(t, 2) for t in base.warm]} app warm {[round(t, 2) for t in app.warm]}")
+
+
+if __name__ == "__main__":
+    main()
