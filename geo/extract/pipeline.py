@@ -34,6 +34,7 @@ from geo.extract.events import (
     same_kind,
 )
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
+from geo.extract.hostages import HostageUpdate, hostage_updates
 from geo.extract.numbers import parse_quantity
 from geo.extract.places import PlaceMention, find_places, placed_near, unresolved_names
 from geo.extract.text import published_in_text, sentences
@@ -53,6 +54,7 @@ class Extraction:
     text: str = ""
     published: date | None = None
     countries: list[str] = field(default_factory=list)
+    hostages: list[HostageUpdate] = field(default_factory=list)  # what became of people held
 
     def to_json(self) -> dict[str, Any]:
         """The ``python -m geo extract --json`` object."""
@@ -60,6 +62,7 @@ class Extraction:
             "places": [place_json(m) for m in self.places],
             "events": [event_json(e, ev) for e, ev in zip(self.events, self.evidence, strict=True)],
             "control": [c.to_json() for c in self.control],
+            "hostage_updates": [h.to_json() for h in self.hostages],
         }
 
     def zones(self, source: str) -> list[ControlZone]:
@@ -332,11 +335,11 @@ def _share_main_date(drafts: Sequence[Draft], published: date | None) -> None:
 
 
 def _read_drafts(text: str, mentions: Sequence[PlaceMention], published: date | None, source: str,
-                 lines: Sequence[DateMention], year: int | None, all_actors: Sequence[ActorMention]) -> list[Draft]:
+                 lines: Sequence[DateMention], year: int | None, all_actors: Sequence[ActorMention],
+                 all_dates: Sequence[DateMention]) -> list[Draft]:
     """The report's drafts, sentence by sentence: new incidents, sentences that go on about the last one,
     "the attack took place on..." sentences that date it, and follow-up figures; the headline's own
     drafts only for kinds of events the body does not report."""
-    all_dates = find_dates(text, published, year=year)
     drafts: list[Draft] = []
     title: list[Draft] = []
     title_end = _title_end(text)
@@ -412,7 +415,8 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     local = [p for p in places if p.place is None or not is_world_place(p.place)]
     resolved = [p for p in local if p.place is not None and not p.nested]
     site_mentions = [p for p in local if not p.nested]  # with the listed villages the gazetteer lacks
-    drafts = _read_drafts(text, site_mentions, published, source, lines, year, all_actors)
+    all_dates = find_dates(text, published, year=year)
+    drafts = _read_drafts(text, site_mentions, published, source, lines, year, all_actors, all_dates)
     merged = merge_drafts(drafts, published)
     _share_main_date(merged, published)
     _place_abductions_at_their_attack(text, merged, published)
@@ -439,8 +443,10 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
             evidence.append(built[1])
     mentions = places + [m for m in unresolved_names(text, places)
                          if not any(m.start < e and s < m.end for s, e in group_names)]
+    written = [d for d in all_dates if not any(d.start < x.end and x.start < d.end for x in lines)]  # no datelines
+    hostages = hostage_updates(sentences(text), places, written, all_actors, published)
     return Extraction(sorted(mentions, key=lambda m: m.start), events, evidence,
-                      control_statements(text, resolved, source, report, None), text, published, countries)
+                      control_statements(text, resolved, source, report, None), text, published, countries, hostages)
 
 
 DAYS_LATER = re.compile(r"\b(?P<n>[\w-]+)\s+(?:jours?|days?)\s+(?:après|plus tard|later|afterwards)\b", re.IGNORECASE)
