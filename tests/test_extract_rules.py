@@ -408,6 +408,24 @@ def test_a_toponym_abroad_resolves_to_its_country_and_is_never_an_event_site(tex
     assert all(e.country in ("Mali", "Niger") for e in result.events)
 
 
+def test_a_village_placed_in_a_province_is_inside_it_or_at_its_point() -> None:
+    # "Tiguirdé" is no GeoNames name; a look-alike outside Soum province must not be taken for it
+    [event] = events("Jihadists killed six soldiers at a military post in Tiguirdou, in Soum province, on Monday.")
+    assert event.location == "Tiguirdou" and event.geo_precision == 3
+    assert 13.5 < event.latitude < 14.6 and -2.2 < event.longitude < -0.9  # the province of Soum
+
+
+@pytest.mark.parametrize(("sentence", "figures"), [
+    # each clause its claimant; a bare "en avoir tué 40" still counts
+    ("L'armée a reconnu la perte de 10 soldats, tandis que le JNIM affirme en avoir tué plus de 40.",
+     [("soldiers killed", 10, "State forces"), ("people killed", 40, "JNIM: Group for Support of Islam and Muslims")]),
+    ("The army admitted the loss of 7 soldiers.", [("soldiers killed", 7, "State forces")]),
+    ("L'armée a déploré la perte de trois véhicules.", []),  # equipment, not lives
+])
+def test_losses_and_competing_claims_in_one_sentence(sentence: str, figures: list[tuple[str, int, str]]) -> None:
+    assert [(f.metric, f.quantity.value, f.claimant) for f in find_figures(sentence)] == figures
+
+
 def test_a_broadcaster_named_after_a_country_is_not_the_country() -> None:
     result = extract("France 24 reported that gunmen attacked Boni in Mali on Sunday.", published=PUBLISHED)
     assert [p for p in result.places if p.text == "France"] == []

@@ -37,7 +37,7 @@ FIGURE = re.compile(
     rf"(?P<noun3>(?:military\s+)?(?:barracks|bases?|camps?|posts?|positions?|vehicles|towns?|villages?))"
     rf"|\b(?P<verb2>{KILLED}|{WOUNDED}|{ABDUCTED}|killing|abducting|kidnapping|tuant|blessant|"
     rf"co[uû]t[ée] la vie [àa]|cost the lives of|claimed the lives of|took the lives of|bodies of|"
-    rf"la mort d[e'’]|the deaths? of|le décès d[e'’]|"
+    rf"la mort d[e'’]|the deaths? of|le décès d[e'’]|(?:la |les )?pertes? de|the loss of|"
     rf"corps(?: sans vie)? d['’]?)(?:\s*[»\"”'])?"
     rf"(?:\s+|(?<=['’]))(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)"
     rf"|(?P<qty4>{QTY})\s+(?:lifeless\s+)?(?P<verb4>bodies|corpses|cadavres|corps sans vie)\b"
@@ -164,7 +164,20 @@ def claimant_for(sentence: str, default: str, group: str = UNNAMED_GROUP) -> tup
 def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the report") -> list[Figure]:
     """Every figure in ``sentence`` (offsets shifted by ``offset``)."""
     out = []
-    said: tuple[str, str] | None = None  # who the sentence quotes: the same for all its figures
+    # who each clause quotes ("the army admitted 10 dead, while JNIM claims 40"), worked out once per clause
+    clauses = [0] + [m.end() for m in CONTRAST.finditer(sentence)]
+    quoted: dict[int, tuple[str, str]] = {}
+
+    def said_at(at: int) -> tuple[str, str]:
+        first = max(c for c in clauses if c <= at)
+        if first not in quoted:
+            following = [c for c in clauses if c > first]
+            clause = sentence[first:following[0]] if following else sentence[first:]
+            quoted[first] = claimant_for(clause if len(clauses) > 1 else sentence, default_claimant)
+            if len(clauses) > 1 and quoted[first][1] == "media" and quoted[first][0] == default_claimant:
+                quoted[first] = claimant_for(sentence, default_claimant)  # nobody quoted in the clause
+        return quoted[first]
+
     for match in FIGURE.finditer(sentence):
         if match.group("qty3"):
             quantity = parse_quantity(match.group("qty3"))
@@ -178,6 +191,8 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
             kind = _kind(verb)
             # "lost 22 of their comrades": a group of its own, added to the other groups' tolls
             victims = "comrades" if match.group("noun5") else _victims(noun, sentence)
+            if LOSS.match(verb) and victims == "people":
+                continue  # "la perte de trois véhicules": equipment, not lives
             metric = f"{victims} {kind}" if kind != "abducted" else "people abducted"
         if quantity is None or quantity.value == 0:
             continue
@@ -187,8 +202,7 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
         if head:
             # "136 civilians, including 50 women and 21 children, killed": the head count, not the last part
             quantity = parse_quantity(head.group("qty")) or quantity
-        said = said or claimant_for(sentence, default_claimant)
-        claimant, claimant_type = said
+        claimant, claimant_type = said_at(match.start())
         out.append(Figure(metric, kind, quantity, claimant, claimant_type,
                           offset + match.start(), offset + match.end()))
         if match.group("qty2") and kind == "killed":
@@ -208,7 +222,22 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
                 victims = _victims(before.group("noun"), sentence)
                 out.append(Figure(f"{victims} {kind}" if kind != "abducted" else "people abducted", kind, other,
                                   claimant, claimant_type, offset + before.start(), offset + before.end()))
+    for match in BARE_KILLS.finditer(sentence):
+        # "le JNIM affirme en avoir tué plus de 40": a count whose victims the sentence named before
+        if any(f.start <= offset + match.start("qty") < f.end for f in out):
+            continue
+        quantity = parse_quantity(match.group("qty"))
+        if quantity is not None and quantity.value:
+            said = said_at(match.start())
+            out.append(Figure("people killed", "killed", quantity, said[0], said[1], offset + match.start(),
+                              offset + match.end()))
     return out
+
+
+CONTRAST = re.compile(r"[;,]\s*(?:tandis que|alors que|while|whereas|but|mais|quand|when)\b|;", re.IGNORECASE)
+LOSS = re.compile(r"(?:la |les )?pertes? de|the loss of", re.IGNORECASE)
+BARE_KILLS = re.compile(rf"\b(?:en\s+)?(?:avoir|avait|avaient|a|ont|have|has|had)\s+(?:killed|tué|abattu|neutralisé)\s+"
+                        rf"(?P<qty>{QTY})\s*(?=[.,;)]|$)", re.IGNORECASE)
 
 
 HEAD_COUNT = re.compile(rf"(?P<qty>{QTY})\s+(?:[\w'’-]+\s+){{0,2}}?[\w'’-]+,?\s+(?:including|dont|among them|"

@@ -624,10 +624,15 @@ def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMentio
         before = text[max(0, anchor.start - 160):anchor.start]
         for name in re.finditer(r"([A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+)?)(?=\s*,)", before):
             near = NEAR_AFTER.match(before[name.end():])
+            start = anchor.start - len(before) + name.start()
             if near is not None:
-                start = anchor.start - len(before) + name.start()
                 reach = max(2.0 * float(near.group("km")), 25.0) if near.group("km") else NEAR_KM_DEFAULT
                 _place_beside(out, text, language, start, start + len(name.group(1)), anchor, reach)
+                break
+            if anchor.place.feature in AREAS and IN_AREA.match(before[name.end():]) \
+                    and (AREA_WORD_AFTER.match(text, anchor.end) or AREA_WORD_AFTER.search(" " + anchor.text)):
+                # "Koutougou, in Soum province": a place inside that district, or at its point
+                _place_beside(out, text, language, start, start + len(name.group(1)), anchor, AREA_REACH_KM)
                 break
         else:
             after = NAMED_AFTER.match(text, anchor.end)
@@ -693,6 +698,26 @@ NAMED_AFTER = re.compile(r"\s*,\s*(?:à|at|in|au|dans)\s+(?:(?:the\s+)?(?:villag
                          r"([A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+)?)")
 
 
+AREAS = ("admin1", "admin2", "admin3")
+AREA_REACH_KM = 150.0
+IN_AREA = re.compile(r"^\s*,\s*(?:in|dans)\s+(?:the\s+|la\s+|le\s+)?$", re.IGNORECASE)
+AREA_WORD_AFTER = re.compile(r"\s+(?:province|provinces|department|département|region|région|cercle|commune|district|"
+                             r"prefecture|préfecture|state)\b", re.IGNORECASE)
+AREA_NAME = re.compile(r"^(?:province|r[ée]gion|d[ée]partement|department|cercle|commune|district|pr[ée]fecture)"
+                       r"\s+(?:de\s+la\s+|de\s+l['’]\s*|du\s+|des\s+|de\s+|d['’]\s*|of\s+)?"
+                       r"|\s+(?:region|province|department|cercle|prefecture|district)$", re.IGNORECASE)
+
+
+def _within(place: Place, anchor: Place, reach: float) -> bool:
+    """Whether ``place`` can be where the text puts it: inside the district or region ``anchor`` (by the
+    admin names GeoNames gives), or within ``reach`` km of it."""
+    if anchor.feature in AREAS:
+        area = normalise(AREA_NAME.sub("", anchor.name))
+        if place.admin1 or place.admin2:
+            return area in (normalise(place.admin1), normalise(place.admin2))
+    return haversine_km(place.latitude, place.longitude, anchor.latitude, anchor.longitude) <= reach
+
+
 def _place_beside(out: list[PlaceMention], text: str, language: str, start: int, end: int,
                   anchor: PlaceMention, reach: float) -> None:
     """Place the name at ``start:end`` at ``anchor`` (in ``out``), unless it is no place name or already
@@ -706,17 +731,15 @@ def _place_beside(out: list[PlaceMention], text: str, language: str, start: int,
     overlapping = [m for m in out if m.start < end and start < m.end]
     current = next((m for m in overlapping if m.place is not None), overlapping[0] if overlapping else None)
     if current is not None and current.place is not None:
-        if current.nested or haversine_km(current.place.latitude, current.place.longitude,
-                                          anchor.place.latitude, anchor.place.longitude) <= reach:
+        if current.nested or _within(current.place, anchor.place, reach):
             return
-        close = [c.place for c in (current.candidates or ()) if haversine_km(
-            c.place.latitude, c.place.longitude, anchor.place.latitude, anchor.place.longitude) <= reach]
+        close = [c.place for c in (current.candidates or ()) if _within(c.place, anchor.place, reach)]
         if close:
             out[out.index(current)] = replace(current, place=close[0])
             return
     place = replace(anchor.place, name=name, feature="village", admin_seat="", population=0,
-                    relevance=0, alternate_names=(), geo_precision=2, geometry=None,
-                    source=f"not in the gazetteer near {anchor.place.name}: placed at its point")
+                    relevance=0, alternate_names=(), geo_precision=max(2, anchor.place.geo_precision),
+                    geometry=None, source=f"not in the gazetteer near {anchor.place.name}: placed at its point")
     for m in overlapping:
         out.remove(m)
     out.append(PlaceMention(name, start, end, place, current.candidates if current else ()))
