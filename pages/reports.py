@@ -8,6 +8,7 @@ import sqlalchemy.exc
 import streamlit as st
 
 from geo import services, vocab
+from geo.extract.hostages import STATUS_LABELS
 from geo.extract.text import ReportError, read_report
 from geo.layers import abductions_layer, attacks_layer
 from geo.review import apply_review, events_at, highlight, relocate, review_rows
@@ -112,6 +113,17 @@ for index, item in enumerate(batch):
                 item["events"] = [relocate(e, cand.place) if e.event_id_cnty in targets else e for e in events]
                 st.session_state.pop(REVIEW_TABLE, None)
                 st.rerun()
+
+updates = [(item["name"], u) for item in batch for u in item["result"].hostages]
+if updates:
+    # what became of people held (issue 14): shown for the reviewer; linking them to a case comes with the case list
+    st.markdown("**Hostage news in these reports**")
+    st.dataframe(pd.DataFrame([{
+        "report": name, "status": STATUS_LABELS[u.status], "date": u.when,
+        "people": u.count, "nationalities": ", ".join(vocab.country_name(c) for c in dict.fromkeys(u.nationalities)),
+        "occupation": u.occupation, "taken": u.taken_when, "taken where": u.taken_where, "held by": u.by,
+        "note": "; ".join(u.notes), "evidence": u.evidence} for name, u in updates]),
+        hide_index=True, width="stretch", key="hostage_updates")
 
 all_events = [e for item in batch for e in item["events"]]
 all_zones = [z for item in batch for z in item["result"].zones(item["source"])]

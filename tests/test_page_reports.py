@@ -133,3 +133,15 @@ def test_an_html_report_takes_its_date_from_the_meta(db_url: str) -> None:
     assert any("Published 2025-03-16, from the HTML meta" in c.value for c in at.caption)
     dates = {str(d)[:10] for d in at.dataframe[0].value["event_date"]}
     assert "2025-03-14" in dates and max(dates) <= "2025-03-16"
+
+
+def test_hostage_news_is_shown_for_review(db_url: str) -> None:
+    at = open_page("pages/reports.py")
+    at.text_area(key="report_text").input(
+        "Two engineers freed in Mali\n\nBAMAKO, Aug 4 - Two Chinese engineers who were kidnapped near Kayes in "
+        "May were released on Sunday, officials said.")
+    extract_button(at).click().run()
+    assert not at.exception and not at.error
+    table = next(d.value for d in at.dataframe if "status" in d.value.columns)
+    assert list(table["status"]) == ["released"] and list(table["people"]) == [2]
+    assert list(table["nationalities"]) == ["China"]
