@@ -408,6 +408,14 @@ def test_a_toponym_abroad_resolves_to_its_country_and_is_never_an_event_site(tex
     assert all(e.country in ("Mali", "Niger") for e in result.events)
 
 
+@pytest.mark.parametrize(("province", "latitude"), [("Yatenga", 13.46), ("Bam", 13.19)])
+def test_the_province_named_picks_among_homonymous_villages(province: str, latitude: float) -> None:
+    result = extract(f"Des hommes armés ont attaqué le village de Zomkalga, dans la province du {province}, "
+                     "au Burkina Faso, dimanche.", published=PUBLISHED)
+    [village] = {p.place for p in result.places if p.text == "Zomkalga"}
+    assert abs(village.latitude - latitude) < 0.01
+
+
 def test_a_village_placed_in_a_province_is_inside_it_or_at_its_point() -> None:
     # "Tiguirdé" is no GeoNames name; a look-alike outside Soum province must not be taken for it
     [event] = events("Jihadists killed six soldiers at a military post in Tiguirdou, in Soum province, on Monday.")

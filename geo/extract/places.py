@@ -169,6 +169,9 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
         unplaced += _other_half(text, start, end, mask, language)
     mentions += unplaced
     regions = {m.place.admin1 for m in mentions if m.place is not None and m.place.feature == "admin1"}
+    # districts the text names ("le cercle de Bankass", "Soum province", "département de Téra"): a village
+    # whose GeoNames district is one of them is the one meant
+    regions |= {normalise(m.group(1) or m.group(2)) for m in DISTRICT_PHRASE.finditer(text)}
     placed = [(m.place.latitude, m.place.longitude, m.start) for m in mentions
               if m.place is not None and m.place.feature == "admin1"]
     # anchors: places that are sure, or that only one gazetteer entry answers to
@@ -516,6 +519,9 @@ def _in_part(place: Place, area: Place, part: str) -> bool:
 
 
 LOCAL_CHARS = 150
+DISTRICT_PHRASE = re.compile(r"\b(?:cercle|province|d[ée]partement|department|district|pr[ée]fecture)\s+"
+                             r"(?:de\s+la\s+|du\s+|de\s+|d['’]\s*|of\s+)?(?:the\s+)?([A-ZÀ-Ý][\w'’-]+)"
+                             r"|\b([A-ZÀ-Ý][\w'’-]+)\s+(?:cercle|province|department|district|prefecture)\b")
 
 
 def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: set[str],
@@ -534,7 +540,7 @@ def _coherent(item: _Pending, anchors: Sequence[tuple[float, float]], regions: s
         # a village known under several names is the better known of its homonyms; a place whose own name
         # it is, before one that merely has it among its alternates ("Rome", not Lomé's transliteration)
         value = cand.score + 2.0 * min(len(p.alternate_names), 4) + (10.0 if normalise(p.name) == key else 0.0)
-        if p.admin1 and p.admin1 in regions:
+        if (p.admin1 and p.admin1 in regions) or (p.admin2 and normalise(p.admin2) in regions):
             value += 15.0
         area, named = (parts or {}).get(p.country, (None, ()))
         if area is not None and any(_in_part(p, area, part) for part in named):
@@ -619,8 +625,8 @@ def placed_near(text: str, mentions: Sequence[PlaceMention]) -> list[PlaceMentio
     language = report_language(text)
     _spelt_as_elsewhere(out)
     _listed_beside(out, text)
-    for anchor in [m for m in out if m.place is not None and m.place.feature not in ("country", "border",
-                                                                                      "tri_border")]:
+    for anchor in [m for m in out if m.place is not None and not m.nested
+                   and m.place.feature not in ("country", "border", "tri_border")]:
         before = text[max(0, anchor.start - 160):anchor.start]
         for name in re.finditer(r"([A-ZÀ-Ý][\w'’-]+(?:[ \t]+[A-ZÀ-Ý][\w'’-]+)?)(?=\s*,)", before):
             near = NEAR_AFTER.match(before[name.end():])
@@ -708,14 +714,15 @@ AREA_NAME = re.compile(r"^(?:province|r[ée]gion|d[ée]partement|department|cerc
                        r"|\s+(?:region|province|department|cercle|prefecture|district)$", re.IGNORECASE)
 
 
-def _within(place: Place, anchor: Place, reach: float) -> bool:
+def _within(place: Place, anchor: PlaceMention, reach: float) -> bool:
     """Whether ``place`` can be where the text puts it: inside the district or region ``anchor`` (by the
-    admin names GeoNames gives), or within ``reach`` km of it."""
-    if anchor.feature in AREAS:
-        area = normalise(AREA_NAME.sub("", anchor.name))
+    admin names GeoNames gives, or the area's name as written), or within ``reach`` km of it."""
+    area = anchor.place
+    if area.feature in AREAS:
+        names = {normalise(AREA_NAME.sub("", area.name)), normalise(AREA_NAME.sub("", anchor.text))}
         if place.admin1 or place.admin2:
-            return area in (normalise(place.admin1), normalise(place.admin2))
-    return haversine_km(place.latitude, place.longitude, anchor.latitude, anchor.longitude) <= reach
+            return bool(names & {normalise(place.admin1), normalise(place.admin2)})
+    return haversine_km(place.latitude, place.longitude, area.latitude, area.longitude) <= reach
 
 
 def _place_beside(out: list[PlaceMention], text: str, language: str, start: int, end: int,
@@ -731,9 +738,9 @@ def _place_beside(out: list[PlaceMention], text: str, language: str, start: int,
     overlapping = [m for m in out if m.start < end and start < m.end]
     current = next((m for m in overlapping if m.place is not None), overlapping[0] if overlapping else None)
     if current is not None and current.place is not None:
-        if current.nested or _within(current.place, anchor.place, reach):
+        if current.nested or _within(current.place, anchor, reach):
             return
-        close = [c.place for c in (current.candidates or ()) if _within(c.place, anchor.place, reach)]
+        close = [c.place for c in (current.candidates or ()) if _within(c.place, anchor, reach)]
         if close:
             out[out.index(current)] = replace(current, place=close[0])
             return
