@@ -20,17 +20,20 @@ from geo.storage import open_store
 
 
 def _export(args: argparse.Namespace) -> int:
+    from geo.io import export
+
     store = open_store(args.db)
     events = store.events()
-    if args.format == "gpkg":
+    info = export.export_info(events)
+    if args.format in ("gpkg", "kml", "shp"):
         if args.output in (None, "-"):
-            raise ReportError("--format gpkg writes a file: give -o FILE.gpkg")
-        from geo.io.export import to_geopackage
-
-        to_geopackage(events, Path(args.output))
+            raise ReportError(f"--format {args.format} writes a file: give -o FILE.{args.format.replace('shp', 'zip')}")
+        path = Path(args.output)
+        writer = {"gpkg": export.to_geopackage, "kml": export.to_kml, "shp": export.to_shapefile_zip}[args.format]
+        writer(events, path, info=info)
         print(f"wrote {len(events)} events to {args.output}", file=sys.stderr)
         return 0
-    text = to_csv(events) if args.format == "csv" else to_geojson_text(events)
+    text = to_csv(events) if args.format == "csv" else to_geojson_text(events, info)
     if args.output in (None, "-"):
         sys.stdout.write(text)
     else:
@@ -38,7 +41,8 @@ def _export(args: argparse.Namespace) -> int:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
-        print(f"wrote {len(events)} events to {path}", file=sys.stderr)
+        sidecar = f" and its metadata to {export.write_sidecar(path, info, 'CSV')}" if args.format == "csv" else ""
+        print(f"wrote {len(events)} events to {path}{sidecar}", file=sys.stderr)
     return 0
 
 
@@ -196,11 +200,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     export = sub.add_parser("export", help="export every stored event",
-                            description="Export every stored event as ACLED-layout CSV or as GeoJSON "
-                                        "(with claims, abductions and provenance). A new database is "
-                                        "created and loaded with the demo events first.")
-    export.add_argument("--format", choices=("csv", "geojson", "gpkg"), default="csv",
-                        help="output format (default csv; gpkg needs -o)")
+                            description="Export every stored event as ACLED-layout CSV, as GeoJSON or GeoPackage "
+                                        "(with claims, abductions and provenance), as KML, or as a zipped "
+                                        "Shapefile. Each names its dates and sources in its metadata (CSV: in "
+                                        "FILE.metadata.json beside it). A new database is created and loaded "
+                                        "with the demo events first.")
+    export.add_argument("--format", choices=("csv", "geojson", "gpkg", "kml", "shp"), default="csv",
+                        help="output format (default csv; gpkg, kml and shp (a .zip) need -o)")
     export.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
     export.set_defaults(func=_export)
 

@@ -1,11 +1,19 @@
-"""Events page: the filtered events as a sortable table, with CSV, GeoJSON and GeoPackage export."""
+"""Events page: the filtered events as a sortable table, with CSV, GeoJSON, GeoPackage, KML and Shapefile export."""
 from __future__ import annotations
 
 import streamlit as st
 
-from geo.io.export import frame_to_csv, geopackage_bytes, to_geojson_text
+from geo.io.export import (
+    csv_zip_bytes,
+    export_info,
+    frame_to_csv,
+    geopackage_bytes,
+    kml_bytes,
+    shapefile_zip_bytes,
+    to_geojson_text,
+)
 from geo.popups import claims_line
-from geo.schema import ACLED_COLUMNS
+from geo.schema import ACLED_COLUMNS, Event
 from geo.tools.filters import view_events
 from pages.common import current_url, current_view, data_or_stop, get_store, require_app_navigation
 
@@ -25,19 +33,42 @@ st.dataframe(
     column_config={"event_date": st.column_config.DateColumn("event_date", format="YYYY-MM-DD"),
                    "notes": st.column_config.TextColumn("notes", width="large")},
 )
-left, middle, right = st.columns(3)
-left.download_button(
-    "Download CSV (ACLED columns)", data=lambda: frame_to_csv(selected), file_name="conflictmap_events.csv",
-    mime="text/csv", key="download_csv", width="stretch",
-    help="ACLED's 31 columns in ACLED order; cells that Excel would run as formulas are neutralised.",
+
+
+def stored_events() -> list[Event]:
+    """The selected events with their claims, abductions and provenance, from the store."""
+    return get_store(current_url()).events(ids=list(selected["event_id_cnty"]))
+
+
+info = export_info(selected, view)
+st.subheader("Download these events")
+st.caption(f"Window: {info.window_text()}. Filters: {info.filters_text()}. Every file names its window, filters and "
+           "sources: the CSV and the Shapefile in a README.txt inside their zip, the GeoJSON in its `metadata`, the "
+           "GeoPackage in its layer metadata, the KML in its document's description.")
+downloads = st.columns(5)
+downloads[0].download_button(
+    "Download CSV (ACLED columns)", data=lambda: csv_zip_bytes(frame_to_csv(selected), info),
+    file_name="conflictmap_events_csv.zip", mime="application/zip", key="download_csv", width="stretch",
+    on_click="ignore",
+    help="A zip: the CSV in ACLED's 31 columns and order (cells that Excel would run as formulas are neutralised), "
+         "README.txt and metadata.json naming the window, filters and sources.",
 )
-middle.download_button(
-    "Download GeoJSON (with claims)", file_name="conflictmap_events.geojson",
-    data=lambda: to_geojson_text(get_store(current_url()).events(ids=list(selected["event_id_cnty"]))),
-    mime="application/geo+json", key="download_geojson", width="stretch",
+downloads[1].download_button(
+    "GeoJSON (with claims)", file_name="conflictmap_events.geojson",
+    data=lambda: to_geojson_text(stored_events(), info),
+    mime="application/geo+json", key="download_geojson", width="stretch", on_click="ignore",
 )
-right.download_button(
-    "Download GeoPackage", file_name="conflictmap_events.gpkg",
-    data=lambda: geopackage_bytes(get_store(current_url()).events(ids=list(selected["event_id_cnty"]))),
-    mime="application/geopackage+sqlite3", key="download_gpkg", width="stretch",
+downloads[2].download_button(
+    "GeoPackage", file_name="conflictmap_events.gpkg", data=lambda: geopackage_bytes(stored_events(), info),
+    mime="application/geopackage+sqlite3", key="download_gpkg", width="stretch", on_click="ignore",
+)
+downloads[3].download_button(
+    "KML (Google Earth)", file_name="conflictmap_events.kml", data=lambda: kml_bytes(stored_events(), info),
+    mime="application/vnd.google-earth.kml+xml", key="download_kml", width="stretch", on_click="ignore",
+    help="One placemark per event with the claims in its balloon, dated for Google Earth's time slider.",
+)
+downloads[4].download_button(
+    "Shapefile (zip)", file_name="conflictmap_events_shp.zip", data=lambda: shapefile_zip_bytes(stored_events(), info),
+    mime="application/zip", key="download_shp", width="stretch", on_click="ignore",
+    help="Field names are cut to 10 characters and text to 254 bytes by the format; README.txt lists the names.",
 )

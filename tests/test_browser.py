@@ -194,11 +194,18 @@ def test_events_page_downloads_acled_csv(page: Page, server: Server) -> None:
     wait_idle(page)
     with page.expect_download() as info:
         button.click()
-    path = info.value.path()
-    rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+    assert info.value.suggested_filename == "conflictmap_events_csv.zip"
+    import zipfile
+
+    archive = zipfile.ZipFile(info.value.path())  # the CSV with its README (window, filters, sources)
+    rows = list(csv.reader(io.StringIO(archive.read("conflictmap_events.csv").decode("utf-8"))))
     assert rows[0] == list(ACLED_COLUMNS)
     assert len(rows) == 11
     assert {r[21] for r in rows[1:]} >= {"Kayes", "Diboli", "Timbuktu", "Boulkessi"}
+    assert "Window: 2025-05-25 to 2025-07-08" in archive.read("README.txt").decode("utf-8")
+    with page.expect_download() as kml:
+        page.get_by_role("button", name="KML (Google Earth)").click()
+    assert Path(kml.value.path()).read_text(encoding="utf-8").count("<Placemark") == 10
 
 
 def test_play_steps_the_timeline_by_itself(page: Page, server: Server) -> None:

@@ -227,3 +227,18 @@ def test_export_geopackage(db_url: str, tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert target.stat().st_size > 0
     assert run("export", "--format", "gpkg", env_db=db_url).returncode == 1
+
+
+def test_export_kml_shapefile_and_csv_sidecar(db_url: str, tmp_path: Path) -> None:
+    import zipfile
+
+    import pyogrio
+
+    assert run("export", "--format", "kml", "-o", str(tmp_path / "e.kml"), env_db=db_url).returncode == 0
+    assert pyogrio.read_info(tmp_path / "e.kml")["features"] == 10
+    assert run("export", "--format", "shp", "-o", str(tmp_path / "e.zip"), env_db=db_url).returncode == 0
+    assert "Window: all dates" in zipfile.ZipFile(tmp_path / "e.zip").read("README.txt").decode("utf-8")
+    out = run("export", "--format", "csv", "-o", str(tmp_path / "e.csv"), env_db=db_url)
+    assert out.returncode == 0 and "e.csv.metadata.json" in out.stderr
+    assert json.loads((tmp_path / "e.csv.metadata.json").read_text(encoding="utf-8"))["events"] == 10
+    assert "-o FILE.zip" in run("export", "--format", "shp", env_db=db_url).stderr

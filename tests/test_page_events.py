@@ -40,3 +40,15 @@ def test_filters_set_on_the_map_hold_on_events_and_after_a_page_without_the_side
     assert at.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
     assert at.multiselect(key=Keys.EVENT_TYPES).value == ["Battles"]
     assert len(at.dataframe[0].value) == 2
+
+
+def test_downloads_offer_five_formats_and_name_the_window(db_url: str) -> None:
+    at = open_page("pages/events.py")
+    buttons = {b.key: b.label for b in at.get("download_button")}
+    assert buttons == {"download_csv": "Download CSV (ACLED columns)", "download_geojson": "GeoJSON (with claims)",
+                       "download_gpkg": "GeoPackage", "download_kml": "KML (Google Earth)",
+                       "download_shp": "Shapefile (zip)"}
+    at.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 6, 30))).run()
+    at.multiselect(key=Keys.EVENT_TYPES).set_value(["Battles"]).run()
+    caption = at.caption[0].value
+    assert caption.startswith("Window: 2025-06-01 to 2025-06-30. Filters: actors: all; event types: Battles;")
