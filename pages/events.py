@@ -1,4 +1,5 @@
-"""Events page: the filtered events as a sortable table, with CSV, GeoJSON, GeoPackage, KML and Shapefile export."""
+"""Events page: the filtered events as a sortable table, with CSV, GeoJSON, GeoPackage, KML and Shapefile export,
+and the actors' weekly trends."""
 from __future__ import annotations
 
 import streamlit as st
@@ -15,6 +16,7 @@ from geo.io.export import (
 from geo.popups import claims_line
 from geo.schema import ACLED_COLUMNS, Event
 from geo.tools.filters import view_events
+from geo.tools.trends import actor_trend_chart, actor_weekly
 from pages.common import current_url, current_view, data_or_stop, get_store, require_app_navigation
 
 require_app_navigation()
@@ -47,7 +49,7 @@ st.caption(f"Window: {info.window_text()}. Filters: {info.filters_text()}. Every
            "GeoPackage in its layer metadata, the KML in its document's description.")
 downloads = st.columns(5)
 downloads[0].download_button(
-    "Download CSV (ACLED columns)", data=lambda: csv_zip_bytes(frame_to_csv(selected), info),
+    "CSV (ACLED columns)", data=lambda: csv_zip_bytes(frame_to_csv(selected), info),
     file_name="conflictmap_events_csv.zip", mime="application/zip", key="download_csv", width="stretch",
     on_click="ignore",
     help="A zip: the CSV in ACLED's 31 columns and order (cells that Excel would run as formulas are neutralised), "
@@ -72,3 +74,15 @@ downloads[4].download_button(
     mime="application/zip", key="download_shp", width="stretch", on_click="ignore",
     help="Field names are cut to 10 characters and text to 254 bytes by the format; README.txt lists the names.",
 )
+
+st.subheader("Actor trends")
+trend = actor_weekly(selected, view.actors, view.start, view.end)
+if trend.empty:
+    st.info("No events in the window, so no trend to show.")
+else:
+    following = ("the actors selected in the sidebar" if view.actors else
+                 f"the {trend['actor'].nunique()} actors named in most events (civilians aside); select actors in the "
+                 "sidebar to follow others")
+    st.caption(f"Events and fatalities per week (weeks start on Monday) for {following}. An event counts for every "
+               "actor it names, so the panels do not add up to the total.")
+    st.altair_chart(actor_trend_chart(trend), key="actor_trends")

@@ -45,10 +45,31 @@ def test_filters_set_on_the_map_hold_on_events_and_after_a_page_without_the_side
 def test_downloads_offer_five_formats_and_name_the_window(db_url: str) -> None:
     at = open_page("pages/events.py")
     buttons = {b.key: b.label for b in at.get("download_button")}
-    assert buttons == {"download_csv": "Download CSV (ACLED columns)", "download_geojson": "GeoJSON (with claims)",
+    assert buttons == {"download_csv": "CSV (ACLED columns)", "download_geojson": "GeoJSON (with claims)",
                        "download_gpkg": "GeoPackage", "download_kml": "KML (Google Earth)",
                        "download_shp": "Shapefile (zip)"}
     at.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 6, 30))).run()
     at.multiselect(key=Keys.EVENT_TYPES).set_value(["Battles"]).run()
     caption = at.caption[0].value
     assert caption.startswith("Window: 2025-06-01 to 2025-06-30. Filters: actors: all; event types: Battles;")
+
+
+def test_actor_trends_follow_the_selected_actors(db_url: str) -> None:
+    import json
+
+    def chart_actors(at) -> list[str]:  # noqa: ANN001 - AppTest
+        [chart] = at.get("vega_lite_chart")
+        spec = json.loads(chart.proto.spec)
+        return spec["hconcat"][0]["facet"]["row"]["sort"]
+
+    at = open_page("pages/events.py")
+    assert chart_actors(at) == ["JNIM: Group for Support of Islam and Muslims", "Military Forces of Mali (2021-)"]
+    assert "2 actors named in most events" in at.caption[1].value
+    at.multiselect(key=Keys.ACTORS).set_value(["Military Forces of Mali (2021-)"]).run()
+    assert not at.exception
+    assert chart_actors(at) == ["Military Forces of Mali (2021-)"]
+    assert "the actors selected in the sidebar" in at.caption[1].value
+    at.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 10), date(2025, 6, 20))).run()
+    assert chart_actors(at) == ["Military Forces of Mali (2021-)"]  # a selected actor shows its quiet weeks
+    at.multiselect(key=Keys.ACTORS).set_value([]).run()
+    assert [i.value for i in at.info] == ["No events in the window, so no trend to show."]
