@@ -33,9 +33,9 @@ class Legend(MacroElement):
 
     It starts folded when the map is smaller than ``FOLD_BELOW``. ``window.cmFocus``
     (called by :class:`geo.layers.Focus` with the layers) fits the map to the events
-    and moves the legend to a corner (bottom left, bottom right, top right) where it
-    covers none of the densest cell; when no corner is clear it folds. It moves again
-    after every pan or zoom, and when it is unfolded.
+    and moves the legend to the corner (bottom left, bottom right, top right) that hides
+    none of the busiest cells, or the fewest events; when every corner hides some, it
+    folds into its button. It moves again after every pan or zoom, and when unfolded.
     """
 
     _template = Template("""
@@ -54,35 +54,74 @@ class Legend(MacroElement):
             var size = map.getSize();
             if (size.x < {{ this.fold[0] }} || size.y < {{ this.fold[1] }}) { details.open = false; }
             var dense = null, lastFit = null;
-            function covers() {
+            function covered() {  // how many of the densest events the legend hides where it is now
                 var box = legend.getContainer().getBoundingClientRect();
                 var origin = map.getContainer().getBoundingClientRect();
-                var sw = map.latLngToContainerPoint(dense[0]), ne = map.latLngToContainerPoint(dense[1]);
-                var pad = 8, left = box.left - origin.left - pad, right = box.right - origin.left + pad;
+                var pad = 30, left = box.left - origin.left - pad, right = box.right - origin.left + pad;
                 var top = box.top - origin.top - pad, bottom = box.bottom - origin.top + pad;
-                return Math.min(sw.x, ne.x) < right && Math.max(sw.x, ne.x) > left
-                    && Math.min(sw.y, ne.y) < bottom && Math.max(sw.y, ne.y) > top;
+                var hidden = 0;
+                dense.forEach(function (cell) {
+                    var p = map.latLngToContainerPoint([cell[0], cell[1]]);
+                    if (p.x > left && p.x < right && p.y > top && p.y < bottom) { hidden += cell[2]; }
+                });
+                return hidden;
             }
-            function place(mayFold) {
-                if (!dense) { return; }
-                var corners = ['bottomleft', 'bottomright', 'topright'];
+            function laidOut() {  // Leaflet's stylesheet arrives after the map is built
+                var corner = legend.getContainer().parentElement;
+                return corner && getComputedStyle(corner).position === 'absolute' && map.getSize().x > 0;
+            }
+            function place(mayFold) {  // the corner hiding the fewest events; folded if every corner hides some
+                if (!dense || !dense.length || !laidOut()) { return false; }
+                var corners = ['bottomleft', 'bottomright', 'topright'], best = null, fewest = Infinity;
                 for (var i = 0; i < corners.length; i++) {
                     if (legend.getPosition() !== corners[i]) { legend.setPosition(corners[i]); }
-                    if (!covers()) { return; }
+                    var hidden = covered();
+                    if (hidden === 0) { return true; }
+                    if (hidden < fewest) { fewest = hidden; best = corners[i]; }
                 }
-                legend.setPosition('bottomleft');
-                if (mayFold) { details.open = false; }
+                legend.setPosition(best);
+                if (mayFold && details.open) { folding = true; details.open = false; place(false); }
+                return true;
             }
+            // The map follows the events until the user moves it: a resize (the frame getting its final
+            // size) fits it again, and the legend keeps clear of the densest cell after every move.
+            var following = false, fitting = false, wanted = null;
+            function fit() {
+                if (!wanted || !wanted.bounds) { return; }
+                fitting = true;
+                map.invalidateSize({pan: false});
+                map.fitBounds(wanted.bounds, {maxZoom: wanted.maxZoom, padding: [40, 40], animate: false});
+                fitting = false;
+            }
+            // While the map follows the events it may fold the legend; once the user unfolds it, it stays open.
+            var userOpened = false, folding = false;
+            function settle() {
+                if (following) { fit(); }
+                place(following && !userOpened);
+            }
+            map.on('movestart', function () { if (!fitting) { following = false; } });
             map.on('moveend', function () { place(false); });
-            details.addEventListener('toggle', function () { place(false); });
+            // the frame gets its final size after the layers arrive: fit and place again once laid out
+            if (window.ResizeObserver) {
+                var observer = new ResizeObserver(function () { map.invalidateSize({pan: false}); settle(); });
+                observer.observe(map.getContainer());
+                observer.observe(legend.getContainer());
+            }
+            details.addEventListener('toggle', function () {
+                if (folding) { folding = false; } else if (details.open) { userOpened = true; }
+                place(false);
+            });
             window.cmFocus = function (focus) {
                 var key = JSON.stringify(focus.bounds);
+                wanted = focus;
                 if (focus.bounds && key !== lastFit) {
                     lastFit = key;
-                    map.fitBounds(focus.bounds, {maxZoom: focus.maxZoom, padding: [40, 40], animate: false});
+                    following = true;
+                    fit();
                 }
                 dense = focus.dense;
-                place(true);
+                settle();
+                requestAnimationFrame(settle);
             };
         })({{ this._parent.get_name() }});
         {% endmacro %}

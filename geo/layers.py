@@ -333,13 +333,17 @@ def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame) 
 
 
 MAX_FIT_ZOOM = 9  # fitting the map to a few nearby events stops at about 100 km across
-DENSE_CELL_DEG = 0.5
+DENSE_CELL_DEG = 0.1  # the legend keeps clear of the busiest cells of this size (about 10 km)
+MAX_DENSE_CELLS = 200
 
 
 def focus(events: pd.DataFrame, max_zoom: int = MAX_FIT_ZOOM) -> dict[str, object] | None:
-    """Where the map should look for ``events``: their bounds, and the densest ``DENSE_CELL_DEG`` cell.
+    """Where the map should look for ``events``: their bounds, and where they are densest.
 
-    None when there are no events (the map keeps its default view).
+    ``dense`` lists the centres of the busiest ``DENSE_CELL_DEG`` cells (at most
+    ``MAX_DENSE_CELLS``, busiest first) with their event counts: the legend goes to the
+    corner that covers the fewest events. None when there are no events (the map keeps
+    its default view).
     """
     if events.empty:
         return None
@@ -347,10 +351,12 @@ def focus(events: pd.DataFrame, max_zoom: int = MAX_FIT_ZOOM) -> dict[str, objec
     lon = events["longitude"].to_numpy(dtype=float)
     cells, counts = np.unique(np.stack([lat // DENSE_CELL_DEG, lon // DENSE_CELL_DEG], axis=1), axis=0,
                               return_counts=True)
-    row, col = cells[int(np.argmax(counts))]  # the first of the busiest cells, south-west first
-    south, west = float(row) * DENSE_CELL_DEG, float(col) * DENSE_CELL_DEG
-    return {"bounds": [[round(lat.min(), 4), round(lon.min(), 4)], [round(lat.max(), 4), round(lon.max(), 4)]],
-            "dense": [[south, west], [south + DENSE_CELL_DEG, west + DENSE_CELL_DEG]], "maxZoom": max_zoom}
+    busiest = np.argsort(-counts, kind="stable")[:MAX_DENSE_CELLS]
+    dense = [[round(float(cells[i][0] + 0.5) * DENSE_CELL_DEG, 3), round(float(cells[i][1] + 0.5) * DENSE_CELL_DEG, 3),
+              int(counts[i])] for i in busiest]
+    south, west, north, east = (round(float(x), 4) for x in (lat.min(), lon.min(), lat.max(), lon.max()))
+    return {"bounds": [[south, west], [north, east]],
+            "dense": dense, "maxZoom": max_zoom}
 
 
 class Focus(MacroElement):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from geo.io.export import frame_to_csv
 from geo.io.standalone import SnapshotUnavailable, render_png, snapshot_problem, standalone_html
-from geo.layers import layers_for
+from geo.layers import focus, layers_for
 from geo.tools.briefing import headline, previous_window, weekly
 from geo.tools.filters import view_events, view_zones
 from geo.views import View
@@ -19,14 +19,18 @@ from pages.sidebar import timeline_bounds
 require_app_navigation()
 
 
+# One 1920x1080 screen holds the title, the headline figures, the map and the trend without scrolling
+# (tests/test_browser.py checks the bounding boxes): the map and the trend sit side by side under the figures.
+MAP_HEIGHT = 640
+TREND_HEIGHT = 300
 STYLE = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-.block-container { padding-top: 1rem; max-width: 100%; }
-h1 { font-size: 2.6rem !important; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; font-weight: 700; }
-[data-testid="stMetricLabel"] p { font-size: 1.15rem; }
-.cm-notes { font-size: 1.3rem; line-height: 1.5; background: #fff8e1; padding: .6rem 1rem;
+.block-container { padding-top: 1.2rem; padding-bottom: 1rem; max-width: 100%; }
+h1 { font-size: 2.4rem !important; padding: 0 !important; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+.cm-notes { font-size: 1.25rem; line-height: 1.45; background: #fff8e1; padding: .6rem 1rem;
             border-left: 6px solid #d7301f; }
 @media print {
   header, [data-testid="stToolbar"], [data-testid="stSidebar"], .stButton, .stDownloadButton,
@@ -59,24 +63,25 @@ index = min(max(st.session_state.get("briefing_slide", 0), 0), len(slides) - 1)
 view = slides[index]
 view = replace(view, start=view.start or lo, end=view.end or hi)
 
-nav = st.columns([1, 1, 6])
-if nav[0].button("◀ Previous", key="briefing_prev", disabled=index == 0, width="stretch"):
-    st.session_state["briefing_slide"] = index - 1
-    st.rerun()
-if nav[1].button("Next ▶", key="briefing_next", disabled=index >= len(slides) - 1, width="stretch"):
-    st.session_state["briefing_slide"] = index + 1
-    st.rerun()
-nav[2].caption(f"Slide {index + 1} of {len(slides)} · arrow keys step through the saved views")
-st.iframe(KEYS_JS, height=1)  # our own script, no user content: arrow keys click Previous/Next
-
-pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
-st.title(view.title or view.name or "Briefing")
-st.markdown(f"### {view.start:%d %b %Y} – {view.end:%d %b %Y}{pinned}")
-
 selected = view_events(frame, view)
 before_start, before_end = previous_window(view.start, view.end)
 before = view_events(frame, replace(view, start=before_start, end=before_end))
 now, then = headline(selected), headline(before)
+
+heading, back, forward = st.columns([10, 1, 1], vertical_alignment="bottom")
+heading.title(view.title or view.name or "Briefing")
+if back.button("◀ Previous", key="briefing_prev", disabled=index == 0, width="stretch"):
+    st.session_state["briefing_slide"] = index - 1
+    st.rerun()
+if forward.button("Next ▶", key="briefing_next", disabled=index >= len(slides) - 1, width="stretch"):
+    st.session_state["briefing_slide"] = index + 1
+    st.rerun()
+st.iframe(KEYS_JS, height=1)  # our own script, no user content: arrow keys click Previous/Next
+pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
+st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · changes compare with the "
+            f"{(view.end - view.start).days + 1} days before ({before_start:%d %b} – {before_end:%d %b %Y}) · "
+            f"slide {index + 1} of {len(slides)}; the arrow keys step through the saved views")
+
 cols = st.columns(4)
 cols[0].metric("Events", now.events, now.events - then.events)
 claimed = f" (claims up to {now.fatalities_claimed_high:,})" if now.fatalities_claimed_high > now.fatalities else ""
@@ -84,20 +89,20 @@ cols[1].metric(f"Fatalities{claimed}", f"{now.fatalities:,}", now.fatalities - t
 cols[2].metric("People abducted", now.abducted, now.abducted - then.abducted, delta_color="inverse")
 cols[3].metric("Places attacked", now.places_attacked, now.places_attacked - then.places_attacked,
                delta_color="inverse")
-st.caption(f"Changes compare with the {(view.end - view.start).days + 1} days before "
-           f"({before_start:%d %b} – {before_end:%d %b %Y}).")
 
-if view.notes:
-    st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)
-
-render_map(layers_for(view.layers, selected, view_zones(zones, view)), "briefing_map", height=620)
-
-trend = weekly(selected)
-if not trend.empty:
-    chart = (alt.Chart(trend).mark_line(point=True, strokeWidth=3)
-             .encode(x=alt.X("week:T", title="Week"), y=alt.Y("value:Q", title=None),
-                     color=alt.Color("measure:N", title=None, scale=alt.Scale(range=["#2b8cbe", "#d7301f"])))
-             .properties(height=180))
+left, right = st.columns([5, 2])
+with left:
+    render_map(layers_for(view.layers, selected, view_zones(zones, view)), "briefing_map", height=MAP_HEIGHT,
+               focus=focus(selected), center=view.center, zoom=view.zoom)
+with right:
+    if view.notes:
+        st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)
+    trend = weekly(selected, view.start, view.end)  # every week of the window, quiet ones as 0
+    chart = (alt.Chart(trend, title="Per week").mark_line(point=True, strokeWidth=3)
+             .encode(x=alt.X("week:T", title=None), y=alt.Y("value:Q", title=None),
+                     color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="top"),
+                                     scale=alt.Scale(range=["#2b8cbe", "#d7301f"])))
+             .properties(height=TREND_HEIGHT))
     st.altair_chart(chart, width="stretch")
 
 

@@ -41,6 +41,11 @@ if framing and state and state.get("center"):
                                       int(state["zoom"]))
 elif not framing:
     st.session_state.pop(MAP_POSITION, None)
+if framing:
+    position = st.session_state.get(MAP_POSITION)
+    st.caption("Saving a view: pan and zoom the map to frame it. " + (
+        f"The view will open centred on {position[0][0]:.2f}, {position[0][1]:.2f} at zoom {position[1]}."
+        if position else "Without a position it opens fitted to its events."))
 if selected.empty:
     st.info("No events match the timeline window and filters. Widen the window or clear a filter.")
 elif len(attacks) > MAX_MARKERS:

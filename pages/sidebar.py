@@ -222,12 +222,16 @@ def render(frame: pd.DataFrame) -> View:
                     help="Move the window forward")
         right.toggle("Play", key=Keys.PLAYING, help="Step through time automatically")
         _ticker(lo, hi)
-        st.header("Filters")
-        st.multiselect("Actor", actor_options(frame), key=Keys.ACTORS, placeholder="All actors")
-        st.multiselect("Event type", list(TAXONOMY), key=Keys.EVENT_TYPES, placeholder="All types")
-        st.multiselect("Country", sorted(frame["country"].dropna().unique()), key=Keys.COUNTRIES,
-                       placeholder="All countries")
-        st.multiselect("Layers", list(LAYER_LABELS.values()), key=Keys.LAYERS)
+        # Filters and saved views open in popovers: the browser draws their widgets only when asked for,
+        # which keeps the first map close to a bare map's load time (docs/benchmarks.md, issue 11).
+        # (a constant label: a popover whose label changes is a new element, and would close on every choice)
+        with st.popover("Filters", width="stretch", icon=":material/filter_alt:",
+                        help="Actor, event type, country and the layers shown"):
+            st.multiselect("Actor", actor_options(frame), key=Keys.ACTORS, placeholder="All actors")
+            st.multiselect("Event type", list(TAXONOMY), key=Keys.EVENT_TYPES, placeholder="All types")
+            st.multiselect("Country", sorted(frame["country"].dropna().unique()), key=Keys.COUNTRIES,
+                           placeholder="All countries")
+            st.multiselect("Layers", list(LAYER_LABELS.values()), key=Keys.LAYERS)
         _views_panel(lo, hi)
     view = current_view()
     st.session_state[VIEW] = view
@@ -246,7 +250,7 @@ def sync_query_params(wanted: dict[str, str]) -> None:
 
 
 def _views_panel(lo: date, hi: date) -> None:
-    with st.expander("Saved views"):
+    with st.popover("Saved views", width="stretch", icon=":material/bookmarks:"):
         if message := st.session_state.pop(Keys.VIEW_MESSAGE, None):
             (st.error if message[0] == "error" else st.success)(message[1])
         names = [v.name for v in _saved_views()]

@@ -30,3 +30,11 @@ def test_weekly_trend(frame: pd.DataFrame) -> None:
     trend = weekly(frame).pivot(index="week", columns="measure", values="value")
     assert trend["events"].sum() == 10 and trend["fatalities"].sum() == 110
     assert list(trend.index.day_of_week) == [0] * len(trend)
+
+
+def test_weekly_trend_lists_the_quiet_weeks_of_the_window(frame: pd.DataFrame) -> None:
+    trend = weekly(frame, date(2025, 6, 18), date(2025, 7, 8)).pivot(index="week", columns="measure", values="value")
+    assert [d.date() for d in trend.index] == [date(2025, 6, 16), date(2025, 6, 23), date(2025, 6, 30),
+                                               date(2025, 7, 7)]
+    assert trend.loc["2025-06-23", "events"] == 0
+    assert weekly(frame.head(0), date(2025, 6, 18), date(2025, 7, 8))["value"].sum() == 0

@@ -270,7 +270,7 @@ def test_a_first_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_p
     """Streamlit's legacy pages/ mode must not take over when a page URL is the first one a new server serves."""
     with own_app(tmp_path) as (srv, _browser, tab):
         tab.goto(f"{srv.url}/{path}")
-        expect(tab.get_by_role("heading", name=PAGES[path], exact=True)).to_be_visible()
+        expect(tab.get_by_role("heading", name=PAGES[path], exact=True)).to_be_visible(timeout=30_000)  # cold start
         wait_idle(tab)
         expect(tab.get_by_text("Page not found")).to_have_count(0)
         if path != "briefing":  # the briefing hides the sidebar for the wall screen
@@ -384,3 +384,101 @@ def test_control_zone_changes_colour_across_its_date_and_lists_its_evidence(tmp_
         expect(popup).to_contain_text("Kayes region")
         expect(popup.locator(".cm-evidence li").first).to_be_visible()
         expect(popup).to_contain_text("Events behind this assessment")
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def test_the_map_opens_on_the_events_and_the_legend_keeps_off_them(page: Page, server: Server) -> None:
+    frame = open_map(page, f"{server.url}/?start=2025-07-01&end=2025-07-01")  # the wave on the Kayes region
+    markers = frame.locator("path.cm-attack, .cm-abduction")
+    expect(markers).to_have_count(8)
+    legend = frame.locator(".cm-legend")
+    expect(legend).to_be_visible()
+    wait_idle(page)
+    # fitted to the events in the west (all of Mali is zoom 6), every marker inside the map
+    assert frame.evaluate("() => window.map.getZoom()") >= 7
+    map_box = frame.locator(".leaflet-container").bounding_box()
+    for box in (markers.nth(i).bounding_box() for i in range(markers.count())):
+        assert map_box["x"] <= box["x"] + box["width"] / 2 <= map_box["x"] + map_box["width"]
+        assert map_box["y"] <= box["y"] + box["height"] / 2 <= map_box["y"] + map_box["height"]
+    # the legend hides none of them
+    legend_box = legend.bounding_box()
+    boxes = [markers.nth(i).bounding_box() for i in range(markers.count())]
+    assert not [box for box in boxes if boxes_overlap(legend_box, box)], (legend_box, boxes)
+
+
+def test_on_a_small_map_the_legend_is_a_button(tmp_path: Path) -> None:
+    with own_app(tmp_path, 900, 700) as (srv, _browser, tab):
+        frame = open_map(tab, srv.url)
+        expect(frame.locator("path.cm-attack")).to_have_count(9)
+        legend = frame.locator(".cm-legend details")
+        expect(legend).not_to_have_attribute("open", "")
+        expect(frame.locator(".cm-legend summary")).to_be_visible()
+        expect(frame.get_by_text("Armed clash")).not_to_be_visible()
+        frame.locator(".cm-legend summary").click()
+        expect(frame.get_by_text("Armed clash")).to_be_visible()
+
+
+def test_a_saved_view_keeps_where_the_map_looks(tmp_path: Path) -> None:
+    """The map reports its centre and zoom only while the save form is open; the saved view reopens there."""
+    from geo.storage import open_store
+
+    with own_app(tmp_path) as (srv, _browser, tab):
+        open_map(tab, srv.url)
+        wait_idle(tab)
+        tab.get_by_role("button", name="Saved views").click()
+        tab.get_by_text("Save the current view…").click()
+        expect(tab.get_by_text("The view will open centred on")).to_be_visible()  # the new map reports its view
+        wait_idle(tab)
+        frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
+        expect(frame.locator("path.cm-attack")).to_have_count(9)
+        frame.evaluate("() => window.map.setView([14.6, -11.2], 8)")  # the user frames the Kayes wave
+        expect(tab.get_by_text("centred on 14.60, -11.20 at zoom 8")).to_be_visible()
+        wait_idle(tab)
+        tab.get_by_label("Name").fill("kayes-wave")
+        tab.get_by_role("button", name="Save view").click()
+        expect(tab.get_by_text("Saved the view “kayes-wave”")).to_be_visible()
+        [saved] = open_store(str(tmp_path / "browser.sqlite")).views()
+        assert saved.zoom == 8 and saved.center == pytest.approx((14.6, -11.2), abs=0.01)
+
+        frame = open_map(tab, f"{srv.url}/?view=kayes-wave")
+        expect(frame.locator("path.cm-attack")).to_have_count(9)
+        wait_idle(tab)
+        assert frame.evaluate("() => window.map.getZoom()") == 8
+        center = frame.evaluate("() => window.map.getCenter()")
+        assert center["lat"] == pytest.approx(14.6, abs=0.01) and center["lng"] == pytest.approx(-11.2, abs=0.01)
+
+
+def test_the_briefing_fits_one_1920x1080_screen(tmp_path: Path) -> None:
+    """Title, headline figures, map and weekly trend all on screen at once, without scrolling."""
+    from datetime import date
+
+    from geo.storage import open_store
+    from geo.views import View
+
+    open_store(str(tmp_path / "browser.sqlite")).save_view(View(
+        name="wave", title="JNIM's wave on western Mali, 1 July 2025", start=date(2025, 6, 18), end=date(2025, 7, 8),
+        notes="Seven army posts hit at dawn; four foreign workers abducted near Diboli."))
+    with own_app(tmp_path, 1920, 1080) as (srv, _browser, tab):
+        tab.goto(f"{srv.url}/briefing")
+        title = tab.get_by_role("heading", name="JNIM's wave on western Mali, 1 July 2025")
+        expect(title).to_be_visible()
+        frame = tab.frame_locator(MAP_IFRAME)
+        expect(frame.locator("path.cm-attack")).to_have_count(7)
+        trend = tab.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first
+        expect(trend).to_be_visible()
+        wait_idle(tab)
+        metrics = tab.locator('[data-testid="stMetric"]')
+        expect(metrics).to_have_count(4)
+        shown = {"title": title, "map": tab.locator(MAP_IFRAME), "trend": trend,
+                 **{f"figure {i + 1}": metrics.nth(i) for i in range(4)}}
+        for name, locator in shown.items():
+            box = locator.bounding_box()
+            assert box and box["width"] > 0 and box["height"] > 0, name
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, (name, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 1920, (name, box)
+        assert shown["map"].bounding_box()["height"] >= 500  # a map, not a thumbnail
+        assert tab.evaluate("() => window.scrollY") == 0

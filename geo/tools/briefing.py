@@ -56,12 +56,20 @@ def previous_window(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=length), start - timedelta(days=1)
 
 
-def weekly(events: pd.DataFrame) -> pd.DataFrame:
-    """Events and fatalities per week (weeks starting Monday), long format for a chart."""
-    if events.empty:
+def weekly(events: pd.DataFrame, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Events and fatalities per week (weeks starting Monday), long format for a chart.
+
+    With ``start`` and ``end``, every week of that window is listed, weeks without events as 0,
+    so a quiet week shows as a dip rather than being left out.
+    """
+    if events.empty and (start is None or end is None):
         return pd.DataFrame(columns=["week", "measure", "value"])
     dates = pd.to_datetime(events["event_date"])
     week = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
     table = pd.DataFrame({"week": week, "fatalities": events["fatalities"].astype(int)})
     grouped = table.groupby("week").agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+    if start is not None and end is not None:
+        first = pd.Timestamp(start - timedelta(days=start.weekday()))
+        grouped = grouped.reindex(pd.date_range(first, pd.Timestamp(end), freq="7D"), fill_value=0)
+        grouped.index.name = "week"
     return grouped.reset_index().melt(id_vars="week", var_name="measure", value_name="value")
