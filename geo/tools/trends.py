@@ -38,8 +38,9 @@ def actor_events(events: pd.DataFrame) -> pd.DataFrame:
     for actor, assoc, inter in (("actor1", "assoc_actor_1", "inter1"), ("actor2", "assoc_actor_2", "inter2")):
         parts.append(pd.DataFrame({"row": position, "actor": events[actor].to_numpy(),
                                    "inter": events[inter].to_numpy()}))
-        listed = pd.DataFrame({"row": position, "actor": events[assoc].fillna("").astype(str).to_numpy(),
-                               "inter": events[inter].to_numpy()})
+        names = events[assoc].fillna("").astype(str).to_numpy()
+        named = names != ""  # most events have no associated actor: split only the others
+        listed = pd.DataFrame({"row": position[named], "actor": names[named], "inter": events[inter].to_numpy()[named]})
         listed["actor"] = listed["actor"].str.split(";")
         listed = listed.explode("actor")
         listed["actor"] = listed["actor"].str.strip()
