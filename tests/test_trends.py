@@ -89,3 +89,19 @@ def test_chart_is_small_multiples_in_the_actors_order(small: pd.DataFrame) -> No
     assert left["facet"]["row"]["sort"] == [ARMY, JNIM]
     assert left["spec"]["encoding"]["y"]["field"] == "events"
     assert right["spec"]["encoding"]["y"]["field"] == "fatalities"
+
+
+def test_actor_totals(small: pd.DataFrame) -> None:
+    from geo.tools.trends import actor_totals
+
+    totals = actor_totals(small)
+    # the army: e1 (10), e3 (5), e4 (unknown: 0); JNIM: e1, e2 (3), e4; Dozo, ISSP, Wagner: e3 (5); civilians: e2
+    assert totals.to_dict("records") == [
+        {"actor": ARMY, "events": 3, "fatalities": 15},
+        {"actor": JNIM, "events": 3, "fatalities": 13},
+        {"actor": "Dozo", "events": 1, "fatalities": 5},
+        {"actor": ISSP, "events": 1, "fatalities": 5},
+        {"actor": "Wagner Group", "events": 1, "fatalities": 5},
+        {"actor": "Civilians (Mali)", "events": 1, "fatalities": 3},
+    ]
+    assert actor_totals(small.iloc[0:0]).empty

@@ -99,6 +99,8 @@ class ExportInfo:
     view: str = ""
     sources: tuple[str, ...] = ()
     created: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    area: str = ""  # an area the events were selected in, described (e.g. a drawn polygon)
+    area_geometry: dict[str, Any] | None = None  # that area as GeoJSON
 
     def window_text(self) -> str:
         """The window, e.g. "2025-06-01 to 2025-07-08", or "all dates"."""
@@ -125,6 +127,7 @@ class ExportInfo:
                         "countries": list(self.countries)},
             "data_as_of": _iso(self.as_of),
             "saved_view": self.view or None,
+            "area": {"text": self.area, "geometry": self.area_geometry} if self.area else None,
             "events": self.events,
             "event_dates": {"first": _iso(self.first), "last": _iso(self.last)},
             "sources": list(self.sources),
@@ -142,6 +145,8 @@ class ExportInfo:
             out.append(f"Data as of: {self.as_of} (events recorded by then)")
         if self.view:
             out.append(f"Saved view: {self.view}")
+        if self.area:
+            out.append(f"Area: {self.area}")
         dates = f", dated {self.first} to {self.last}" if self.first and self.last else ""
         out.append(f"Events: {self.events}{dates}")
         out.append(f"Sources: {'; '.join(self.sources) if self.sources else 'none named'}")
@@ -157,7 +162,7 @@ class ExportInfo:
         return {"title": data["title"], "created": data["created"], "window": self.window_text(),
                 "window_start": data["window"]["start"] or "", "window_end": data["window"]["end"] or "",
                 "filters": self.filters_text(), "data_as_of": data["data_as_of"] or "", "saved_view": self.view,
-                "events": str(self.events), "sources": "; ".join(self.sources),
+                "area": self.area, "events": str(self.events), "sources": "; ".join(self.sources),
                 "conflictmap_export": json.dumps(data, ensure_ascii=False)}
 
 

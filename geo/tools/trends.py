@@ -58,6 +58,18 @@ def top_actors(events: pd.DataFrame, n: int = DEFAULT_TOP) -> list[str]:
     return counts.sort_values(["events", "actor"], ascending=[False, True])["actor"].head(n).tolist()
 
 
+def actor_totals(events: pd.DataFrame) -> pd.DataFrame:
+    """Events and fatalities per actor (columns actor, events, fatalities): most events first, then most
+    fatalities, then by name. An event counts once for each actor it names; missing fatalities count 0."""
+    pairs = actor_events(events)
+    rows = pairs["row"].to_numpy()
+    fatalities = pd.to_numeric(events["fatalities"], errors="coerce").fillna(0).to_numpy()
+    table = pd.DataFrame({"actor": pairs["actor"].to_numpy(), "fatalities": fatalities[rows]})
+    totals = table.groupby("actor").agg(events=("fatalities", "size"), fatalities=("fatalities", "sum")).reset_index()
+    totals["fatalities"] = totals["fatalities"].astype(int)
+    return totals.sort_values(["events", "fatalities", "actor"], ascending=[False, False, True]).reset_index(drop=True)
+
+
 def actor_weekly(events: pd.DataFrame, actors: Sequence[str] = (), start: date | None = None,
                  end: date | None = None, *, top: int = DEFAULT_TOP) -> pd.DataFrame:
     """Events and fatalities per actor and week (weeks start on Monday): columns actor, week, events, fatalities.
