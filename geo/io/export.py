@@ -189,8 +189,10 @@ def export_info(events: Sequence[Event] | pd.DataFrame, view: View | None = None
     import pandas as pd
 
     if isinstance(events, pd.DataFrame):
-        dates = [d.date() for d in pd.to_datetime(events["event_date"]).dropna()]
-        sources = [*events["source"], *(c.get("source") for claims in events["claims"] for c in claims or ())]
+        stamps = pd.to_datetime(events["event_date"]).dropna()
+        dates = [stamps.min().date(), stamps.max().date()] if len(stamps) else []
+        claimed = (c.get("source") for claims in events["claims"] if len(claims or ()) for c in claims)
+        sources = [*pd.unique(events["source"].fillna("")), *set(claimed)]
     else:
         dates = [e.event_date for e in events if e.event_date is not None]
         sources = [*(e.source for e in events), *(c.source for e in events for c in e.claims)]
