@@ -680,3 +680,11 @@ def test_three_days_later_dates_from_the_incident_just_told() -> None:
                    "Trois jours après, des habitants partis à leur recherche ont été attaqués à Djibo, "
                    "tuant six d'entre eux.")
     assert sorted(e.event_date for e in found) == [date(2024, 3, 3), date(2024, 3, 6)]
+
+
+def test_a_huge_unpunctuated_text_is_read_without_error() -> None:
+    # a pasted dump with no full stops: cut into sentences of bounded length, notes kept short
+    words = ["Gao", "tués", "près de", "Mali", "attaque", "le", "village", "de", "10", "soldats", "Bamako-Ségou"]
+    text = " ".join(words[i % len(words)] for i in range(20_000))
+    result = extract(text, published=PUBLISHED)
+    assert result.events and all(len(e.notes) < 2_000 for e in result.events)

@@ -172,19 +172,19 @@ def find_actors(text: str) -> list[ActorMention]:
     """
     loose, exact, states, by_alias = _pattern()
     out: list[ActorMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # characters already inside a mention (a mask: linear however many mentions)
     for match in states.finditer(text):
         code = next(k for k, v in match.groupdict().items() if v)
         out.append(ActorMention(STATE_ACTORS[code], match.group(0), match.start(), match.end()))
-        taken.append(match.span())
+        taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     for pattern in (loose, exact):
         for match in pattern.finditer(text):
-            if any(match.start() < e and s < match.end() for s, e in taken):
+            if any(taken[match.start():match.end()]):
                 continue
             actor = by_alias.get(normalise(match.group(1)))
             if actor is not None:
                 out.append(ActorMention(actor, match.group(1), match.start(), match.end()))
-                taken.append(match.span())
+                taken[match.start():match.end()] = b"\x01" * (match.end() - match.start())
     return sorted(out, key=lambda m: m.start)
 
 

@@ -295,6 +295,9 @@ def _claimant(claimant: str, code: str, actor1: Actor) -> str:
     return claimant
 
 
+NOTE_CLAIMS = 8  # figures spelt out in an event's notes; all of them stay in its claims
+
+
 def _notes(sub: str, location: str, when: date | None, actor: str, claims: Sequence[dict],
            abduction: dict | None) -> str:
     """A short summary in our own words, never a sentence copied from the report."""
@@ -302,9 +305,11 @@ def _notes(sub: str, location: str, when: date | None, actor: str, claims: Seque
     parts = [f"{sub} attributed to {actor.split(':')[0]} at or near {location} ({day})."]
     if abduction and abduction.get("count"):
         parts.append(f"{abduction['count']} people taken.")
-    for claim in claims:
+    for claim in claims[:NOTE_CLAIMS]:
         qualifier = "" if claim["qualifier"] == "exact" else f"{claim['qualifier']} "
         parts.append(f"{claim['claimant'].split(':')[0]} figure: {qualifier}{claim['value']} {claim['metric']}.")
+    if len(claims) > NOTE_CLAIMS:
+        parts.append(f"{len(claims) - NOTE_CLAIMS} more figures in the claims.")
     parts.append("Extracted automatically; review before use.")
     return " ".join(parts)
 

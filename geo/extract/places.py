@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -178,7 +179,8 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
     placed += [(p.candidates[0].place.latitude, p.candidates[0].place.longitude, p.start) for p in pending
                if (p.sure or len({(c.place.latitude, c.place.longitude) for c in p.candidates}) == 1)
                and p.candidates[0].place.feature not in ("country",)]
-    anchors = [(lat, lon) for lat, lon, _ in placed]
+    anchors = list(dict.fromkeys((lat, lon) for lat, lon, _ in placed))  # each point once: a report names a
+    # town many times, and the cost of reading a name is its candidates times the distinct anchors
     parts = _country_parts(text, [m for m in mentions if m.place is not None and m.place.feature == "country"]
                            + [PlaceMention(p.name, p.start, p.end, p.candidates[0].place) for p in pending
                               if p.candidates[0].place.feature == "country"])
@@ -186,8 +188,12 @@ def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str]
     # named in the same sentence count twice ("the market of Banibangou and the village of X")
     first = {id(item): _coherent(item, anchors, regions, parts).place for item in pending}
     placed += [(first[id(p)].latitude, first[id(p)].longitude, p.start) for p in pending]
+    placed.sort(key=lambda x: x[2])
+    positions = [at for _, _, at in placed]
     for item in pending:
-        local = [(lat, lon) for lat, lon, at in placed if at != item.start and abs(at - item.start) <= LOCAL_CHARS]
+        nearby = placed[bisect_left(positions, item.start - LOCAL_CHARS):
+                        bisect_right(positions, item.start + LOCAL_CHARS)]
+        local = list(dict.fromkeys((lat, lon) for lat, lon, at in nearby if at != item.start))
         best = _coherent(item, anchors, regions, parts, local)
         if best.how == "fuzzy" and anchors and min(haversine_km(best.place.latitude, best.place.longitude, *a)
                                                    for a in anchors) > FUZZY_REACH_KM:
@@ -574,6 +580,9 @@ def _countries_within(match: re.Match[str], gazetteer: Gazetteer) -> list[PlaceM
     return out
 
 
+MAX_NAME_WORDS = 6
+
+
 def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool | None]]:
     """The capitalised run and its shorter parts, longest first; True for the whole run, None for
     half of a hyphenated compound."""
@@ -584,7 +593,9 @@ def _sub_names(match: re.Match[str]) -> list[tuple[int, int, str, bool | None]]:
     if skip and words:
         words[0] = re.compile(r"\S+").search(match.group(1), skip)
     out = []
-    for size in range(len(words), 0, -1):
+    # no place name runs to more than a few words; a longer capitalised run (a headline in title case, a
+    # list of names) is read in parts of at most MAX_NAME_WORDS, so that its cost stays linear
+    for size in range(min(len(words), MAX_NAME_WORDS), 0, -1):
         for i in range(0, len(words) - size + 1):
             first, last = words[i], words[i + size - 1]
             start, end = match.start(1) + first.start(), match.start(1) + last.end()

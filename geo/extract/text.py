@@ -132,7 +132,15 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
+MAX_SENTENCE = 1500  # characters: no report sentence is longer; a longer run (no punctuation) is cut at spaces
+
+
 def _append(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        _append(out, text, start, cut)
+        start = cut
     chunk = text[start:end]
     stripped = chunk.strip()
     if stripped:
