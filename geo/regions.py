@@ -208,7 +208,7 @@ def regions_layer(events: pd.DataFrame, regions: gpd.GeoDataFrame | None = None,
     popups = _popups(events, counts, where) if details else {}
     features = []
     for row, geometry in zip(counts.drop(columns="geometry").to_dict("records"),
-                             counts.geometry.simplify(tolerance, preserve_topology=True), strict=True):
+                             _outlines(counts.geometry, tolerance), strict=True):
         colour = colour_for(row["value"], breaks)
         style = dict(EMPTY_STYLE) if colour is None else {"color": "#6b6b6b", "weight": 0.6, "fillColor": colour,
                                                           "fillOpacity": 0.7}
@@ -232,6 +232,11 @@ def regions_layer(events: pd.DataFrame, regions: gpd.GeoDataFrame | None = None,
         zoom_on_click=False,
     ).add_to(group)
     return group
+
+
+def _outlines(geometry: gpd.GeoSeries, tolerance: float) -> np.ndarray:
+    """Outlines for the browser: simplified to ``tolerance`` degrees, on a 0.001° grid (short coordinates)."""
+    return shapely.set_precision(geometry.simplify(tolerance, preserve_topology=True).to_numpy(), 0.001)
 
 
 @dataclass(frozen=True)
