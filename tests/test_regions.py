@@ -11,6 +11,7 @@ from shapely.geometry import box
 from geo.regions import (
     assign_regions,
     class_breaks,
+    details_html,
     legend,
     legend_title,
     prepare_regions,
@@ -150,6 +151,7 @@ def test_region_details(events: pd.DataFrame, squares: gpd.GeoDataFrame) -> None
     assert list(alpha.top_actors["actor"]) == [ARMY, JNIM, "Dozo", ISSP]
     assert list(alpha.top_actors["events"]) == [3, 2, 1, 1]
     assert list(alpha.deadliest["event_id_cnty"]) == ["E3", "E1", "E2"]  # 5, 2, unknown (0)
+    assert details_html(alpha) == _properties(regions_layer(events, squares))["Alpha"]["popup"]  # what a click shows
     beta = region_details(events, "tl-beta", squares, top=1)
     assert list(beta.deadliest["event_id_cnty"]) == ["E4"] and len(beta.top_actors) == 1
     with pytest.raises(KeyError):
