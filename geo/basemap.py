@@ -53,7 +53,7 @@ class Legend(MacroElement):
             var details = legend.getContainer().querySelector('details');
             var size = map.getSize();
             if (size.x < {{ this.fold[0] }} || size.y < {{ this.fold[1] }}) { details.open = false; }
-            var dense = null, lastFit = null;
+            var dense = [], lastFit = null;
             function covered() {  // how many of the densest events the legend hides where it is now
                 var box = legend.getContainer().getBoundingClientRect();
                 var origin = map.getContainer().getBoundingClientRect();
@@ -64,6 +64,13 @@ class Legend(MacroElement):
                     var p = map.latLngToContainerPoint([cell[0], cell[1]]);
                     if (p.x > left && p.x < right && p.y > top && p.y < bottom) { hidden += cell[2]; }
                 });
+                var popup = map._popup && map.hasLayer(map._popup) && map._popup.getElement();
+                if (popup) {  // never over an open popup (its close button must stay clickable)
+                    var r = popup.getBoundingClientRect();
+                    if (r.left < box.right && box.left < r.right && r.top < box.bottom && box.top < r.bottom) {
+                        hidden += 1e6;
+                    }
+                }
                 return hidden;
             }
             function laidOut() {  // Leaflet's stylesheet arrives after the map is built
@@ -71,7 +78,7 @@ class Legend(MacroElement):
                 return corner && getComputedStyle(corner).position === 'absolute' && map.getSize().x > 0;
             }
             function place(mayFold) {  // the corner hiding the fewest events; folded if every corner hides some
-                if (!dense || !dense.length || !laidOut()) { return false; }
+                if (!dense || !laidOut()) { return false; }
                 var corners = ['bottomleft', 'bottomright', 'topright'], best = null, fewest = Infinity;
                 for (var i = 0; i < corners.length; i++) {
                     if (legend.getPosition() !== corners[i]) { legend.setPosition(corners[i]); }
@@ -80,7 +87,7 @@ class Legend(MacroElement):
                     if (hidden < fewest) { fewest = hidden; best = corners[i]; }
                 }
                 legend.setPosition(best);
-                if (mayFold && details.open) { folding = true; details.open = false; place(false); }
+                if ((mayFold || fewest >= 1e6) && details.open) { folding = true; details.open = false; place(false); }
                 return true;
             }
             // The map follows the events until the user moves it: a resize (the frame getting its final
@@ -99,11 +106,30 @@ class Legend(MacroElement):
                 if (following) { fit(); }
                 place(following && !userOpened);
             }
-            map.on('movestart', function () { if (!fitting) { following = false; } });
+            function stop() { following = false; }
+            map.on('movestart', function () { if (!fitting) { stop(); } });
+            map.on('popupopen', function () { stop(); place(false); });
+            map.on('popupclose', function () { place(false); });
+            ['mousedown', 'touchstart', 'wheel', 'keydown'].forEach(function (name) {
+                map.getContainer().addEventListener(name, stop, {passive: true});
+            });
             map.on('moveend', function () { place(false); });
-            // the frame gets its final size after the layers arrive: fit and place again once laid out
+            // the frame gets its final size after the layers arrive, and the legend its style after Leaflet's
+            // stylesheet: fit and place again then (only then: a legend moved to another corner keeps its size)
             if (window.ResizeObserver) {
-                var observer = new ResizeObserver(function () { map.invalidateSize({pan: false}); settle(); });
+                var sizes = {};
+                var observer = new ResizeObserver(function (entries) {
+                    var changed = entries.some(function (entry) {
+                        var box = entry.contentRect, id = entry.target === map.getContainer() ? 'map' : 'legend';
+                        var size = Math.round(box.width) + 'x' + Math.round(box.height);
+                        var was = sizes[id];
+                        sizes[id] = size;
+                        return was !== size;
+                    });
+                    if (!changed) { return; }
+                    map.invalidateSize({pan: false});
+                    settle();
+                });
                 observer.observe(map.getContainer());
                 observer.observe(legend.getContainer());
             }
@@ -119,7 +145,7 @@ class Legend(MacroElement):
                     following = true;
                     fit();
                 }
-                dense = focus.dense;
+                dense = focus.dense || [];
                 settle();
                 requestAnimationFrame(settle);
             };

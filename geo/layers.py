@@ -313,10 +313,13 @@ def changes_layer(changed: pd.DataFrame, name: str = "Changes") -> folium.Featur
     return _polygons_layer(features, name, "cm-change")
 
 
-def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame) -> list[folium.FeatureGroup]:
+def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame,
+               evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> list[folium.FeatureGroup]:
     """The named layers for these events and (already selected) zones, bottom to top.
 
-    ``names`` are view layer names: attacks, control, abductions, inferred.
+    ``names`` are view layer names: attacks, control, abductions, inferred. ``evidence``
+    is :func:`geo.tools.zones.zone_evidence` of these zones and events when the caller
+    has it already (the app keeps it per data version and view); else it is computed.
     """
     from geo.tools.filters import split_layers
     from geo.tools.zones import infer_zones, zone_evidence
@@ -324,7 +327,8 @@ def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame) 
     attacks, abductions = split_layers(events)
     build = {
         "inferred": lambda: inferred_layer(infer_zones(events)),
-        "control": lambda: control_layer(zones, evidence=zone_evidence(zones, events)),
+        "control": lambda: control_layer(zones, evidence=zone_evidence(zones, events) if evidence is None
+                                         else evidence),
         "attacks": lambda: events_layer(attacks),
         "abductions": lambda: (density_layer(abductions, ABDUCTIONS) if len(abductions) > MAX_MARKERS
                                else abductions_layer(abductions)),

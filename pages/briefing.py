@@ -13,7 +13,15 @@ from geo.layers import focus, layers_for
 from geo.tools.briefing import headline, previous_window, weekly
 from geo.tools.filters import view_events, view_zones
 from geo.views import View
-from pages.common import current_url, data_or_stop, get_store, load_countries, render_map, require_app_navigation
+from pages.common import (
+    current_url,
+    data_or_stop,
+    get_store,
+    load_countries,
+    render_map,
+    require_app_navigation,
+    zone_evidence_for,
+)
 from pages.sidebar import timeline_bounds
 
 require_app_navigation()
@@ -92,8 +100,9 @@ cols[3].metric("Places attacked", now.places_attacked, now.places_attacked - the
 
 left, right = st.columns([5, 2])
 with left:
-    render_map(layers_for(view.layers, selected, view_zones(zones, view)), "briefing_map", height=MAP_HEIGHT,
-               focus=focus(selected), center=view.center, zoom=view.zoom)
+    shown = view_zones(zones, view)
+    render_map(lambda: layers_for(view.layers, selected, shown, zone_evidence_for(frame, zones, view)), "briefing_map",
+               height=MAP_HEIGHT, focus=focus(selected), center=view.center, zoom=view.zoom, reuse=(frame, view))
 with right:
     if view.notes:
         st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)

@@ -1,14 +1,21 @@
 """Shared by every page: the current view, cached data loaders, the map helper and error display."""
 from __future__ import annotations
 
+import json
 import runpy
+import weakref
+from collections.abc import Callable, Hashable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
+from textwrap import dedent
 from typing import TYPE_CHECKING
 
+import folium
 import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
+from folium.elements import JSCSSMixin
+from jinja2 import Template
 
 from geo.io.boundaries import countries
 from geo.schema import ValidationError
@@ -67,17 +74,21 @@ def borders_url() -> str:
     return f"/app/static/vendor/{name}"
 
 
-def render_map(groups: list, key: str, *, height: int = 640, draw: bool = False,
+def render_map(groups: list | Callable[[], list], key: str, *, height: int = 640, draw: bool = False,
                returned_objects: tuple[str, ...] = (), focus: dict | None = None,
-               center: tuple[float, float] | None = None, zoom: int | None = None) -> dict | None:
+               center: tuple[float, float] | None = None, zoom: int | None = None,
+               reuse: tuple[pd.DataFrame, Hashable] | None = None) -> dict | None:
     """The offline base map with ``groups`` as changing layers, through streamlit-folium.
 
     Leaflet and its plugins are served from ``static/``; a missing offline file is
     an error message, not a traceback. ``draw`` adds the polygon and rectangle
     tools. ``focus`` (:func:`geo.layers.focus`) fits the map to the events and keeps
     the legend off them; ``center`` and ``zoom`` (a saved view's) move the map there
-    instead. Returns what streamlit-folium reports (only ``returned_objects`` rerun
-    the page), or None when the map could not be drawn.
+    instead. With ``reuse`` = (events frame, view), ``groups`` may be a function
+    building them: their Leaflet script is rendered once per loaded data and view and
+    shared by every session that shows the same (see :func:`layer_scripts`). Returns
+    what streamlit-folium reports (only ``returned_objects`` rerun the page), or None
+    when the map could not be drawn.
     """
     import folium
     from folium.plugins import Draw
@@ -85,24 +96,108 @@ def render_map(groups: list, key: str, *, height: int = 640, draw: bool = False,
 
     from geo.assets import AssetUnavailable, localise
     from geo.basemap import base_map
-    from geo.layers import Focus
 
     fmap = base_map(borders_url=borders_url())
-    if groups and (focus or center):
-        Focus({**(focus or {}), **({"bounds": None} if center else {})}).add_to(groups[0])
     if draw:
         Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                          "circlemarker": False}).add_to(fmap)
     try:
         localise(fmap, STATIC_DIR)
-        for group in groups:
-            localise(group, STATIC_DIR)
+        if reuse is not None:
+            layers = layer_scripts(reuse[0], (reuse[1], json.dumps(focus), center), groups, focus, center)
+        else:
+            layers = groups() if callable(groups) else groups
+            _add_focus(layers, focus, center)
+            for group in layers:
+                localise(group, STATIC_DIR)
     except AssetUnavailable as exc:
         st.error(f"A map library is missing from the offline bundle: {exc}")
         return None
-    return st_folium(fmap, key=key, feature_group_to_add=groups, height=height, use_container_width=True,
+    return st_folium(fmap, key=key, feature_group_to_add=layers, height=height, use_container_width=True,
                      layer_control=folium.LayerControl(collapsed=False, position="topleft"),
                      returned_objects=list(returned_objects), center=center, zoom=zoom)
+
+
+def _add_focus(groups: list, focus: dict | None, center: tuple[float, float] | None) -> None:
+    from geo.layers import Focus
+
+    if groups and (focus or center):
+        Focus({**(focus or {}), **({"bounds": None} if center else {})}).add_to(groups[0])
+
+
+class RenderedLayer(folium.FeatureGroup, JSCSSMixin):
+    """A layer whose Leaflet script was rendered earlier, for the same place among the map's layers.
+
+    streamlit-folium turns each layer of ``feature_group_to_add`` into script with its
+    own ``generate_leaflet_string`` after naming it ``feature_group_<index>``; this layer
+    gives back the script that produced for the original layer (and its scripts and
+    stylesheets), so an unchanged layer is neither built nor rendered again.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script }}{% endmacro %}")
+
+    def __init__(self, name: str, show: bool, script: str, js: list, css: list) -> None:
+        super().__init__(name=name, show=show)
+        self.script = script
+        self.default_js = js
+        self.default_css = css
+
+    def render(self, **kwargs) -> None:  # noqa: ANN003 - branca's signature
+        """Add the scripts and stylesheets only: the script already adds the layer to the map."""
+        JSCSSMixin.render(self, **kwargs)
+
+
+def render_layer(group: folium.FeatureGroup, index: int) -> RenderedLayer:
+    """``group`` as streamlit-folium would send it as the ``index``-th layer, kept as a :class:`RenderedLayer`."""
+    from streamlit_folium import generate_leaflet_string
+
+    from geo.assets import localise
+
+    host = folium.Map(tiles=None)
+    localise(group, STATIC_DIR)
+    group._id = f"feature_group_{index}"  # the name streamlit-folium gives the index-th layer
+    group.add_to(host)
+    group.render()
+    script = generate_leaflet_string(group, base_id=f"feature_group_{index}")
+    script = dedent(script.replace(f"{host._name.lower()}_{host._id}", "map_div"))
+    js, css = {}, {}
+    for element in _elements(group):
+        js.update(dict(getattr(element, "default_js", []) or []))
+        css.update(dict(getattr(element, "default_css", []) or []))
+    return RenderedLayer(group.layer_name, group.show, script, list(js.items()), list(css.items()))
+
+
+def _elements(element: object) -> Iterator:
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _elements(child)
+
+
+_RENDERED: dict[int, tuple[weakref.ref, dict]] = {}  # id(events frame) -> (that frame, {key: rendered layers})
+_RENDERED_PER_FRAME = 128
+
+
+def layer_scripts(frame: pd.DataFrame, key: Hashable, groups: list | Callable[[], list], focus: dict | None,
+                  center: tuple[float, float] | None) -> list[RenderedLayer]:
+    """The layers for ``key`` (a view and its focus) as :class:`RenderedLayer`, rendered once per loaded data.
+
+    Every session showing the same view of the same data shares them; they are
+    forgotten with the frame when the data changes. A fresh copy is returned each time
+    (streamlit-folium attaches the layers it is given to its map).
+    """
+    entry = _RENDERED.get(id(frame))
+    if entry is None or entry[0]() is not frame:
+        frame_id = id(frame)
+        entry = (weakref.ref(frame, lambda _ref: _RENDERED.pop(frame_id, None)), {})
+        _RENDERED[frame_id] = entry
+    cached = entry[1]
+    if key not in cached:
+        built = groups() if callable(groups) else groups
+        _add_focus(built, focus, center)
+        if len(cached) >= _RENDERED_PER_FRAME:
+            cached.clear()
+        cached[key] = [render_layer(group, index) for index, group in enumerate(built)]
+    return [RenderedLayer(r.layer_name, r.show, r.script, r.default_js, r.default_css) for r in cached[key]]
 
 
 _IN_SHELL: ContextVar[bool] = ContextVar("conflictmap_in_shell", default=False)
@@ -135,6 +230,32 @@ def require_app_navigation() -> None:
     if not _IN_SHELL.get():
         runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
         st.stop()
+
+
+_EVIDENCE: dict[int, tuple[weakref.ref, dict]] = {}  # id(events frame) -> (that frame, {view: zone evidence})
+_EVIDENCE_PER_FRAME = 256
+
+
+def zone_evidence_for(frame: pd.DataFrame, zones: pd.DataFrame, view: View) -> dict:
+    """The events behind each control zone the view shows, computed once per loaded data and view.
+
+    Shared by every session (the frames are): the spatial join is the dearest part of
+    drawing the map's layers. Forgotten with the frame when the data changes.
+    """
+    from geo.tools.filters import view_events, view_zones
+    from geo.tools.zones import zone_evidence
+
+    key = id(frame)
+    entry = _EVIDENCE.get(key)
+    if entry is None or entry[0]() is not frame:  # a frame DataFrame cannot be a dict key: it is not hashable
+        entry = (weakref.ref(frame, lambda _ref: _EVIDENCE.pop(key, None)), {})
+        _EVIDENCE[key] = entry
+    per_view = entry[1]
+    if view not in per_view:
+        if len(per_view) >= _EVIDENCE_PER_FRAME:
+            per_view.clear()
+        per_view[view] = zone_evidence(view_zones(zones, view), view_events(frame, view))
+    return per_view[view]
 
 
 def refresh_data() -> None:

@@ -6,7 +6,14 @@ import streamlit as st
 from geo.layers import MAX_MARKERS, focus, layers_for
 from geo.tools.briefing import people_abducted
 from geo.tools.filters import split_layers, view_events, view_zones
-from pages.common import MAP_POSITION, current_view, data_or_stop, render_map, require_app_navigation
+from pages.common import (
+    MAP_POSITION,
+    current_view,
+    data_or_stop,
+    render_map,
+    require_app_navigation,
+    zone_evidence_for,
+)
 from pages.sidebar import Keys
 
 require_app_navigation()
@@ -33,9 +40,10 @@ cols[3].metric("Control zones shown", len(valid_zones))
 # Only while the user is saving a view does the map report where it looks (a rerun per pan);
 # streamlit-folium reads returned_objects when the map mounts, so that map has a key of its own.
 framing = bool(st.session_state.get(Keys.VIEW_DIALOG))
-state = render_map(layers_for(view.layers, selected, valid_zones), FRAMING_KEY if framing else MAP_KEY, height=640,
-                   focus=focus(selected), center=view.center, zoom=view.zoom,
-                   returned_objects=("center", "zoom") if framing else ())
+# the layers are built and rendered once per data version and view, and shared by every session showing it
+state = render_map(lambda: layers_for(view.layers, selected, valid_zones, zone_evidence_for(frame, zones, view)),
+                   FRAMING_KEY if framing else MAP_KEY, height=640, focus=focus(selected), center=view.center,
+                   zoom=view.zoom, returned_objects=("center", "zoom") if framing else (), reuse=(frame, view))
 if framing and state and state.get("center"):
     st.session_state[MAP_POSITION] = ((round(state["center"]["lat"], 4), round(state["center"]["lng"], 4)),
                                       int(state["zoom"]))

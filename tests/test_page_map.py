@@ -1,6 +1,7 @@
 """AppTest for the Map page (the default page)."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -161,3 +162,27 @@ def test_a_view_pinned_to_a_date_ignores_events_recorded_later(db_url: str) -> N
     at = open_page(query={"view": "pinned"})
     assert metrics(at)["Events"] == "10"
     assert any("data as of 01 Jan 2026" in m.value for m in at.markdown)
+
+
+def test_a_layer_rendered_once_sends_streamlit_folium_the_same_script(frame, zones) -> None:  # noqa: ANN001
+    """The map's layers are rendered once per data and view and shared; streamlit-folium must see no difference."""
+    import folium
+    from streamlit_folium import _get_feature_group_string  # what st_folium sends for each layer
+
+    from geo.layers import Focus, focus, layers_for
+    from geo.vocab import LAYERS
+    from pages.common import render_layer
+
+    def fresh() -> list:
+        groups = layers_for(LAYERS, frame, zones)
+        Focus(focus(frame)).add_to(groups[0])
+        return groups
+
+    def script(group: folium.FeatureGroup, index: int) -> str:
+        text = _get_feature_group_string(group, folium.Map(tiles=None), index)
+        return re.sub(r"html_[0-9a-f]{32}", "html", text)  # popup HTML gets a random id on every render
+
+    sent = [script(g, i) for i, g in enumerate(fresh())]
+    reused = [script(render_layer(g, i), i) for i, g in enumerate(fresh())]
+    assert reused == sent
+    assert "cm-attack" in sent[2] and "window.cmFocus" in sent[0]
