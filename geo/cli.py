@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy.exc
 from geopy.exc import GeocoderQueryError
 
+from geo.errors import readable
 from geo.extract.text import Report, ReportError
 from geo.io.acled import ImportFormatError
 from geo.io.export import to_csv, to_geojson_text
@@ -308,5 +309,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except (sqlalchemy.exc.SQLAlchemyError, ValidationError, GeoNamesFormatError, ReportError, ImportFormatError,
             OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        reason = readable(exc) if isinstance(exc, sqlalchemy.exc.SQLAlchemyError) else str(exc)
+        print(f"error: {reason}", file=sys.stderr)
         return 1

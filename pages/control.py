@@ -9,6 +9,7 @@ import streamlit as st
 from shapely.geometry import mapping
 
 from geo import services
+from geo.errors import readable
 from geo.layers import changes_layer, control_layer
 from geo.schema import CONTROL_STATUSES, ValidationError
 from geo.tools.zones import changes
@@ -93,7 +94,7 @@ with edit_tab:
             except ValidationError as exc:
                 st.error(f"Not saved: {exc}")
             except sqlalchemy.exc.SQLAlchemyError as exc:
-                st.error(f"Not saved: the database refused it ({exc})")
+                st.error(f"Not saved: the database refused it ({readable(exc)})")
             else:
                 refresh_data()
                 st.success(f"Saved “{zone.area}” ({zone.status}).")

@@ -6,6 +6,7 @@ import sqlalchemy.exc
 import streamlit as st
 
 from geo import services
+from geo.errors import readable
 from geo.io.acled import ImportFormatError
 from pages.common import current_url, get_store, refresh_data, require_app_navigation
 
@@ -39,7 +40,7 @@ if submitted:
             st.error(f"{upload.name}: {exc}")
         except sqlalchemy.exc.SQLAlchemyError as exc:
             bar.empty()
-            st.error(f"Nothing was saved: {exc}")
+            st.error(f"{upload.name}: nothing was saved: {readable(exc)}")
         else:
             bar.progress(1.0, text="Done")
             refresh_data()

@@ -8,6 +8,7 @@ import sqlalchemy.exc
 import streamlit as st
 
 from geo import services, vocab
+from geo.errors import readable
 from geo.extract.hostages import STATUS_LABELS
 from geo.extract.text import ReportError, read_report
 from geo.layers import abductions_layer, attacks_layer
@@ -164,7 +165,7 @@ if all_events:
         problem = exc
         st.warning(f"Not ready to save: {exc}")
     except sqlalchemy.exc.SQLAlchemyError as exc:
-        st.error(f"Could not read the events database ({url}): {exc}")
+        st.error(f"Could not read the events database ({url}): {readable(exc)}")
     if problem is not None:
         ticked = sum(1 for row in rows if row.get("save") in (True, 1))
         if st.button(f"Save {ticked} event(s)", key=SAVE, type="primary", disabled=not ticked):
@@ -184,7 +185,7 @@ if all_events:
             try:
                 services.save_plan(get_store(url), replace(plan, zones=tuple(all_zones) if save_zones else ()))
             except sqlalchemy.exc.SQLAlchemyError as exc:
-                st.error(f"Nothing was saved: {exc}")
+                st.error(f"Nothing was saved: {readable(exc)}")
             else:
                 refresh_data()
                 zone_note = f" Added {len(all_zones)} control assessment(s)." if save_zones else ""
