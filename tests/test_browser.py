@@ -190,7 +190,7 @@ def test_clicking_a_marker_opens_popup_with_claims(page: Page, server: Server) -
 def test_events_page_downloads_acled_csv(page: Page, server: Server) -> None:
     page.goto(f"{server.url}/events")
     button = page.get_by_role("button", name="CSV (ACLED columns)")
-    expect(button).to_be_visible()
+    expect(button).to_be_visible(timeout=30_000)  # the first page this module's server serves: a cold start
     wait_idle(page)
     with page.expect_download() as info:
         button.click()
