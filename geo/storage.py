@@ -22,7 +22,7 @@ import getpass
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -189,7 +189,7 @@ def default_author() -> str:
         return "unknown"
 
 
-def _insert(conn: sa.Connection) -> type:
+def _insert(conn: sa.Connection) -> Callable[[sa.Table], sa.Insert] | None:
     """The dialect's INSERT construct with ON CONFLICT (PostgreSQL, SQLite), else None."""
     name = conn.dialect.name
     if name == "postgresql":
@@ -201,7 +201,7 @@ def _insert(conn: sa.Connection) -> type:
     return insert
 
 
-def _in_batches(conn: sa.Connection, statement_for: object, ids: list[str]) -> None:
+def _in_batches(conn: sa.Connection, statement_for: Callable[[list[str]], sa.Executable], ids: list[str]) -> None:
     for i in range(0, len(ids), ID_BATCH):
         conn.execute(statement_for(ids[i:i + ID_BATCH]))
 
