@@ -133,21 +133,27 @@ def new_zone_id(taken: Iterable[str], now: datetime | None = None) -> str:
 
 
 def save_zone(store: Store, fields: Mapping[str, Any], *, zone_id: str | None = None, note: str = "",
-              now: datetime | None = None) -> ControlZone:
+              now: datetime | None = None, opened_version: int | None = None,
+              author: str | None = None) -> ControlZone:
     """Validate and save a control assessment; a new one (no ``zone_id``) gets an id of its own.
 
     ``fields`` are :func:`~geo.schema.validate_zone`'s (area, status, actor, valid_from,
     valid_to, geometry, source, claimant, notes, linked_events, kind). The version is
-    kept in the zone's history with ``note`` (default: "drawn" or "edited").
+    kept in the zone's history with ``note`` (default: "drawn" or "edited") and ``author``.
+    ``opened_version`` is the version the edit started from: if someone saved the zone since,
+    nothing is saved and :class:`~geo.storage.ZoneConflict` says who and when (two analysts
+    editing one zone never overwrite each other).
     Raises :class:`~geo.schema.ValidationError` naming the bad field.
     """
     if fields.get("geometry") is None:
         raise ValidationError("geometry", "draw the zone on the map first")
+    expected = None if opened_version is None else {zone_id: opened_version}
     if zone_id is None:
         zone_id = new_zone_id((z.zone_id for z in store.zones()), now)
         note = note or "drawn"
+        expected = {zone_id: 0}  # new: refused if the id was taken in the meantime
     zone = validate_zone({**fields, "zone_id": zone_id})
-    store.save(zones=[zone], note=note or "edited")
+    store.save(zones=[zone], note=note or "edited", expected=expected, author=author)
     return zone
 
 

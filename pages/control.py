@@ -12,6 +12,7 @@ from geo import services
 from geo.errors import readable
 from geo.layers import changes_layer, control_layer
 from geo.schema import CONTROL_STATUSES, ValidationError
+from geo.storage import ZoneConflict
 from geo.tools.zones import changes
 from pages.common import current_url, data_or_stop, get_store, refresh_data, render_map, require_app_navigation
 
@@ -51,6 +52,10 @@ with edit_tab:
     if drawing:
         st.success("Using the shape you drew.")
     suffix = "new" if current is None else current.zone_id  # fresh widgets for each assessment picked
+    opened = f"zone_opened_{suffix}"  # the version this edit started from, for the save to check
+    if current is not None and opened not in st.session_state:
+        stored = get_store(current_url()).zone_version(current.zone_id)
+        st.session_state[opened] = stored.version if stored is not None else None
     with st.form("zone_form"):
         area = st.text_input("Area", value="" if current is None else current.area, key=f"zone_area_{suffix}")
         c1, c2 = st.columns(2)
@@ -90,12 +95,17 @@ with edit_tab:
                     "area": area, "status": status, "actor": actor, "valid_from": valid_from,
                     "valid_to": None if open_ended else valid_to, "geometry": geometry, "source": source,
                     "claimant": claimant, "notes": notes, "linked_events": linked, "kind": kind},
-                    zone_id=None if current is None else current.zone_id, note=note)
+                    zone_id=None if current is None else current.zone_id, note=note,
+                    opened_version=st.session_state.get(opened))
+            except ZoneConflict as exc:
+                st.session_state.pop(opened, None)  # pick the zone again to edit the newer version
+                st.error(f"Not saved: {exc}")
             except ValidationError as exc:
                 st.error(f"Not saved: {exc}")
             except sqlalchemy.exc.SQLAlchemyError as exc:
                 st.error(f"Not saved: the database refused it ({readable(exc)})")
             else:
+                st.session_state.pop(opened, None)
                 refresh_data()
                 st.success(f"Saved “{zone.area}” ({zone.status}).")
 

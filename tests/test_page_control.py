@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from geo import services
 from geo.storage import open_store
 from tests.conftest import open_page
 
@@ -31,6 +32,25 @@ def test_editing_an_assessment_keeps_its_history(db_url: str) -> None:
     versions = store.zone_history("ML-KAY-2025")
     assert [(v, n) for v, _, n, _ in versions] == [(1, ""), (2, "analysts now say control")]
     assert versions[0][3].status == "influence"
+
+
+def test_an_edit_to_a_zone_someone_saved_since_is_refused(db_url: str) -> None:
+    at = open_page("pages/control.py")
+    label = next(o for o in at.selectbox(key="zone_pick").options if "(ML-KAY-2025)" in o)
+    at.selectbox(key="zone_pick").set_value(label).run()  # opened at version 1
+    store = open_store(db_url)
+    zone = next(z for z in store.zones() if z.zone_id == "ML-KAY-2025")
+    services.save_zone(store, {"area": zone.area, "status": zone.status, "actor": zone.actor,
+                               "valid_from": zone.valid_from, "valid_to": zone.valid_to,
+                               "geometry": zone.geometry, "source": zone.source,
+                               "claimant": zone.claimant, "notes": "seen again by a patrol", "linked_events": "",
+                               "kind": zone.kind}, zone_id=zone.zone_id, author="another analyst")
+    at.selectbox(key="zone_status_ML-KAY-2025").set_value("control")
+    next(b for b in at.button if b.label == "Save assessment").click().run()
+    assert not at.exception
+    assert any("another analyst" in e.value and "nothing was saved" in e.value for e in at.error)
+    kept = next(z for z in open_store(db_url).zones() if z.zone_id == "ML-KAY-2025")
+    assert (kept.status, kept.notes) == (zone.status, "seen again by a patrol")
 
 
 def test_a_new_zone_needs_a_drawing(db_url: str) -> None:

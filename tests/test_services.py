@@ -9,7 +9,7 @@ from geo import services
 from geo.extract.text import read_report
 from geo.io.acled import ImportFormatError
 from geo.schema import ValidationError
-from geo.storage import Store, open_store
+from geo.storage import Store, ZoneConflict, open_store
 from geo.tools.dedup import deduplicate
 from geo.views import View
 from tests.conftest import ROOT
@@ -130,6 +130,18 @@ def test_editing_a_zone_keeps_its_id_and_history(store: Store) -> None:
     assert [(v, n) for v, _, n, _ in store.zone_history(zone.zone_id)] == [(1, "drawn"), (2, "edited")]
     services.save_zone(store, {**ZONE, "status": "contested"}, zone_id=zone.zone_id, note="army retook it")
     assert store.zone_history(zone.zone_id)[-1][2] == "army retook it"
+
+
+def test_two_analysts_editing_one_zone_never_overwrite_each_other(store: Store) -> None:
+    zone = services.save_zone(store, ZONE, author="amina")
+    opened = store.zone_version(zone.zone_id).version  # both open version 1
+    services.save_zone(store, {**ZONE, "status": "control"}, zone_id=zone.zone_id, opened_version=opened,
+                       author="amina")
+    with pytest.raises(ZoneConflict) as caught:
+        services.save_zone(store, {**ZONE, "status": "contested"}, zone_id=zone.zone_id, opened_version=opened,
+                           author="bakary")
+    assert "amina" in str(caught.value) and "nothing was saved" in str(caught.value)
+    assert next(z for z in store.zones() if z.zone_id == zone.zone_id).status == "control"
 
 
 @pytest.mark.parametrize(("change", "field"), [({"geometry": None}, "geometry"), ({"actor": ""}, "actor"),
