@@ -310,7 +310,7 @@ def _provenance(raw: Any) -> tuple[Provenance, ...]:
             out.append(item if isinstance(item, Provenance) else _provenance_item(item))
         except ValidationError as exc:
             raise ValidationError(f"provenance[{i}]" + (f".{exc.field}" if exc.field else ""), exc.message) from None
-    return tuple(out)
+    return tuple(dict.fromkeys(out))  # one entry per field and span, however often a report names it
 
 
 def _provenance_item(item: Any) -> Provenance:

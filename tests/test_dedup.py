@@ -109,3 +109,13 @@ def test_new_events_within_one_batch_are_merged_too() -> None:
     b = replace(make_event(event_id_cnty="B", source="r2"), event_date=date(2025, 7, 1))
     saved, matches = deduplicate([a, b], [])
     assert [e.event_id_cnty for e in saved] == ["A"] and len(matches) == 1
+
+
+def test_merging_the_same_report_twice_keeps_each_provenance_entry_once() -> None:
+    spans = [{"field": "event", "report": "r1", "start": 0, "end": 40},
+             {"field": "event", "report": "r1", "start": 0, "end": 40},   # the same span named twice
+             {"field": "location", "report": "r1", "start": 10, "end": 15}]
+    stored = make_event(provenance=spans)
+    assert len(stored.provenance) == 2
+    again = merge(stored, make_event(provenance=spans), same_incident(stored, make_event(provenance=spans)))
+    assert len(again.provenance) == 2

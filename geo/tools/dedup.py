@@ -72,7 +72,7 @@ def merge(old: Event, new: Event, match: Match) -> Event:
     fatalities = conservative_fatalities((c.metric, c.value) for c in claims) if fresh else old.fatalities
     note = f"{old.notes} [Merged a second report: {match.reason}.]"
     return replace(
-        old, source=sources, claims=tuple(claims), provenance=old.provenance + new.provenance,
+        old, source=sources, claims=tuple(claims), provenance=tuple(dict.fromkeys(old.provenance + new.provenance)),
         fatalities=fatalities,
         location=better_place.location, latitude=better_place.latitude, longitude=better_place.longitude,
         geo_precision=better_place.geo_precision, admin1=better_place.admin1, admin2=better_place.admin2,
