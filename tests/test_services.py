@@ -22,9 +22,15 @@ SQUARE = {"type": "Polygon", "coordinates": [[[-11.0, 14.0], [-10.0, 14.0], [-10
 
 
 @pytest.fixture
-def store(db_url: str) -> Store:
-    """The demo database: ten events of May–July 2025 and the control assessments."""
-    return open_store(db_url)
+def store(any_db: str) -> Store:
+    """The demo database (ten events of May–July 2025 and the control assessments), on SQLite and on
+    PostgreSQL/PostGIS: the workflows behave the same on both."""
+    from geo.io.demo import load_demo_events, load_demo_zones
+
+    store = open_store(any_db)
+    if store.count() == 0:  # a PostgreSQL database is created migrated but empty
+        store.save(events=load_demo_events(), zones=load_demo_zones())
+    return store
 
 
 def test_the_dedup_window_is_the_widest_precision_window() -> None:
