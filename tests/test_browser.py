@@ -238,6 +238,8 @@ def test_filters_set_on_the_map_still_hold_on_events_after_switching_pages(page:
     expect(page.get_by_role("heading", name="Territorial control")).to_be_visible()
     wait_idle(page)
     page.locator('[data-testid="stSidebarNav"] a', has_text="Map").click()
+    expect(page.get_by_role("heading", name="Conflict Map · Sahel")).to_be_visible()
+    expect(page.locator(MAP_IFRAME)).to_have_count(1)  # the Control page's maps have gone
     frame = page.locator(MAP_IFRAME).element_handle().content_frame()
     expect(page.locator('[data-testid="stSlider"]')).to_contain_text("2025-06-30")
     expect(frame.locator("path.cm-attack")).to_have_count(2)
