@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# the project root instead of bench/, whose concurrent.py would shadow the standard library's concurrent package
+# the project root on the path (bench/ itself is not needed: the scripts import each other as bench.*)
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
 import argparse  # noqa: E402

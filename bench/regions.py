@@ -1,8 +1,6 @@
 """Regions layer against the events layer: build time for N synthetic events (default 100,000).
 
-    python -P bench/regions.py [N]
-
-(-P: bench/ holds a concurrent.py, which must not shadow the standard module.)
+    python bench/regions.py [N]
 
 Prints the best of five builds, wall clock and CPU time of this process (the CPU
 figure holds when other work shares the machine), for: the events layer (grid

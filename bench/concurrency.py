@@ -17,7 +17,7 @@ demo data, 1 for the baseline).
 Peak RSS is the largest resident set of each server process seen by a 20 ms sampler
 during the whole run. The machine's load average is printed with the results.
 
-    python -m bench.concurrent [--sessions 8] [--warm 3] [--rounds 2] [--fresh-db]
+    python -m bench.concurrency [--sessions 8] [--warm 3] [--rounds 2] [--fresh-db]
 """
 from __future__ import annotations
 
