@@ -24,6 +24,7 @@ page = st.navigation([
     st.Page("pages/briefing.py", title="Briefing", icon=":material/slideshow:", url_path="briefing"),
     st.Page("pages/control.py", title="Control", icon=":material/layers:", url_path="control"),
     st.Page("pages/reports.py", title="Reports", icon=":material/article:", url_path="reports"),
+    st.Page("pages/cases.py", title="Cases", icon=":material/person_search:", url_path="cases"),
     st.Page("pages/import.py", title="Import", icon=":material/upload_file:", url_path="import"),
 ])
 if page.url_path in (MAP.url_path, EVENTS.url_path):  # the pages the timeline and filters apply to

@@ -161,6 +161,24 @@ def apply_update(case: Case, update: HostageUpdate, source: str) -> Case:
     return replace(case, history=(*case.history, change), occupation=occupation, nationalities=nationalities)
 
 
+def case_record(case: Case) -> dict:
+    """The case without its history, as JSON-ready values (for storage)."""
+    return {"case_id": case.case_id, "taken": case.taken.isoformat() if case.taken else None,
+            "taken_precision": case.taken_precision, "location": case.location, "latitude": case.latitude,
+            "longitude": case.longitude, "country": case.country, "victims": case.victims,
+            "nationalities": list(case.nationalities), "occupation": case.occupation, "by": case.by,
+            "attribution": case.attribution, "event_id_cnty": case.event_id_cnty}
+
+
+def case_from_record(record: dict, history: Sequence[StatusChange] = ()) -> Case:
+    """A case back from :func:`case_record` and its history."""
+    return Case(record["case_id"], date.fromisoformat(record["taken"]) if record.get("taken") else None,
+                int(record.get("taken_precision") or 3), record.get("location") or "", record.get("latitude"),
+                record.get("longitude"), record.get("country") or "", record.get("victims"),
+                tuple(record.get("nationalities") or ()), record.get("occupation") or "", record.get("by") or "",
+                record.get("attribution") or "", record.get("event_id_cnty") or "", tuple(history))
+
+
 CSV_COLUMNS = ("case_id", "status", "taken", "days_held", "location", "country", "latitude", "longitude",
                "victims", "nationalities", "occupation", "held_by", "attribution", "last_news", "last_news_date",
                "last_source", "history", "event_id_cnty")

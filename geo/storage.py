@@ -50,6 +50,8 @@ from geo.views import View
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from geo.cases import Case
+
 metadata = sa.MetaData()
 
 _ACLED_TYPES = {
@@ -134,6 +136,26 @@ views_table = sa.Table(
     sa.Column("name", sa.String(200), primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("data", sa.Text, nullable=False),
+)
+# Hostage cases (geo.cases): the case as JSON, its current status and date kept as columns to sort and filter
+cases_table = sa.Table(
+    "hostage_cases", metadata,
+    sa.Column("case_id", sa.String(100), primary_key=True),
+    sa.Column("event_id_cnty", sa.String(100)),
+    sa.Column("taken", sa.Date),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+)
+case_history_table = sa.Table(
+    "hostage_case_history", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("case_id", sa.String(100), nullable=False, index=True),
+    sa.Column("status", sa.String(30), nullable=False),
+    sa.Column("happened", sa.Date),
+    sa.Column("time_precision", sa.Integer, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("evidence", sa.Text),
+    sa.Column("people", sa.Integer),
 )
 data_version_table = sa.Table(
     "data_version", metadata,
@@ -526,6 +548,35 @@ class Store:
                                                  "data": view.to_json()}])
             _bump(conn)
 
+    def save_case(self, case: Case) -> None:
+        """Insert or replace a hostage case with its whole status history, in one transaction."""
+        from geo.cases import case_record
+
+        with self.writer.begin() as conn:
+            conn.execute(case_history_table.delete().where(case_history_table.c.case_id == case.case_id))
+            conn.execute(cases_table.delete().where(cases_table.c.case_id == case.case_id))
+            conn.execute(cases_table.insert(), [{"case_id": case.case_id, "event_id_cnty": case.event_id_cnty,
+                                                 "taken": case.taken, "status": case.status,
+                                                 "data": json.dumps(case_record(case))}])
+            if case.history:
+                conn.execute(case_history_table.insert(), [
+                    {"case_id": case.case_id, "status": c.status, "happened": c.when,
+                     "time_precision": c.precision, "source": c.source, "evidence": c.evidence, "people": c.count}
+                    for c in case.history])
+            _bump(conn)
+
+    def cases(self) -> list[Case]:
+        """Every hostage case, oldest abduction first, each with its history in the order it was added."""
+        from geo.cases import StatusChange, case_from_record
+
+        with self.engine.connect() as conn:
+            history: dict[str, list[StatusChange]] = {}
+            for r in conn.execute(sa.select(case_history_table).order_by(case_history_table.c.id)):
+                history.setdefault(r.case_id, []).append(StatusChange(
+                    r.status, r.happened, r.time_precision, r.source, r.evidence or "", r.people))
+            rows = conn.execute(sa.select(cases_table).order_by(cases_table.c.taken, cases_table.c.case_id))
+            return [case_from_record(json.loads(r.data), history.get(r.case_id, ())) for r in rows]
+
     def views(self) -> list[View]:
         """Saved views in slide order."""
         with self.engine.connect() as conn:
@@ -722,7 +773,13 @@ def open_store(url: str | None = None, *, seed: bool = True) -> Store:
 
     store = Store(url)
     if store.is_new() and seed:
-        store.save(events=load_demo_events(), zones=load_demo_zones())
+        events = load_demo_events()
+        store.save(events=events, zones=load_demo_zones())
+        from geo.cases import case_from_event
+
+        for event in events:  # each demo abduction is an open hostage case (the four workers of 1 July 2025)
+            if event.abduction is not None:
+                store.save_case(case_from_event(event))
     return store
 
 

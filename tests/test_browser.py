@@ -263,8 +263,8 @@ def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> 
 
 
 PAGES = {"": "Conflict Map · Sahel", "events": "Events", "briefing": "All events", "control": "Territorial control",
-         "reports": "Reports", "import": "Import"}
-NAV = ("Map", "Events", "Briefing", "Control", "Reports", "Import")
+         "reports": "Reports", "cases": "Hostage cases", "import": "Import"}
+NAV = ("Map", "Events", "Briefing", "Control", "Reports", "Cases", "Import")
 
 
 @pytest.mark.parametrize("path", list(PAGES))

@@ -90,3 +90,24 @@ def test_the_csv_has_one_row_per_case_and_is_safe_in_a_spreadsheet() -> None:
 def test_a_case_of_unknown_date_has_no_days_held() -> None:
     case = Case("c1", None, 3, "Kayes", 14.4, -11.4, "Mali", 2, ())
     assert case.days_held(TODAY) is None
+
+
+def test_cases_are_stored_with_their_history_on_both_backends(any_db: str) -> None:
+    from geo.storage import open_store
+
+    store = open_store(any_db, seed=False)
+    case = apply_update(case_from_event(abduction()), update(status="proof_of_life"), source="Test wire")
+    store.save_case(case)
+    assert store.cases() == [case]
+    closed = apply_update(case, update(), source="Another wire")
+    store.save_case(closed)  # the same case again, with one more entry: replaced, not added
+    [back] = store.cases()
+    assert back == closed and back.status == "released" and len(back.history) == 2
+
+
+def test_the_demo_opens_the_case_of_the_four_workers_taken_on_1_july_2025(db_url: str) -> None:
+    from geo.storage import open_store
+
+    [case] = open_store(db_url).cases()
+    assert (case.taken, case.victims, case.status) == (date(2025, 7, 1), 4, "held")
+    assert sorted(case.nationalities) == ["CN", "IN", "IN", "IN"]

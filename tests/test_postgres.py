@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from geo import db
+from geo.cases import StatusChange
 from geo.io.demo import load_demo_events, load_demo_zones
 from geo.storage import Store, copy_database, metadata, open_store
 from geo.views import View
@@ -30,13 +32,13 @@ def test_cli_upgrades_a_new_postgresql_database_and_the_app_refuses_it_before(pg
     assert cli("db", "current", url=url).stdout == "none\n"
     refused = cli("export", url=url)
     assert refused.returncode == 1
-    assert "is at revision none, this code needs 0003: run `python -m geo db upgrade`" in refused.stderr
+    assert "is at revision none, this code needs 0004: run `python -m geo db upgrade`" in refused.stderr
     with pytest.raises(db.SchemaError, match="python -m geo db upgrade"):
         open_store(url)
     done = cli("db", "upgrade", url=url)
-    assert done.returncode == 0 and done.stdout.endswith("/fresh: upgraded from revision none to 0003\n"), done
-    assert cli("db", "current", url=url).stdout == "0003 (head)\n"
-    assert cli("db", "upgrade", url=url).stdout.endswith("at revision 0003 already\n")
+    assert done.returncode == 0 and done.stdout.endswith("/fresh: upgraded from revision none to 0004\n"), done
+    assert cli("db", "current", url=url).stdout == "0004 (head)\n"
+    assert cli("db", "upgrade", url=url).stdout.endswith("at revision 0004 already\n")
     exported = cli("export", url=url)  # an upgraded team database starts empty: data comes by import or copy
     assert exported.returncode == 0 and exported.stdout.count("\n") == 1
 
@@ -88,6 +90,8 @@ def test_copy_sqlite_to_postgresql_and_back_loses_nothing(tmp_path: Path, pg_ser
     zone = store.zones()[0]
     store.save_zones([replace(zone, status="contested")], author="analyst")
     store.save_view(View(name="Briefing", title="Week 27", notes="wall screen"))
+    [case] = store.cases()  # the demo's four workers of 1 July 2025, with news of them
+    store.save_case(replace(case, history=(StatusChange("proof_of_life", date(2025, 9, 1), 1, "Test wire"),)))
     fresh = pg_database(pg_server, "copy_target", migrated=False)
     done = cli("db", "copy", source, fresh, url=source)
     assert done.returncode == 0, done.stderr
@@ -95,7 +99,7 @@ def test_copy_sqlite_to_postgresql_and_back_loses_nothing(tmp_path: Path, pg_ser
     assert lines[0].startswith("copied sqlite:///") and "copy_target" in lines[0]
     counts = {line.split()[0]: int(line.split()[1]) for line in lines[1:]}
     assert counts == {"events": 11, "claims": 17, "abductions": 2, "provenance": 39, "control_zones": 28,
-                      "zone_history": 29, "views": 1}
+                      "zone_history": 29, "views": 1, "hostage_cases": 1, "hostage_case_history": 1}
     back = str(tmp_path / "back.sqlite")
     copy_database(fresh, back)
     again = cli("db", "copy", source, fresh, url=source)
@@ -104,6 +108,7 @@ def test_copy_sqlite_to_postgresql_and_back_loses_nothing(tmp_path: Path, pg_ser
         other = Store(url)
         assert other.events() == store.events()
         assert other.zones() == store.zones() and other.views() == store.views()
+        assert other.cases() == store.cases() and other.cases()[0].status == "proof_of_life"
         assert other.zone_history(zone.zone_id) == store.zone_history(zone.zone_id)
         assert other.zone_authors(zone.zone_id) == store.zone_authors(zone.zone_id)
         assert other.zone_version(zone.zone_id) == store.zone_version(zone.zone_id)
