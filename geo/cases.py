@@ -109,8 +109,8 @@ def link_candidates(update: HostageUpdate, cases: Iterable[Case], *, near: tuple
     """
     proposals = []
     for case in cases:
-        if not case.is_open:
-            continue
+        if not case.is_open or any(c.status == update.status and c.evidence == update.evidence for c in case.history):
+            continue  # closed, or this very news is already in its history
         score, reasons = 0.0, []
         if update.nationalities and case.nationalities:
             if set(update.nationalities) <= set(case.nationalities):

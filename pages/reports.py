@@ -8,6 +8,7 @@ import sqlalchemy.exc
 import streamlit as st
 
 from geo import services, vocab
+from geo.cases import apply_update, link_candidates
 from geo.errors import readable
 from geo.extract.hostages import STATUS_LABELS
 from geo.extract.text import ReportError, read_report
@@ -125,6 +126,25 @@ if updates:
         "occupation": u.occupation, "taken": u.taken_when, "taken where": u.taken_where, "held by": u.by,
         "note": "; ".join(u.notes), "evidence": u.evidence} for name, u in updates]),
         hide_index=True, width="stretch", key="hostage_updates")
+    try:
+        open_cases = get_store(current_url()).cases()
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        st.error(f"Could not read the hostage cases: {readable(exc)}")
+        open_cases = []
+    for u_index, (name, update) in enumerate(updates):
+        proposals = link_candidates(update, open_cases)
+        if not proposals:
+            continue
+        st.caption(f"{name}: “{update.evidence[:120]}” may be news of:")
+        for p_index, proposal in enumerate(proposals[:3]):
+            case = proposal.case
+            label = (f"Link to the case of {case.location}, {case.taken or 'date unknown'} "
+                     f"({'; '.join(proposal.reasons)})")
+            if st.button(label, key=f"link_{u_index}_{p_index}"):
+                get_store(current_url()).save_case(apply_update(case, update, source=name))
+                st.session_state[SAVED] = (f"Case of {case.location} ({case.taken}): "
+                                           f"{STATUS_LABELS[update.status]} added to its history.")
+                st.rerun()
 
 all_events = [e for item in batch for e in item["events"]]
 all_zones = [z for item in batch for z in item["result"].zones(item["source"])]

@@ -111,3 +111,9 @@ def test_the_demo_opens_the_case_of_the_four_workers_taken_on_1_july_2025(db_url
     [case] = open_store(db_url).cases()
     assert (case.taken, case.victims, case.status) == (date(2025, 7, 1), 4, "held")
     assert sorted(case.nationalities) == ["CN", "IN", "IN", "IN"]
+
+
+def test_the_same_news_is_never_proposed_twice_for_a_case() -> None:
+    news = update(status="proof_of_life")
+    case = apply_update(case_from_event(abduction()), news, source="Test wire")
+    assert link_candidates(news, [case]) == []

@@ -145,3 +145,19 @@ def test_hostage_news_is_shown_for_review(db_url: str) -> None:
     table = next(d.value for d in at.dataframe if "status" in d.value.columns)
     assert list(table["status"]) == ["released"] and list(table["people"]) == [2]
     assert list(table["nationalities"]) == ["China"]
+
+
+def test_hostage_news_is_linked_to_the_case_a_person_confirms(db_url: str) -> None:
+    at = open_page("pages/reports.py")
+    at.text_area(key="report_text").input(
+        "Workers freed in Mali\n\nBAMAKO, Oct 6 - Three Indian workers and a Chinese worker who were kidnapped "
+        "near Diboli in July were released on Sunday, officials said.")
+    extract_button(at).click().run()
+    assert not at.exception and not at.error
+    link = next(b for b in at.button if b.label.startswith("Link to the case of Diboli"))
+    assert "same nationalities" in link.label
+    link.click().run()
+    assert not at.exception
+    [case] = open_store(db_url).cases()
+    assert case.status == "released" and case.history[0].source == "pasted text"
+    assert not any(b.label.startswith("Link to the case") for b in at.button)  # closed: nothing more to link
