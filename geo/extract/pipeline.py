@@ -36,7 +36,8 @@ from geo.extract.events import (
 from geo.extract.figures import UNNAMED_GROUP, UNNAMED_STATE, find_figures
 from geo.extract.hostages import HostageUpdate, hostage_updates
 from geo.extract.numbers import parse_quantity
-from geo.extract.places import PlaceMention, find_places, placed_near, unresolved_names
+from geo.extract.placement import placed_near
+from geo.extract.places import PlaceMention, find_places, unresolved_names
 from geo.extract.text import published_in_text, sentences
 from geo.gazetteer import Gazetteer, Place, default_gazetteer, is_world_place
 from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
