@@ -285,7 +285,7 @@ def test_a_first_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_p
         assert tab.title() == "Conflict Map · Sahel"
         if path == "reports":  # and the page answers
             tab.get_by_role("button", name="Extract events").click()
-            expect(tab.get_by_text("Paste a report or upload")).to_be_visible()
+            expect(tab.get_by_text("Paste a report or upload at least one file.")).to_be_visible()
 
 
 def test_ten_thousand_events_render_as_a_grid_and_the_slider_still_works(tmp_path: Path) -> None:
