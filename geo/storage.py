@@ -157,6 +157,19 @@ case_history_table = sa.Table(
     sa.Column("evidence", sa.Text),
     sa.Column("people", sa.Integer),
 )
+# One row per imported file (migration 0005): written by geo.io.load in the import's own transaction
+imports_table = sa.Table(
+    "imports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("file_name", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("imported", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("user", sa.String(200)),
+    sa.Column("at", sa.BigInteger, nullable=False),
+)
 data_version_table = sa.Table(
     "data_version", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
