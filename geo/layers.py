@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from html import escape as html_escape
 from typing import Any
 
 import folium
@@ -314,18 +315,23 @@ def changes_layer(changed: pd.DataFrame, name: str = "Changes") -> folium.Featur
 
 
 def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame,
-               evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> list[folium.FeatureGroup]:
+               evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None, *,
+               measure: str = "events", scale: str = "region") -> list[folium.FeatureGroup]:
     """The named layers for these events and (already selected) zones, bottom to top.
 
-    ``names`` are view layer names: attacks, control, abductions, inferred. ``evidence``
+    ``names`` are view layer names: attacks, control, abductions, inferred, regions. ``evidence``
     is :func:`geo.tools.zones.zone_evidence` of these zones and events when the caller
     has it already (the app keeps it per data version and view); else it is computed.
+    The regions layer shades ``measure`` (events or fatalities) per region or, with
+    ``scale="area"``, per 10,000 km² (:func:`geo.regions.regions_layer`), from all these events.
     """
+    from geo.regions import regions_layer
     from geo.tools.filters import split_layers
     from geo.tools.zones import infer_zones, zone_evidence
 
     attacks, abductions = split_layers(events)
     build = {
+        "regions": lambda: regions_layer(events, measure=measure, scale=scale),
         "inferred": lambda: inferred_layer(infer_zones(events)),
         "control": lambda: control_layer(zones, evidence=zone_evidence(zones, events) if evidence is None
                                          else evidence),
@@ -334,6 +340,52 @@ def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame,
                                else abductions_layer(abductions)),
     }
     return [build[name]() for name in LAYER_ORDER if name in names]
+
+
+class GroupLegend(MacroElement):
+    """A legend for one layer: a map control shown while its ``FeatureGroup`` is on the map.
+
+    Add it to the group; it comes and goes with the group (the layer control, or the
+    app replacing the layers). ``html`` is trusted markup (escape any text in it).
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (group) {
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function () {
+                var div = L.DomUtil.create('div', {{ this.class_name|tojson }});
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            group.on('add', function () { control.addTo(group._map); });
+            group.on('remove', function () { control.remove(); });
+            if (group._map) { control.addTo(group._map); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, class_name: str, position: str = "bottomright") -> None:
+        super().__init__()
+        self._name = "GroupLegend"
+        self.html = html
+        self.class_name = f"cm-layer-legend {class_name}"
+        self.position = position
+
+
+LEGEND_BOX = ("background:rgba(255,255,255,.92);padding:6px 10px;border-radius:6px;font:12px/1.3 sans-serif;"
+              "box-shadow:0 1px 4px rgba(0,0,0,.3)")
+
+
+def swatch_html(colour: str | None, label: str, shape: str = "square") -> str:
+    """One legend row: a coloured square (or circle; outlined only when ``colour`` is None) and its label."""
+    radius = "50%" if shape == "circle" else "2px"
+    fill = colour or "transparent"
+    return (f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:{radius};'
+            f'background:{fill};border:1px solid #555;margin-right:6px;vertical-align:-1px"></span>'
+            f"{html_escape(label)}</div>")
 
 
 MAX_FIT_ZOOM = 9  # fitting the map to a few nearby events stops at about 100 km across

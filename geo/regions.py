@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.layers import GroupLegend
 from geo.popups import tooltip
 
 if TYPE_CHECKING:
@@ -121,6 +122,15 @@ def _counts(events: pd.DataFrame, regions: gpd.GeoDataFrame, where: np.ndarray, 
     if scale == "area":
         out["value"] = out["value"] / out["area_km2"] * AREA_UNIT_KM2
     return out
+
+
+def ranked(counts: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The regions of :func:`region_counts` with any events, highest ``value`` first (then most events, then name):
+    columns region, country, events, fatalities, value, area_km2."""
+    shown = counts[counts["events"] > 0].drop(columns="geometry")
+    shown = shown.sort_values(["value", "events", "name"], ascending=[False, False, True])
+    return pd.DataFrame(shown[["name", "country", "events", "fatalities", "value", "area_km2"]]).rename(
+        columns={"name": "region"}).reset_index(drop=True)
 
 
 def class_breaks(values: pd.Series | np.ndarray, classes: int = len(PALETTE), *, integer: bool = False) -> list[float]:
@@ -231,7 +241,18 @@ def regions_layer(events: pd.DataFrame, regions: gpd.GeoDataFrame | None = None,
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420) if details else None,
         zoom_on_click=False,
     ).add_to(group)
+    legend_html = legend_box(counts, measure, scale)
+    GroupLegend(legend_html, "cm-regions-legend").add_to(group)
     return group
+
+
+def legend_box(counts: gpd.GeoDataFrame, measure: str = "events", scale: str = "region") -> str:
+    """The regions layer's own legend (HTML): its title, a swatch per colour class, and "none" outlined."""
+    from geo.layers import LEGEND_BOX, swatch_html
+
+    rows = "".join(swatch_html(colour, label) for label, colour in legend(counts, scale))
+    return (f'<div style="{LEGEND_BOX}"><b>{html.escape(legend_title(measure, scale))}</b>{rows}'
+            f"{swatch_html(None, 'none')}</div>")
 
 
 def _outlines(geometry: gpd.GeoSeries, tolerance: float) -> np.ndarray:

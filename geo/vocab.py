@@ -102,10 +102,10 @@ def by_acled_name(name: str) -> Country | None:
 
 # A layer's name in URLs and saved views -> its label on the map's layer control, legend and sidebar.
 LAYER_LABELS: dict[str, str] = {"attacks": "Attacks", "control": "Territorial control", "abductions": "Abductions",
-                                "inferred": "Inferred from events"}
+                                "inferred": "Inferred from events", "regions": "Regions"}
 LAYERS: tuple[str, ...] = tuple(LAYER_LABELS)
-DEFAULT_LAYERS: tuple[str, ...] = ("attacks", "control", "abductions")
-LAYER_ORDER: tuple[str, ...] = ("inferred", "control", "attacks", "abductions")  # drawn bottom to top
+DEFAULT_LAYERS: tuple[str, ...] = ("attacks", "control", "abductions")  # regions and inferred are off by default
+LAYER_ORDER: tuple[str, ...] = ("regions", "inferred", "control", "attacks", "abductions")  # drawn bottom to top
 
 
 # -- actor families -----------------------------------------------------------------------------------------

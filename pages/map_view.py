@@ -1,9 +1,10 @@
-"""Map page: attacks, territorial control and abductions, driven by the sidebar timeline."""
+"""Map page: attacks, territorial control, abductions and regions, driven by the sidebar timeline."""
 from __future__ import annotations
 
 import streamlit as st
 
 from geo.layers import MAX_MARKERS, focus, layers_for
+from geo.regions import MEASURES, SCALE_LABELS, SCALES, legend_title, ranked, region_counts
 from geo.tools.briefing import people_abducted
 from geo.tools.filters import split_layers, view_events, view_zones
 from pages.common import (
@@ -37,13 +38,24 @@ cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
 cols[2].metric("People abducted", people_abducted(selected))
 cols[3].metric("Control zones shown", len(valid_zones))
 
+# The regions layer's measure and scale: asked for only while the layer is on
+regions_on = "regions" in view.layers
+measure, scale = "events", "region"
+if regions_on:
+    left, right = st.columns(2)
+    measure = left.radio("Regions: shade by", MEASURES, key="regions_measure", horizontal=True,
+                         format_func=str.capitalize)
+    scale = right.radio("Count", SCALES, key="regions_scale", horizontal=True, format_func=SCALE_LABELS.get)
+
 # Only while the user is saving a view does the map report where it looks (a rerun per pan);
 # streamlit-folium reads returned_objects when the map mounts, so that map has a key of its own.
 framing = bool(st.session_state.get(Keys.VIEW_DIALOG))
 # the layers are built and rendered once per data version and view, and shared by every session showing it
-state = render_map(lambda: layers_for(view.layers, selected, valid_zones, zone_evidence_for(frame, zones, view)),
+state = render_map(lambda: layers_for(view.layers, selected, valid_zones, zone_evidence_for(frame, zones, view),
+                                      measure=measure, scale=scale),
                    FRAMING_KEY if framing else MAP_KEY, height=640, focus=focus(selected), center=view.center,
-                   zoom=view.zoom, returned_objects=("center", "zoom") if framing else (), reuse=(frame, view))
+                   zoom=view.zoom, returned_objects=("center", "zoom") if framing else (),
+                   reuse=(frame, (view, measure, scale) if regions_on else view))
 if framing and state and state.get("center"):
     st.session_state[MAP_POSITION] = ((round(state["center"]["lat"], 4), round(state["center"]["lng"], 4)),
                                       int(state["zoom"]))
@@ -59,6 +71,14 @@ if selected.empty:
 elif len(attacks) > MAX_MARKERS:
     st.info(f"{len(attacks):,} events are drawn as grid cells (circle size = number of events). Narrow the "
             f"window or filter to {MAX_MARKERS:,} or fewer to see each event and its claims.")
+if regions_on and not selected.empty:
+    table = ranked(region_counts(selected, measure=measure, scale=scale))
+    with st.expander(f"Regions: {legend_title(measure, scale).lower()} ({len(table)} with events)"):
+        st.dataframe(table, hide_index=True, width="stretch", key="regions_table",
+                     column_config={"value": st.column_config.NumberColumn(legend_title(measure, scale), format="%.3g"),
+                                    "area_km2": st.column_config.NumberColumn("area (km²)", format="%.0f")})
+        st.caption("Events are placed in Natural Earth admin-1 regions by their coordinates; click a region on the "
+                   "map for its top actors and deadliest events.")
 st.caption(
     "Basemap: Natural Earth 10m country borders, drawn offline. Control zones are region-level "
     "codings of the dated claims in their popups, not front lines."

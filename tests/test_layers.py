@@ -18,12 +18,14 @@ from geo.layers import (
     MAX_FIT_ZOOM,
     SUB_EVENT_COLOURS,
     Focus,
+    GroupLegend,
     abductions_layer,
     attacks_layer,
     control_layer,
     focus,
     layers_for,
     marker_radius,
+    swatch_html,
     zone_colour,
     zone_label,
 )
@@ -193,7 +195,8 @@ def test_zone_label_reads_the_actor_family(status: str, actor: str, label: str) 
 
 def test_layers_are_drawn_bottom_to_top_under_their_labels(frame: pd.DataFrame, zones: pd.DataFrame) -> None:
     groups = layers_for(LAYERS, frame, zones)
-    assert [g.layer_name for g in groups] == [LAYER_LABELS[name] for name in LAYER_ORDER]
+    assert [g.layer_name.split(":")[0] for g in groups] == [LAYER_LABELS[name] for name in LAYER_ORDER]
+    assert groups[0].layer_name == "Regions: events per region"  # the regions layer says what it shades
     assert [g.layer_name for g in layers_for(("abductions", "attacks"), frame, zones)] == [ATTACKS, ABDUCTIONS]
 
 
@@ -211,3 +214,20 @@ def test_a_served_base_map_fetches_its_borders_instead_of_carrying_them(tmp_path
     lat, lon = mali["properties"]["label"]
     assert shape(mali["geometry"]).contains(Point(lon, lat))
     assert borders_name() == borders_name() and borders_name().startswith("borders-")
+
+
+def test_the_regions_layer_follows_measure_and_scale(frame: pd.DataFrame, zones: pd.DataFrame) -> None:
+    [regions] = layers_for(("regions",), frame, zones, measure="fatalities", scale="area")
+    assert regions.layer_name == "Regions: fatalities per 10,000 km²"
+    [legend] = [c for c in regions._children.values() if isinstance(c, GroupLegend)]  # its own, shown with it
+    assert "<b>Fatalities per 10,000 km²</b>" in legend.html and legend.class_name.endswith("cm-regions-legend")
+
+
+def test_a_group_legend_comes_and_goes_with_its_layer() -> None:
+    group = folium.FeatureGroup(name="Test")
+    legend = GroupLegend(swatch_html("#ff0000", "red <b>") + swatch_html(None, "none"), "cm-test").add_to(group)
+    assert "red &lt;b&gt;" in legend.html and "background:transparent" in legend.html  # labels escaped; none outlined
+    script = folium.Map(tiles=None).add_child(group).get_root().render()
+    assert "group.on('add', function () { control.addTo(group._map); });" in script
+    assert "group.on('remove', function () { control.remove(); });" in script
+    assert '"cm-layer-legend cm-test"' in script and "\\u003cspan" in script

@@ -185,4 +185,30 @@ def test_a_layer_rendered_once_sends_streamlit_folium_the_same_script(frame, zon
     sent = [script(g, i) for i, g in enumerate(fresh())]
     reused = [script(render_layer(g, i), i) for i, g in enumerate(fresh())]
     assert reused == sent
-    assert "cm-attack" in sent[2] and "window.cmFocus" in sent[0]
+    assert "cm-region" in sent[0] and "cm-attack" in sent[3] and "window.cmFocus" in sent[0]
+
+
+def test_regions_layer_counts_the_window_per_region_and_per_area(db_url: str) -> None:
+    """The demo's 1 July wave, by hand: Kayes region holds Kayes, Diboli, Sandaré and Nioro du Sahel (12 + 12 + 12 + 11
+    killed) and the abduction at Diboli; Ségou holds Niono and Molodo (11 + 11); Gogui, on the border, falls in
+    Hodh el Gharbi (Mauritania) by Natural Earth's line (11)."""
+    at = open_page(query={"start": "2025-07-01", "end": "2025-07-01", "layers": "attacks,regions"})
+    assert at.radio(key="regions_measure").value == "events" and at.radio(key="regions_scale").value == "region"
+    table = at.dataframe[0].value
+    assert table[["region", "events"]].values.tolist() == [["Kayes", 5], ["Ségou", 2], ["Hodh el Gharbi", 1]]
+    assert table["events"].sum() == int(metrics(at)["Events"]) == 8
+    at.radio(key="regions_measure").set_value("fatalities").run()
+    table = at.dataframe[0].value
+    assert table[["region", "value"]].values.tolist() == [["Kayes", 47], ["Ségou", 22], ["Hodh el Gharbi", 11]]
+    at.radio(key="regions_scale").set_value("area").run()
+    table = at.dataframe[0].value
+    kayes = table.set_index("region").loc["Kayes"]
+    assert kayes["value"] == pytest.approx(kayes["fatalities"] / kayes["area_km2"] * 10_000)
+    assert not at.exception
+
+
+def test_regions_controls_only_with_the_layer(app: AppTest) -> None:
+    assert not [r for r in app.radio if r.key in ("regions_measure", "regions_scale")]
+    app.multiselect(key=Keys.LAYERS).set_value(["Attacks", "Regions"]).run()
+    assert app.radio(key="regions_measure").value == "events"
+    assert app.query_params["layers"] == "attacks,regions"

@@ -13,8 +13,10 @@ from geo.regions import (
     class_breaks,
     details_html,
     legend,
+    legend_box,
     legend_title,
     prepare_regions,
+    ranked,
     region_counts,
     region_details,
     region_id,
@@ -178,3 +180,14 @@ def test_shipped_regions_and_the_demo_events(frame: pd.DataFrame) -> None:
     # the July wave: Kayes, Diboli (attack and abduction), Sandaré, Nioro du Sahel; Hodh el Gharbi across the border
     assert counts.loc["ml-kayes", "events"] == 5 and counts.loc["ml-kayes", "fatalities"] == 47
     assert counts["events"].sum() == len(frame)
+
+
+def test_ranked_regions_and_the_layer_legend(events: pd.DataFrame, squares: gpd.GeoDataFrame) -> None:
+    counts = region_counts(events, squares, measure="fatalities")
+    # Alpha: e1 2 + e2 unknown + e3 5 = 7; Beta: e4 1 + e5 0 = 1
+    assert ranked(counts)[["region", "events", "fatalities", "value"]].values.tolist() == [
+        ["Alpha", 3, 7, 7.0], ["Beta", 2, 1, 1.0]]
+    box_html = legend_box(counts, "fatalities")
+    assert "<b>Fatalities per region</b>" in box_html and ">none</div>" in box_html
+    assert box_html.index("#ffffb2") < box_html.index("#bd0026")  # lowest class first
+    assert ranked(region_counts(events.iloc[0:0], squares)).empty

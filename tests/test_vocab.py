@@ -53,8 +53,8 @@ def test_country_words_are_normalised_names_then_adjectives() -> None:
 
 
 def test_layers() -> None:
-    assert vocab.LAYERS == ("attacks", "control", "abductions", "inferred")
-    assert set(vocab.DEFAULT_LAYERS) < set(vocab.LAYERS) and "inferred" not in vocab.DEFAULT_LAYERS
+    assert vocab.LAYERS == ("attacks", "control", "abductions", "inferred", "regions")
+    assert set(vocab.DEFAULT_LAYERS) < set(vocab.LAYERS) and not {"inferred", "regions"} & set(vocab.DEFAULT_LAYERS)
     assert sorted(vocab.LAYER_ORDER) == sorted(vocab.LAYERS)
     assert vocab.LAYER_LABELS["control"] == "Territorial control"
 
