@@ -10,13 +10,16 @@ import hashlib
 import json
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import folium
-import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.layers import ABDUCTION_COLOUR, FAMILY_COLOURS, OTHER_COLOUR, SUB_EVENT_COLOURS, ZONE_LEGEND
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 SAHEL_CENTER = (15.0, -7.0)
 SAHEL_ZOOM = 6

@@ -48,8 +48,6 @@ from geo.schema import (
 from geo.views import View
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
     from geo.cases import Case
 
 metadata = sa.MetaData()
@@ -673,18 +671,20 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(sa.select(events_table.c.event_id_cnty).where(*where)).scalars())
 
-    def zones_frame(self) -> gpd.GeoDataFrame:
-        """The zones as a GeoDataFrame, as :func:`zones_frame` makes it; on PostgreSQL read by ``read_postgis``."""
+    def zones_frame(self) -> pd.DataFrame:
+        """The zones as :func:`zones_frame` makes them (shapely shapes in ``geometry``); PostGIS sends them as WKB."""
         if not self.postgis:
             return zones_frame(self.zones())
-        import geopandas as gpd
+        import shapely
 
         fields = [f for f in ControlZone.__dataclass_fields__ if f != "geometry"]
-        query = sa.select(*[zones_table.c[f] for f in fields], _geom("control_zones").label("geom")).order_by(
+        query = sa.select(*[zones_table.c[f] for f in fields],
+                          sa.func.ST_AsBinary(_geom("control_zones")).label("wkb")).order_by(
             zones_table.c.area, zones_table.c.valid_from)
         with self.engine.connect() as conn:
-            frame = gpd.read_postgis(query, conn, geom_col="geom")
-        frame = frame.rename_geometry("geometry")
+            frame = pd.read_sql_query(query, conn)
+        frame["geometry"] = pd.Series(list(shapely.from_wkb([bytes(b) for b in frame.pop("wkb")])),
+                                      index=frame.index, dtype=object)
         for key in ("claimant", "evidence", "notes"):
             frame[key] = frame[key].fillna("")
         frame["kind"] = frame["kind"].fillna("admin1")
@@ -811,15 +811,16 @@ def events_frame(events: Sequence[Event]) -> pd.DataFrame:
 
 
 def zones_frame(zones: Sequence[ControlZone]) -> pd.DataFrame:
-    """A GeoDataFrame (EPSG:4326) of control-zone assessments."""
-    import geopandas as gpd
+    """The control-zone assessments as a frame whose ``geometry`` column holds shapely shapes (EPSG:4326).
+
+    A plain frame, not a GeoDataFrame, so the map's first run needs neither geopandas nor
+    pyproj; ``geopandas.GeoDataFrame(frame, crs="EPSG:4326")`` makes one where needed.
+    """
     from shapely.geometry import shape
 
     records = [{k: v for k, v in asdict(z).items() if k != "geometry"} for z in zones]
-    geoms = [shape(z.geometry) for z in zones]
-    frame = gpd.GeoDataFrame(
-        pd.DataFrame.from_records(records, columns=[f for f in ControlZone.__dataclass_fields__ if f != "geometry"]),
-        geometry=geoms, crs="EPSG:4326")
+    frame = pd.DataFrame.from_records(records, columns=[f for f in ControlZone.__dataclass_fields__ if f != "geometry"])
+    frame["geometry"] = pd.Series([shape(z.geometry) for z in zones], index=frame.index, dtype=object)
     frame["valid_from"] = pd.to_datetime(frame["valid_from"])
     frame["valid_to"] = pd.to_datetime(frame["valid_to"])
     return frame

@@ -17,7 +17,6 @@ import streamlit as st
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from geo.io.boundaries import countries
 from geo.schema import ValidationError
 from geo.storage import Store, database_url, open_store
 from geo.views import View
@@ -54,7 +53,9 @@ def load_frames(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @st.cache_resource(show_spinner=False)
 def load_countries():  # noqa: ANN201 - a GeoDataFrame
-    """Country polygons for the offline basemap."""
+    """Country polygons for the offline basemap (geopandas is imported only when they are read)."""
+    from geo.io.boundaries import countries
+
     return countries()
 
 

@@ -2,27 +2,32 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry import box
 
 from geo.tools.filters import zones_at
 from geo.vocab import FAMILY_PATTERNS, IS_SAHEL, JNIM, OTHER_ARMED, STATE, STATE_INTERS
 
+if TYPE_CHECKING:  # the map's first run draws zones and their evidence without importing geopandas (and pyproj)
+    import geopandas as gpd
+
 EVIDENCE_FIELDS = ["event_id_cnty", "event_date", "location", "sub_event_type", "fatalities", "source"]
 
 
-def zone_evidence(zones: gpd.GeoDataFrame, events: pd.DataFrame, limit: int = 8) -> dict[str, list[dict[str, Any]]]:
-    """For each zone, the events inside it (and any it links by id), deadliest first, at most ``limit``."""
+def zone_evidence(zones: pd.DataFrame, events: pd.DataFrame, limit: int = 8) -> dict[str, list[dict[str, Any]]]:
+    """For each zone, the events inside it (and any it links by id), deadliest first, at most ``limit``.
+
+    ``zones`` needs ``zone_id`` and a ``geometry`` column of shapely shapes (a GeoDataFrame or a plain frame).
+    """
     if zones.empty:
         return {}
-    points = gpd.GeoDataFrame(events[EVIDENCE_FIELDS], crs="EPSG:4326",
-                              geometry=gpd.points_from_xy(events["longitude"].astype(float),
-                                                          events["latitude"].astype(float)))
-    joined = gpd.sjoin(points, zones[["zone_id", "geometry"]], predicate="within", how="inner")
+    points = shapely.points(events["longitude"].astype(float).to_numpy(), events["latitude"].astype(float).to_numpy())
+    event_at, zone_at = shapely.STRtree(np.asarray(zones["geometry"], dtype=object)).query(points, predicate="within")
+    joined = events[EVIDENCE_FIELDS].iloc[event_at].assign(zone_id=zones["zone_id"].to_numpy()[zone_at])
     out: dict[str, list[dict[str, Any]]] = {}
     for zone_id, group in joined.groupby("zone_id"):
         top = group.sort_values(["fatalities", "event_date"], ascending=[False, False]).head(limit)
@@ -64,6 +69,8 @@ def infer_zones(events: pd.DataFrame, cell_deg: float = 0.5) -> gpd.GeoDataFrame
     """Grid cells with the dominant armed actor family and the weight of events behind it (vectorised)."""
     columns = ["row", "col", "family", "weight", "share", "events", "geometry"]
     armed = events[events["inter1"].isin([*STATE_INTERS, "Rebel group", "Political militia", "Identity militia"])]
+    import geopandas as gpd
+
     if armed.empty:
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs="EPSG:4326")
     table = pd.DataFrame({
@@ -92,8 +99,10 @@ def infer_zones(events: pd.DataFrame, cell_deg: float = 0.5) -> gpd.GeoDataFrame
 RANK = {"government": 0, "contested": 1, "influence": 2, "blockade": 2, "control": 3}
 
 
-def changes(zones: gpd.GeoDataFrame, before: date, after: date) -> gpd.GeoDataFrame:
+def changes(zones: pd.DataFrame, before: date, after: date) -> gpd.GeoDataFrame:
     """Areas whose assessment differs between two dates: gained by armed groups, lost, or newly contested."""
+    import geopandas as gpd
+
     a = zones_at(zones, before).set_index("area")
     b = zones_at(zones, after).set_index("area")
     rows = []
