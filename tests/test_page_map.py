@@ -212,3 +212,27 @@ def test_regions_controls_only_with_the_layer(app: AppTest) -> None:
     app.multiselect(key=Keys.LAYERS).set_value(["Attacks", "Regions"]).run()
     assert app.radio(key="regions_measure").value == "events"
     assert app.query_params["layers"] == "attacks,regions"
+
+
+
+def test_first_map_imports_neither_geopandas_nor_pyproj(tmp_path: Path) -> None:
+    """The first map after a server starts pays for every import it makes (issue 11's cold start): control zones,
+    their evidence and the borders file (once written) need only shapely. A first interpreter creates and seeds
+    the database and writes the borders file; a second, like a restarted server, draws the map."""
+    import os
+    import subprocess
+    import sys
+
+    first_run = ("import sys; from streamlit.testing.v1 import AppTest\n"
+                 "at = AppTest.from_file('app.py', default_timeout=60).run()\n"
+                 "assert not at.exception, at.exception\n"
+                 "print(sorted(m for m in ('geopandas', 'pyproj') if m in sys.modules))\n")
+    env = {**os.environ, "CONFLICTMAP_DB": str(tmp_path / "cold.sqlite")}
+    root = Path(__file__).resolve().parent.parent
+    outputs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", first_run], cwd=root, env=env, capture_output=True, text=True,
+                              timeout=180)
+        assert done.returncode == 0, done.stderr[-2000:]
+        outputs.append(done.stdout.strip().splitlines()[-1])
+    assert outputs[1] == "[]"

@@ -8,9 +8,12 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import shapely
+
+if TYPE_CHECKING:  # imported where the files are read: naming the borders file must not load geopandas and pyproj
+    import geopandas as gpd
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 # west, south, east, north: the Sahel and its neighbours
@@ -29,6 +32,8 @@ def countries(bbox: tuple[float, float, float, float] = SAHEL_BBOX, tolerance: f
 
     Coordinates are snapped to ``grid`` degrees (about 100 m) to keep the map light.
     """
+    import geopandas as gpd
+
     frame = gpd.read_file(f"zip://{natural_earth_countries_path()}", encoding="utf-8", bbox=bbox,
                           columns=["ISO_A2_EH", "NAME"])
     frame = frame.rename(columns={"ISO_A2_EH": "iso_a2", "NAME": "name"})
@@ -41,4 +46,6 @@ def countries(bbox: tuple[float, float, float, float] = SAHEL_BBOX, tolerance: f
 @lru_cache(maxsize=1)
 def admin1_regions(path: Path = DATA_DIR / "admin1_sahel.geojson") -> gpd.GeoDataFrame:
     """Admin-1 regions of Mali, Burkina Faso, Niger, Mauritania and Senegal."""
+    import geopandas as gpd
+
     return gpd.read_file(path, encoding="utf-8")
