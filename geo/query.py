@@ -1,0 +1,223 @@
+"""What a view shows, asked of the database: headline figures, grid cells, busy cells, the weekly trend and the
+ids of the events to draw.
+
+The pages used to hold every event in a pandas frame per server process and filter it
+there (494 MiB at 100,000 events). These functions send a view's window and filters to
+SQL instead, so the process fetches only aggregates and, below the marker limit, the rows
+actually drawn (issue 15). Each answer matches the in-memory function it replaces
+(:func:`geo.tools.filters.view_events`, :func:`geo.tools.briefing.people_abducted`,
+:func:`geo.layers.grid_cells`, :func:`geo.layers.focus`), which the tests check on
+both backends.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+
+from geo.schema import ABDUCTION_SUB_EVENT
+from geo.storage import PUBLISHED, Statuses, Store, abductions_table, events_table
+from geo.storage import _conditions as window_conditions
+from geo.views import View
+
+E = events_table.c
+LIKE_ESCAPE = "\\"
+
+
+def _listed(column: sa.ColumnElement, name: str) -> sa.ColumnElement[bool]:
+    """``name`` is one of the ``;``-separated names in ``column`` (spaces around the separators ignored)."""
+    padded = ";" + sa.func.replace(sa.func.replace(sa.func.coalesce(column, ""), "; ", ";"), " ;", ";") + ";"
+    escaped = name.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return padded.like(f"%;{escaped};%", escape=LIKE_ESCAPE)
+
+
+def conditions(view: View, *, statuses: Statuses = PUBLISHED, postgis: bool = False,
+               abductions: bool | None = None) -> list[sa.ColumnElement[bool]]:
+    """WHERE clauses for the events ``view`` shows: its window, actors, event types and countries.
+
+    An actor matches as actor 1, actor 2 or one of the associated actors, as
+    :func:`geo.tools.filters.filter_events` does. ``abductions`` True keeps only the
+    abductions layer's events, False only the others, None both. A view pinned "as of" a
+    date shows the events as they were published then, rebuilt from the audit trail by
+    :meth:`~geo.storage.Store.frame`: it is not asked of these queries (ValueError).
+    """
+    if view.as_of is not None:
+        raise ValueError("a pinned view's events are rebuilt from the audit trail: read them with Store.frame(as_of=)")
+    where = window_conditions(view.start, view.end, None, postgis=postgis, statuses=statuses)
+    if view.actors:
+        actors = list(view.actors)
+        where.append(sa.or_(E.actor1.in_(actors), E.actor2.in_(actors),
+                            *[_listed(column, a) for a in actors for column in (E.assoc_actor_1, E.assoc_actor_2)]))
+    if view.types:
+        where.append(E.event_type.in_(list(view.types)))
+    if view.countries:
+        where.append(E.country.in_(list(view.countries)))
+    if abductions is True:
+        where.append(E.sub_event_type == ABDUCTION_SUB_EVENT)
+    elif abductions is False:
+        where.append(E.sub_event_type != ABDUCTION_SUB_EVENT)
+    return where
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures above the map: events, conservative fatalities and people abducted in the view."""
+
+    events: int
+    fatalities: int
+    abducted: int
+    attacks: int  # the events not in the abductions layer (markers or grid cells)
+    abductions: int
+
+
+def headline(store: Store, view: View, *, statuses: Statuses = PUBLISHED) -> Headline:
+    """The view's figures in two aggregate queries (no event row leaves the database)."""
+    where = conditions(view, statuses=statuses, postgis=store.postgis)
+    is_abduction = sa.case((E.sub_event_type == ABDUCTION_SUB_EVENT, 1), else_=0)
+    with store.engine.connect() as conn:
+        events, fatalities, abductions = conn.execute(
+            sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(E.fatalities), 0),
+                      sa.func.coalesce(sa.func.sum(is_abduction), 0)).where(*where)).one()
+        abducted = conn.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(abductions_table.c["count"]), 0))
+            .select_from(events_table.join(abductions_table))
+            .where(*where, E.sub_event_type == ABDUCTION_SUB_EVENT)).scalar_one()
+    return Headline(events=int(events), fatalities=int(fatalities), abducted=int(abducted),
+                    attacks=int(events) - int(abductions), abductions=int(abductions))
+
+
+def event_ids(store: Store, view: View, *, statuses: Statuses = PUBLISHED, abductions: bool | None = None,
+              limit: int | None = None) -> list[str]:
+    """Ids of the view's events in date order (at most ``limit``): the rows to fetch and draw as markers."""
+    query = (sa.select(E.event_id_cnty).where(*conditions(view, statuses=statuses, postgis=store.postgis,
+                                                          abductions=abductions))
+             .order_by(E.event_date, E.event_id_cnty))
+    if limit is not None:
+        query = query.limit(limit)
+    with store.engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def _cell(column: sa.ColumnElement, cell_deg: float, postgis: bool) -> sa.ColumnElement[int]:
+    """The grid row (latitude) or column (longitude) of ``cell_deg`` degrees: floor(value / cell_deg).
+
+    Computed on the rounded quotient, as numpy's ``floor(a / b)``: a point exactly on a cell edge
+    (16.0 with 0.1° cells) may land one cell off from Python's exact ``16.0 // 0.1`` (159).
+    """
+    ratio = column / cell_deg
+    if postgis:
+        return sa.cast(sa.func.floor(ratio), sa.Integer)
+    # SQLite may lack floor(); its CAST truncates toward zero, so step down one below zero when not whole
+    truncated = sa.cast(ratio, sa.Integer)
+    return truncated - sa.case((ratio < truncated, 1), else_=0)
+
+
+def cell_counts(store: Store, view: View, cell_deg: float, *, statuses: Statuses = PUBLISHED,
+                abductions: bool | None = None) -> pd.DataFrame:
+    """Events per (``row``, ``col``, ``sub_event_type``) cell of ``cell_deg`` degrees, with their fatalities."""
+    row, col = _cell(E.latitude, cell_deg, store.postgis), _cell(E.longitude, cell_deg, store.postgis)
+    query = (sa.select(row.label("row"), col.label("col"), E.sub_event_type, sa.func.count().label("events"),
+                       sa.func.coalesce(sa.func.sum(E.fatalities), 0).label("fatalities"))
+             .where(*conditions(view, statuses=statuses, postgis=store.postgis, abductions=abductions))
+             .group_by(row, col, E.sub_event_type))
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["row", "col", "sub_event_type", "events", "fatalities"])
+    return frame.astype({"row": int, "col": int, "events": int, "fatalities": int})
+
+
+def coarsen(counts: pd.DataFrame, factor: int) -> pd.DataFrame:
+    """:func:`cell_counts` of cells ``factor`` times larger (rows and columns floor-divided), summed."""
+    if factor == 1:
+        return counts
+    out = counts.assign(row=counts["row"] // factor, col=counts["col"] // factor)
+    return out.groupby(["row", "col", "sub_event_type"], as_index=False)[["events", "fatalities"]].sum()
+
+
+def grid_cells(counts: pd.DataFrame, cell_deg: float) -> pd.DataFrame:
+    """:func:`geo.layers.grid_cells`'s table from :func:`cell_counts`: events, fatalities, main type and centre."""
+    cells = counts.groupby(["row", "col"]).agg(events=("events", "sum"), fatalities=("fatalities", "sum"))
+    main = (counts.sort_values(["events", "sub_event_type"], ascending=[False, True])
+            .drop_duplicates(["row", "col"]).set_index(["row", "col"])["sub_event_type"].rename("main_type"))
+    cells = cells.join(main).reset_index()
+    cells["latitude"] = (cells["row"] + 0.5) * cell_deg
+    cells["longitude"] = (cells["col"] + 0.5) * cell_deg
+    return cells
+
+
+def grid(store: Store, view: View, cell_deg: float = 0.25, max_cells: int = 1500, *,
+         statuses: Statuses = PUBLISHED, abductions: bool | None = None) -> tuple[pd.DataFrame, float]:
+    """The view's events on the smallest power-of-two multiple of ``cell_deg`` with at most ``max_cells`` cells.
+
+    One query at ``cell_deg``; larger cells are summed from it. Returns the cells
+    (:func:`grid_cells`'s columns) and their size in degrees.
+    """
+    counts = cell_counts(store, view, cell_deg, statuses=statuses, abductions=abductions)
+    factor = 1
+    while counts[["row", "col"]].drop_duplicates().shape[0] > max_cells:
+        factor *= 2
+        counts = coarsen(counts, 2)
+    return grid_cells(counts, cell_deg * factor), cell_deg * factor
+
+
+def focus_cells(store: Store, view: View, cell_deg: float, *, statuses: Statuses = PUBLISHED,
+                limit: int = 200) -> tuple[list[list[float]] | None, list[list[float]]]:
+    """The view's bounds ``[[south, west], [north, east]]`` (None without events) and its ``limit`` busiest cells
+    of ``cell_deg`` degrees as ``[lat, lon, count]`` (centres, busiest first): :func:`geo.layers.focus`'s input."""
+    where = conditions(view, statuses=statuses, postgis=store.postgis)
+    row, col = _cell(E.latitude, cell_deg, store.postgis), _cell(E.longitude, cell_deg, store.postgis)
+    with store.engine.connect() as conn:
+        south, west, north, east = conn.execute(sa.select(sa.func.min(E.latitude), sa.func.min(E.longitude),
+                                                          sa.func.max(E.latitude), sa.func.max(E.longitude))
+                                                .where(*where)).one()
+        if south is None:
+            return None, []
+        n = sa.func.count().label("n")
+        busiest = conn.execute(sa.select(row.label("row"), col.label("col"), n).where(*where).group_by(row, col)
+                               .order_by(n.desc(), row, col).limit(limit)).all()
+    bounds = [[round(float(south), 4), round(float(west), 4)], [round(float(north), 4), round(float(east), 4)]]
+    return bounds, [[round((r + 0.5) * cell_deg, 3), round((c + 0.5) * cell_deg, 3), int(k)] for r, c, k in busiest]
+
+
+def weekly(store: Store, view: View, *, statuses: Statuses = PUBLISHED) -> pd.DataFrame:
+    """Events and fatalities per week (``week`` = the Monday starting it) in the view, oldest first."""
+    if store.postgis:
+        week = sa.func.date_trunc("week", E.event_date)
+    else:  # SQLite: the Monday on or before the date
+        week = sa.func.date(E.event_date, "-6 days", "weekday 1")
+    query = (sa.select(week.label("week"), sa.func.count().label("events"),
+                       sa.func.coalesce(sa.func.sum(E.fatalities), 0).label("fatalities"))
+             .where(*conditions(view, statuses=statuses, postgis=store.postgis)).group_by(week).order_by(week))
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["week", "events", "fatalities"])
+    frame["week"] = pd.to_datetime(frame["week"]).dt.tz_localize(None).dt.normalize()
+    return frame.astype({"events": int, "fatalities": int})
+
+
+def date_bounds(store: Store, *, statuses: Statuses = PUBLISHED) -> tuple[date, date] | None:
+    """The first and last event dates stored (the timeline's ends), or None without events."""
+    where = window_conditions(None, None, None, statuses=statuses)
+    with store.engine.connect() as conn:
+        first, last = conn.execute(sa.select(sa.func.min(E.event_date), sa.func.max(E.event_date))
+                                   .where(*where)).one()
+    return None if first is None else (pd.Timestamp(first).date(), pd.Timestamp(last).date())
+
+
+def actor_names(store: Store, *, statuses: Statuses = PUBLISHED) -> list[str]:
+    """Every actor named anywhere (actor 1, actor 2, associated actors), sorted: the actor filter's choices.
+
+    The distinct values come from SQL; only associated-actor lists are split here.
+    """
+    where = window_conditions(None, None, None, statuses=statuses)
+    names: set[str] = set()
+    with store.engine.connect() as conn:
+        for column in (E.actor1, E.actor2):
+            names.update(conn.execute(sa.select(column).where(*where).distinct()).scalars())
+        for column in (E.assoc_actor_1, E.assoc_actor_2):
+            for listed in conn.execute(sa.select(column).where(*where, column.is_not(None), column != "").distinct()
+                                       ).scalars():
+                names.update(part.strip() for part in listed.split(";"))
+    return sorted(n for n in names if n)
