@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
+import shapely
 import sqlalchemy as sa
 
 from geo.schema import ABDUCTION_SUB_EVENT
@@ -221,3 +223,61 @@ def actor_names(store: Store, *, statuses: Statuses = PUBLISHED) -> list[str]:
                                        ).scalars():
                 names.update(part.strip() for part in listed.split(";"))
     return sorted(n for n in names if n)
+
+
+def country_names(store: Store, *, statuses: Statuses = PUBLISHED) -> list[str]:
+    """The countries of the stored events, sorted: the country filter's choices."""
+    where = window_conditions(None, None, None, statuses=statuses)
+    with store.engine.connect() as conn:
+        names = conn.execute(sa.select(E.country).where(*where, E.country.is_not(None)).distinct()).scalars()
+        return sorted(n for n in names if n)
+
+
+EVIDENCE_PAGE = 64  # candidates read per query while looking for a zone's deadliest events inside it
+
+
+def zone_evidence(store: Store, view: View, zones: pd.DataFrame, limit: int = 8, *,
+                  statuses: Statuses = PUBLISHED) -> dict[str, list[dict[str, Any]]]:
+    """:func:`geo.tools.zones.zone_evidence` of the view's events, asked of the database zone by zone.
+
+    For each zone the events in its bounding box come deadliest first, a page at a time,
+    until ``limit`` of them lie inside its outline; events the zone links by id follow.
+    """
+    from geo.tools.zones import EVIDENCE_FIELDS
+
+    columns = [E[f] for f in EVIDENCE_FIELDS]
+    out: dict[str, list[dict[str, Any]]] = {}
+    with store.engine.connect() as conn:
+        for zone_id, geometry, linked in zip(zones["zone_id"], zones["geometry"],
+                                             zones.get("linked_events", pd.Series([()] * len(zones))), strict=True):
+            west, south, east, north = geometry.bounds
+            where = [*conditions(view, statuses=statuses, postgis=store.postgis),
+                     E.latitude.between(south, north), E.longitude.between(west, east)]
+            query = (sa.select(*columns, E.latitude, E.longitude).where(*where)
+                     .order_by(E.fatalities.desc(), E.event_date.desc(), E.event_id_cnty))
+            found: list[dict[str, Any]] = []
+            offset = 0
+            while len(found) < limit:
+                rows = conn.execute(query.limit(EVIDENCE_PAGE).offset(offset)).all()
+                inside = shapely.contains_xy(geometry, [r.longitude for r in rows], [r.latitude for r in rows])
+                found += [_evidence(r) for r, hit in zip(rows, inside, strict=True) if hit][:limit - len(found)]
+                if len(rows) < EVIDENCE_PAGE:
+                    break
+                offset += EVIDENCE_PAGE
+            listed = {e["event_id_cnty"] for e in found}
+            wanted = [i for i in dict.fromkeys(linked or ()) if i not in listed]
+            if wanted:
+                rows = {r.event_id_cnty: r for r in conn.execute(sa.select(*columns).where(
+                    *conditions(view, statuses=statuses, postgis=store.postgis), E.event_id_cnty.in_(wanted)))}
+                found += [_evidence(rows[i]) for i in wanted if i in rows]
+            if found:
+                out[str(zone_id)] = found
+    return out
+
+
+def _evidence(row: sa.Row) -> dict[str, Any]:
+    from geo.tools.zones import EVIDENCE_FIELDS
+
+    record = {f: getattr(row, f) for f in EVIDENCE_FIELDS}
+    record["event_date"] = pd.Timestamp(record["event_date"])
+    return record

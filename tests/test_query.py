@@ -155,3 +155,41 @@ def test_a_percent_or_underscore_in_an_actor_name_is_not_a_wildcard(any_db: str)
         assert query.event_ids(store, View(**{**view.__dict__, "actors": ("Group 100%",)})) == ["W1"]
     finally:
         store.dispose()
+
+
+@pytest.mark.parametrize("window", [(date(2025, 1, 1), date(2025, 12, 31)), (date(2025, 7, 1), date(2025, 7, 31))])
+def test_zone_evidence_matches_the_in_memory_join(any_db: str, window: tuple[date, date]) -> None:
+    from geo.io.demo import load_demo_events, load_demo_zones
+    from geo.tools.filters import view_zones
+    from geo.tools.zones import zone_evidence
+
+    store = open_store(any_db, seed=False)
+    try:
+        store.save(events=load_demo_events(), zones=load_demo_zones())
+        view = View(start=window[0], end=window[1])
+        zones = view_zones(store.zones_frame(), view)
+        expected = zone_evidence(zones, view_events(store.frame(), view), limit=2)
+        assert expected  # the demo window has evidence in some zones
+        assert query.zone_evidence(store, view, zones, limit=2) == expected
+        assert query.country_names(store) == sorted(store.frame()["country"].unique())
+    finally:
+        store.dispose()
+
+
+def test_zone_evidence_pages_past_events_in_the_box_but_outside_the_zone(any_db: str) -> None:
+    from shapely.geometry import Polygon
+
+    store = open_store(any_db, seed=False)
+    try:
+        # a right triangle: its box's upper-left half is outside; the deadliest events sit there
+        triangle = Polygon([(0, 0), (10, 0), (10, 10)])
+        outside = [make_event(event_id_cnty=f"OUT{i:03d}", latitude=9.0, longitude=1.0 + i / 100, fatalities=100)
+                   for i in range(query.EVIDENCE_PAGE + 5)]
+        inside = [make_event(event_id_cnty=f"IN{i}", latitude=1.0, longitude=9.0, fatalities=i) for i in range(3)]
+        store.save_events(outside + inside)
+        zones = pd.DataFrame({"zone_id": ["T"], "geometry": [triangle], "linked_events": [("OUT000",)]})
+        view = View(start=date(2025, 1, 1), end=date(2025, 12, 31))
+        evidence = query.zone_evidence(store, view, zones, limit=2)
+        assert [e["event_id_cnty"] for e in evidence["T"]] == ["IN2", "IN1", "OUT000"]  # linked by id: kept
+    finally:
+        store.dispose()
