@@ -248,7 +248,11 @@ def density_layer(events: pd.DataFrame, name: str = ATTACKS, cell_deg: float = 0
     selection stays a few thousand map elements at most.
     """
     cell_deg = _cell_size(events, cell_deg, max_cells)
-    cells = grid_cells(events, cell_deg)
+    return cells_layer(grid_cells(events, cell_deg), cell_deg, name)
+
+
+def cells_layer(cells: pd.DataFrame, cell_deg: float, name: str = ATTACKS) -> folium.FeatureGroup:
+    """Grid cells (:func:`grid_cells`'s table, or :func:`geo.query.grid`'s) as circles sized by their events."""
     features = [{
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [float(c.longitude), float(c.latitude)]},
