@@ -281,3 +281,40 @@ def _evidence(row: sa.Row) -> dict[str, Any]:
     record = {f: getattr(row, f) for f in EVIDENCE_FIELDS}
     record["event_date"] = pd.Timestamp(record["event_date"])
     return record
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the map draws for a view, read from the database.
+
+    ``events`` holds the rows of the layers drawn as markers (each of attacks and
+    abductions with at most the marker limit); a layer over the limit is in ``cells``
+    instead, as its grid cells and their size in degrees. ``bounds`` and ``dense`` are
+    :func:`focus_cells`'s, for fitting the map and placing the legend.
+    """
+
+    headline: Headline
+    events: pd.DataFrame
+    cells: dict[str, tuple[pd.DataFrame, float]]
+    bounds: list[list[float]] | None
+    dense: list[list[float]]
+
+
+def map_data(store: Store, view: View, *, max_markers: int, dense_cell_deg: float, cell_deg: float = 0.25,
+             max_cells: int = 1500, statuses: Statuses = PUBLISHED) -> MapData:
+    """The view's headline, the rows of its marker layers and the grid cells of the others (see :class:`MapData`).
+
+    At most ``2 × max_markers`` event rows leave the database, however many the view holds.
+    """
+    figures = headline(store, view, statuses=statuses)
+    ids: list[str] = []
+    cells: dict[str, tuple[pd.DataFrame, float]] = {}
+    for layer, only_abductions, count in (("attacks", False, figures.attacks),
+                                          ("abductions", True, figures.abductions)):
+        if count > max_markers:
+            cells[layer] = grid(store, view, cell_deg, max_cells, statuses=statuses, abductions=only_abductions)
+        elif count:
+            ids += event_ids(store, view, statuses=statuses, abductions=only_abductions)
+    bounds, dense = focus_cells(store, view, dense_cell_deg, statuses=statuses)
+    return MapData(headline=figures, events=store.frame(ids=ids, statuses=statuses), cells=cells, bounds=bounds,
+                   dense=dense)
