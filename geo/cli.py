@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from geopy.exc import GeocoderQueryError
 
 from geo.errors import readable
 from geo.extract.text import Report, ReportError
-from geo.io.acled import ImportFormatError
+from geo.io.acled import CHUNK_ROWS, ImportFormatError
 from geo.io.export import to_csv, to_geojson_text
 from geo.io.geonames import GeoNamesFormatError
 from geo.schema import ValidationError
@@ -170,24 +171,54 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from geo.errors import ImportFailed
     from geo.services import import_file
 
     path = Path(args.file)
     if not path.is_file():
         raise ReportError(f"{args.file}: no such file")
     store = open_store(args.db)
-    result = import_file(store, path.read_bytes(), args.format)
-    print(f"{path.name} ({result.format}): {result.rows} rows, {len(result.events)} events imported, "
-          f"{len(result.rejected)} rows rejected; {store.count()} events stored")
-    if result.rejected:
+    tty = sys.stderr.isatty()
+
+    def progress(p) -> None:  # noqa: ANN001 - geo.io.load.Progress
+        # a terminal sees one line updated in place; a log or a pipe one line per chunk
+        print(f"\r{path.name}: {p.text()}\033[K" if tty else f"{path.name}: {p.text()}", end="" if tty else "\n",
+              file=sys.stderr, flush=True)
+
+    with contextlib.ExitStack() as stack:
+        rejects = stack.enter_context(open(args.rejected, "w", encoding="utf-8", newline="")) if args.rejected else None
+        stream = stack.enter_context(path.open("rb"))
+        try:
+            result = import_file(store, stream, args.format, progress, name=path.name, rejects=rejects,
+                                 chunk_rows=args.chunk_rows)
+        except ImportFailed as exc:
+            if tty:
+                print(file=sys.stderr)
+            print(f"error: {exc}", file=sys.stderr)
+            if rejects is not None:
+                print(f"(the rejected rows read until then are in {args.rejected})", file=sys.stderr)
+            return 1
+    if tty:
+        print(file=sys.stderr)
+    print(f"{path.name} ({result.format}): {result.rows} rows, {result.imported} events imported, "
+          f"{result.rejected_count} rows rejected in {result.seconds:.1f} s ({result.rate:,.0f} rows/s); "
+          f"{store.count()} events stored")
+    if result.rejected_count:
         if args.rejected:
-            Path(args.rejected).write_text(result.rejection_csv(), encoding="utf-8")
             print(f"rejected rows and reasons written to {args.rejected}")
         for line, reason in result.rejected[:10]:
             print(f"  line {line}: {reason}")
-        if len(result.rejected) > 10:
-            print(f"  ... {len(result.rejected) - 10} more (use --rejected FILE for all)")
+        if result.rejected_count > 10:
+            print(f"  ... {result.rejected_count - 10} more" + ("" if args.rejected else
+                                                               " (use --rejected FILE for all)"))
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,9 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import an ACLED or UCDP GED export",
                          description="Import an ACLED export (current or older layouts, monadic or dyadic, old or "
                                      "new taxonomy) or a UCDP GED CSV. Bad rows are rejected with their line and "
-                                     "reason; re-importing a file adds no duplicates.")
+                                     "reason; re-importing a file adds no duplicates. The file is read in chunks "
+                                     "(rows per second and time left on standard error) and saved in one "
+                                     "transaction: if the import fails or is stopped, nothing is saved.")
     imp.add_argument("--format", choices=("auto", "acled", "ucdp"), default="auto", help="file format (default auto)")
     imp.add_argument("--rejected", default=None, metavar="FILE", help="write rejected rows and reasons to this CSV")
+    imp.add_argument("--chunk-rows", type=_positive, default=CHUNK_ROWS, metavar="N",
+                     help=f"rows read, checked and written at a time (default {CHUNK_ROWS:,}); memory grows with it")
     imp.add_argument("file", metavar="FILE")
     imp.set_defaults(func=_import)
 

@@ -11,7 +11,7 @@ import re
 
 import sqlalchemy.exc
 
-MAX_REASON = 300  # characters of the database's own reason kept
+MAX_REASON = 200  # characters of the database's own reason kept
 SQL_DETAIL = re.compile(r"\s*\[(?:SQL|parameters|Background on this error)[^\]]*\].*$", re.DOTALL)
 HINTS = {
     "database is locked": "another save is in progress; try again in a moment",
@@ -34,3 +34,19 @@ def readable(exc: BaseException) -> str:
         reason = reason[:MAX_REASON] + "…"
     hint = next((text for key, text in HINTS.items() if key in reason.lower()), "")
     return f"{reason} ({hint})" if hint else reason
+
+
+class ImportFailed(Exception):
+    """An import stopped part-way and saved nothing: which file, at which stage, on which lines, and why.
+
+    ``stage`` is what was being done (``reading``, ``saving``, ``committing``...); ``first_line`` and
+    ``last_line`` the lines of the file it was done for; ``reason`` one readable line (:func:`readable`).
+    """
+
+    def __init__(self, file_name: str, stage: str, first_line: int, last_line: int, reason: str) -> None:
+        self.file_name, self.stage, self.first_line, self.last_line, self.reason = (
+            file_name, stage, first_line, max(last_line, first_line), reason)
+        lines = (f"line {first_line:,}" if self.last_line == first_line
+                 else f"lines {first_line:,}-{self.last_line:,}")
+        super().__init__(f"{file_name}: {stage} {lines} failed: {reason}. Nothing was saved: the database is "
+                         "as it was before the import.")

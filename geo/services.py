@@ -6,12 +6,14 @@ one way to number a drawn zone, one way to place a saved view among the slides.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from geo.io.acled import ImportResult, read_text
+from geo.io.acled import CHUNK_ROWS
+from geo.io.load import ImportSummary, Progress, load_export
 from geo.schema import ControlZone, Event, ValidationError, validate_zone
 from geo.storage import Store
 from geo.tools.dedup import Match, deduplicate
@@ -108,16 +110,23 @@ def ingest_reports(store: Store, reports: Sequence[tuple[str, Report]], *, publi
 
 
 # -- imports -------------------------------------------------------------------------------------------------
-def import_file(store: Store, data: bytes, fmt: str = "auto",
-                progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Read an ACLED or UCDP export and save its valid rows (replacing events with the same ids).
+def import_file(store: Store, data: bytes | BinaryIO, fmt: str = "auto",
+                progress: Callable[[Progress], None] | None = None, *, name: str = "upload.csv",
+                rejects: TextIO | None = None, chunk_rows: int = CHUNK_ROWS, user: str | None = None) -> ImportSummary:
+    """Read an ACLED or UCDP export and save its valid rows (replacing events with the same ids), all or nothing.
 
-    Raises :class:`~geo.io.acled.ImportFormatError` for a file that is not an export;
-    bad rows are in the result's ``rejected``, with line and reason.
+    ``data`` is the file's bytes or a binary stream (read in chunks of ``chunk_rows`` rows, so a
+    million-row file needs no more memory than a small one); ``name`` is the file's name as the user
+    knows it.  Every rejected row (line, reason) is written to ``rejects`` as a CSV as the file is
+    read; the summary keeps the first ones.  ``progress`` gets rows done, rows/s and time left after
+    each chunk.  The import is recorded in the ``imports`` table (file name, SHA-256, counts, ``user``).
+
+    Raises :class:`~geo.io.acled.ImportFormatError` for a file that is not an export (nothing read),
+    :class:`~geo.errors.ImportFailed` when reading or saving fails part-way: nothing is saved.
     """
-    result = read_text(data, fmt, progress)
-    store.save_events(result.events)
-    return result
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    return load_export(store, stream, file_name=name, fmt=fmt, progress=progress, rejects=rejects,
+                       chunk_rows=chunk_rows, user=user)
 
 
 # -- control zones -------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ import streamlit as st
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from geo.db import shown
+from geo.errors import readable
 from geo.schema import ValidationError
 from geo.storage import Store, database_url, open_store
 from geo.views import View
@@ -117,6 +119,18 @@ def render_map(groups: list | Callable[[], list], key: str, *, height: int = 640
     return st_folium(fmap, key=key, feature_group_to_add=layers, height=height, use_container_width=True,
                      layer_control=folium.LayerControl(collapsed=False, position="topleft"),
                      returned_objects=list(returned_objects), center=center, zoom=zoom)
+
+
+def weekly_chart(trend: pd.DataFrame, height: int = 300, title: str = "Per week"):  # noqa: ANN201 - an Altair chart
+    """A line per measure of :func:`geo.tools.briefing.weekly` (events in blue, fatalities in red)."""
+    import altair as alt
+
+    return (alt.Chart(trend, title=title).mark_line(point=True, strokeWidth=3)
+            .encode(x=alt.X("week:T", title=None), y=alt.Y("value:Q", title=None),
+                    color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="top"),
+                                    scale=alt.Scale(domain=["events", "fatalities"], range=["#2b8cbe", "#d7301f"])),
+                    tooltip=[alt.Tooltip("week:T", title="week of", format="%Y-%m-%d"), "measure:N", "value:Q"])
+            .properties(height=height))
 
 
 def _add_focus(groups: list, focus: dict | None, center: tuple[float, float] | None) -> None:
@@ -275,5 +289,5 @@ def data_or_stop() -> tuple[pd.DataFrame, pd.DataFrame]:
     try:
         return load_frames(url, get_store(url).data_version())  # one row read per run: reloads only after a save
     except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
-        st.error(f"Could not load the events database ({url}): {exc}")
+        st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
         st.stop()

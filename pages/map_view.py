@@ -5,6 +5,8 @@ import streamlit as st
 
 from geo.layers import MAX_MARKERS, focus, layers_for
 from geo.regions import MEASURES, SCALE_LABELS, SCALES, legend_title, ranked, region_counts
+from geo.schema import ValidationError
+from geo.tools.area_summary import summarise_area
 from geo.tools.briefing import people_abducted
 from geo.tools.filters import split_layers, view_events, view_zones
 from pages.common import (
@@ -13,6 +15,7 @@ from pages.common import (
     data_or_stop,
     render_map,
     require_app_navigation,
+    weekly_chart,
     zone_evidence_for,
 )
 from pages.sidebar import Keys
@@ -54,7 +57,8 @@ framing = bool(st.session_state.get(Keys.VIEW_DIALOG))
 state = render_map(lambda: layers_for(view.layers, selected, valid_zones, zone_evidence_for(frame, zones, view),
                                       measure=measure, scale=scale),
                    FRAMING_KEY if framing else MAP_KEY, height=640, focus=focus(selected), center=view.center,
-                   zoom=view.zoom, returned_objects=("center", "zoom") if framing else (),
+                   zoom=view.zoom, draw=True,
+                   returned_objects=("all_drawings", "center", "zoom") if framing else ("all_drawings",),
                    reuse=(frame, (view, measure, scale) if regions_on else view))
 if framing and state and state.get("center"):
     st.session_state[MAP_POSITION] = ((round(state["center"]["lat"], 4), round(state["center"]["lng"], 4)),
@@ -79,6 +83,32 @@ if regions_on and not selected.empty:
                                     "area_km2": st.column_config.NumberColumn("area (km²)", format="%.0f")})
         st.caption("Events are placed in Natural Earth admin-1 regions by their coordinates; click a region on the "
                    "map for its top actors and deadliest events.")
+# Polygons drawn with the map's tools (left): every one of them, as one area (a click on a layer is no drawing)
+drawings = (state or {}).get("all_drawings")
+if drawings:
+    try:
+        area = summarise_area(selected, drawings, view.start, view.end)
+    except ValidationError as exc:
+        st.error(str(exc))
+    else:
+        st.subheader("Inside the drawn area")
+        st.caption(f"{area.description()} · the window and filters above apply · delete the shape with the map's "
+                   "bin tool to clear it")
+        figures = st.columns(4)
+        figures[0].metric("Events in the area", area.figures.events)
+        figures[1].metric("Fatalities in the area", area.figures.fatalities)
+        figures[2].metric("People abducted in the area", area.figures.abducted)
+        figures[3].metric("Places attacked in the area", area.figures.places_attacked)
+        actors, trend = st.columns([2, 3])
+        actors.dataframe(area.actors, hide_index=True, width="stretch", key="area_actors")
+        trend.altair_chart(weekly_chart(area.weekly, height=220), width="stretch", key="area_trend")
+        st.download_button("CSV of the events in this area", data=lambda: area.csv_zip(view),
+                           file_name="conflictmap_area_events_csv.zip", mime="application/zip",
+                           key="area_csv", on_click="ignore", disabled=area.events.empty,
+                           help="A zip: the events in ACLED's columns, and README.txt and metadata.json naming the "
+                                "window, filters, sources and the area.")
+else:
+    st.caption("Draw a polygon or a rectangle with the tools on the map's left to summarise the events inside it.")
 st.caption(
     "Basemap: Natural Earth 10m country borders, drawn offline. Control zones are region-level "
     "codings of the dated claims in their popups, not front lines."

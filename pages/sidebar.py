@@ -17,6 +17,7 @@ import sqlalchemy.exc
 import streamlit as st
 
 from geo import services
+from geo.errors import readable
 from geo.schema import TAXONOMY, ValidationError
 from geo.tools.filters import actor_options, step_window
 from geo.views import DEFAULT_LAYERS, LAYER_LABELS, LAYERS, View, from_query, to_query
@@ -161,7 +162,7 @@ def _save_view() -> None:
                                   notes=st.session_state.get(Keys.VIEW_NOTES),
                                   as_of=st.session_state.get(Keys.VIEW_AS_OF) if pinned else None)
     except (ValidationError, sqlalchemy.exc.SQLAlchemyError) as exc:
-        st.session_state[Keys.VIEW_MESSAGE] = ("error", f"The view was not saved: {exc}")
+        st.session_state[Keys.VIEW_MESSAGE] = ("error", f"The view was not saved: {readable(exc)}")
         return
     st.session_state[VIEW] = view
     st.session_state[Keys.VIEW_DIALOG] = False  # fold the form away again

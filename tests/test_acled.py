@@ -1,12 +1,21 @@
 """Import of ACLED and UCDP exports: layouts, taxonomy, dates, bad rows, idempotence, round trip."""
 from __future__ import annotations
 
+import hashlib
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from geo.io.acled import ImportFormatError, parse_acled_date, read_file, read_text
+from geo.io.acled import (
+    ExportReader,
+    ImportFormatError,
+    ImportReadError,
+    parse_acled_date,
+    read_file,
+    read_text,
+)
 from geo.io.export import to_csv
 from geo.storage import open_store
 
@@ -128,3 +137,35 @@ def test_real_monadic_export_gives_3314_events(shared: Path) -> None:
 def test_real_exports_import_without_rejections(shared: Path, name: str, count: int) -> None:
     result = read_file(shared / "data" / "acled" / name)
     assert len(result.events) == count and result.rejected == []
+
+
+@pytest.mark.parametrize("name", ["current_31.csv", "old_taxonomy_30.csv", "monadic_28.csv", "bad_rows.csv",
+                                  "ucdp_ged.csv"])
+@pytest.mark.parametrize("size", [1, 2, 1000])
+def test_chunks_of_any_size_read_what_the_whole_file_reads(name: str, size: int) -> None:
+    data = (FIXTURES / name).read_bytes()
+    reader = ExportReader(io.BytesIO(data))
+    chunks = list(reader.chunks(size))
+    whole = read_text(data)
+    assert [e for c in chunks for e in c.events] == whole.events
+    assert [r for c in chunks for r in c.rejected] == whole.rejected
+    assert sum(c.rows for c in chunks) == whole.rows == reader.approx_rows
+    assert [(c.first_line, c.last_line) for c in chunks][0][0] == 2 and chunks[-1].last_line == whole.rows + 1
+    assert reader.sha256 == hashlib.sha256(data).hexdigest() and reader.format == whole.format
+
+
+def test_an_id_repeated_in_a_later_chunk_is_rejected() -> None:
+    lines = (FIXTURES / "current_31.csv").read_text(encoding="utf-8").splitlines()
+    data = "\n".join([*lines, lines[1]]).encode("utf-8")  # TST1 again on line 4
+    [first, second] = ExportReader(io.BytesIO(data)).chunks(2)
+    assert [e.event_id_cnty for e in first.events] == ["TST1", "TST2"] and second.events == []
+    assert second.rejected == [(4, "event_id_cnty: TST1 appears twice in the file")]
+
+
+def test_latin1_export_and_a_csv_that_breaks() -> None:
+    data = (FIXTURES / "current_31.csv").read_text(encoding="utf-8").replace("Mopti", "Ségou").encode("latin-1")
+    reader = ExportReader(io.BytesIO(data))
+    assert reader.encoding == "latin-1" and "Ségou" in {e.admin1 for c in reader.chunks() for e in c.events}
+    broken = (FIXTURES / "current_31.csv").read_bytes() + b"TST9," + b"x" * 140_000 + b"\n"
+    with pytest.raises(ImportReadError, match=r"^line 4: the CSV cannot be read \(field larger than field limit"):
+        list(ExportReader(io.BytesIO(broken)).chunks())

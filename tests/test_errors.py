@@ -34,3 +34,16 @@ def test_a_real_failure_reads_the_same_way(tmp_path) -> None:
         conn.execute(sa.text("SELECT secret FROM missing WHERE id = :id"), {"id": 12345})
     message = readable(caught.value)
     assert message.startswith("no such table: missing") and "12345" not in message and "SELECT" not in message
+
+
+def test_an_import_failure_names_the_file_stage_and_lines_and_says_nothing_was_saved() -> None:
+    from geo.errors import ImportFailed
+
+    statement = "INSERT INTO events VALUES " + ", ".join(["(?, ?)"] * 50_000)
+    exc = sqlalchemy.exc.OperationalError(statement, tuple(range(100_000)), sqlite3.OperationalError("disk I/O error"))
+    failed = ImportFailed("acled_africa.csv", "saving", 40_002, 60_001, readable(exc))
+    assert str(failed) == ("acled_africa.csv: saving lines 40,002-60,001 failed: disk I/O error. Nothing was saved: "
+                           "the database is as it was before the import.")
+    long = ImportFailed("x.csv", "committing", 2, 2, readable(sqlalchemy.exc.OperationalError(
+        statement, (), sqlite3.OperationalError("a reason " * 200))))
+    assert str(long).startswith("x.csv: committing line 2 failed: a reason") and len(str(long)) < 320

@@ -103,7 +103,7 @@ def test_a_typed_publication_date_wins_over_the_reports(store: Store) -> None:
 def test_import_file_saves_the_valid_rows_once(store: Store) -> None:
     data = (FIXTURES / "bad_rows.csv").read_bytes()
     result = services.import_file(store, data)
-    assert (len(result.events), [line for line, _ in result.rejected]) == (1, [2, 3, 4, 5])
+    assert (result.imported, [line for line, _ in result.rejected]) == (1, [2, 3, 4, 5])
     assert store.count() == 11
     services.import_file(store, data)
     assert store.count() == 11  # the same ids are replaced, not added

@@ -7,10 +7,17 @@ per actor (rows merged by ``event_id_cnty``, the second actor filling
 ``2020-12-31``, ``31 December 2020`` or ``9-May-20``; numbers written as floats.
 
 Bad rows are rejected with their line number and the reason; good rows import.
+
+Files are read as a stream, :data:`CHUNK_ROWS` rows at a time (:class:`ExportReader`): memory stays
+the same whatever the file's size, except for the set of event ids already read, kept so that an id
+repeated anywhere in the file is rejected (about 100 bytes an event).  :func:`read_text` and
+:func:`read_file` collect every chunk for callers that want all the events of a small file.
 """
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
 import io
 import math
 import re
@@ -18,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from geo.schema import ACLED_COLUMNS, INTER_CODES, TAXONOMY, Event, ValidationError, validate_event
 from geo.vocab import by_acled_name
@@ -72,9 +79,40 @@ class ImportFormatError(ValueError):
     """The file is not an ACLED or UCDP export this importer understands."""
 
 
+class ImportReadError(ImportFormatError):
+    """The CSV cannot be read past a line (a broken quote, a field beyond the size limit, a NUL byte)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line:,}: {reason}")
+        self.line, self.reason = line, reason
+
+
+CHUNK_ROWS = 20_000  # rows read, checked and written at a time
+SCAN_BLOCK = 1 << 20  # bytes hashed and checked at a time by the first pass over a file
+
+
+@dataclass
+class Chunk:
+    """Events and rejected rows from consecutive rows of a file: CSV records ``first_line`` to ``last_line``.
+
+    Line numbers count the header as line 1 and one line per CSV record.
+    """
+
+    events: list[Event]
+    rejected: list[tuple[int, str]]
+    rows: int
+    first_line: int
+    last_line: int
+
+
 def parse_acled_date(value: str) -> date:
     """``2020-12-31``, ``31 December 2020`` or ``9-May-20`` as a date."""
     text = value.strip()
+    if len(text) == 10 and text[4] == "-":  # ISO, as current exports write it: the fast path
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
@@ -176,11 +214,28 @@ def acled_record(row: dict[str, str]) -> dict[str, Any]:
     return record
 
 
-def _rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+def _rows(stream: Iterable[str]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header and the numbered rows (line 2 onwards) of CSV text; a CSV that breaks raises ImportReadError."""
+    reader = csv.DictReader(stream)
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ImportReadError(reader.line_num, f"the header cannot be read as CSV ({exc})") from None
     reader.fieldnames = header
-    return header, ((number, row) for number, row in enumerate(reader, 2))
+
+    def numbered() -> Iterator[tuple[int, dict[str, str]]]:
+        number = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportReadError(number + 1, f"the CSV cannot be read ({exc})") from None
+            number += 1
+            yield number, row
+
+    return header, numbered()
 
 
 def detect_format(header: Iterable[str]) -> str:
@@ -194,20 +249,67 @@ def detect_format(header: Iterable[str]) -> str:
                             "actor1 (ACLED) or id, date_start, best (UCDP)")
 
 
-def read_acled(text: str, progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Events from ACLED CSV text (any of the layouts above)."""
-    header, rows = _rows(text)
-    fmt = detect_format(header)
-    result = ImportResult(format=fmt)
-    merged: dict[str, tuple[int, dict[str, str]]] = {}
-    order: list[str] = []
+def _chosen_format(detected: str, fmt: str) -> str:
+    """The format to read a file as, given what its header looks like and what the user asked for."""
+    if fmt == "ucdp" and detected != "ucdp":
+        raise ImportFormatError("not a UCDP GED CSV")
+    if fmt == "acled" and detected == "ucdp":
+        raise ImportFormatError("this is a UCDP GED file, not ACLED: use --format ucdp or auto")
+    return detected
+
+
+class _Batch:
+    """Rows gathered for the next chunk: what was kept by id (in file order), what was rejected, the line range."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[int, dict[str, str]]] = {}
+        self.rejected: list[tuple[int, str]] = []
+        self.rows = 0
+        self.first = self.last = 0
+
+    def add_row(self, number: int) -> None:
+        self.rows += 1
+        self.first = self.first or number
+        self.last = number
+
+    def chunk(self, make: Callable[[dict[str, str]], Event]) -> Chunk:
+        events, rejected = [], list(self.rejected)
+        for number, row in self.kept.values():
+            try:
+                events.append(make(row))
+            except (ValidationError, ValueError) as exc:
+                rejected.append((number, str(exc)))
+        rejected.sort()
+        return Chunk(events, rejected, self.rows, self.first, self.last)
+
+
+def _acled_event(row: dict[str, str]) -> Event:
+    return validate_event(acled_record(row))
+
+
+def _ucdp_event(row: dict[str, str]) -> Event:
+    return validate_event(ucdp_record(row))
+
+
+def acled_chunks(rows: Iterable[tuple[int, dict[str, str]]], fmt: str, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """Chunks of about ``size`` rows of an ACLED file (``fmt`` ``acled`` or ``acled-monadic``).
+
+    An id seen before, in this chunk or an earlier one, is rejected ("appears twice"), so a chunk
+    boundary changes nothing.  A monadic export's rows of one event (one per actor) are merged; a
+    chunk never ends between such rows when they follow each other, as in ACLED's exports.
+    """
+    seen: set[str] = set()
+    batch, last_key = _Batch(), None
     for number, row in rows:
-        result.rows += 1
-        if progress and result.rows % 5000 == 0:
-            progress(result.rows)
         key = (row.get("event_id_cnty") or "").strip()
-        if fmt == "acled-monadic" and key in merged:
-            first = merged[key][1]
+        if batch.rows >= size and not (fmt == "acled-monadic" and key == last_key):
+            yield batch.chunk(_acled_event)
+            seen.update(batch.kept)
+            batch = _Batch()
+        batch.add_row(number)
+        last_key = key
+        if fmt == "acled-monadic" and key in batch.kept:
+            first = batch.kept[key][1]
             actor = (row.get("actor1") or "").strip()
             if actor and actor != first.get("actor1") and not first.get("actor2"):
                 first["actor2"] = actor
@@ -215,20 +317,53 @@ def read_acled(text: str, progress: Callable[[int], None] | None = None) -> Impo
                 first["inter2"] = row.get("inter1", "")
             continue
         if not key:
-            result.rejected.append((number, "event_id_cnty: is required"))
-            continue
-        if key in merged:
-            result.rejected.append((number, f"event_id_cnty: {key} appears twice in the file"))
-            continue
-        merged[key] = (number, dict(row))
-        order.append(key)
-    for key in order:
-        number, row = merged[key]
-        try:
-            result.events.append(validate_event(acled_record(row)))
-        except ValidationError as exc:
-            result.rejected.append((number, str(exc)))
+            batch.rejected.append((number, "event_id_cnty: is required"))
+        elif key in batch.kept or key in seen and fmt != "acled-monadic":
+            batch.rejected.append((number, f"event_id_cnty: {key} appears twice in the file"))
+        elif key in seen:
+            batch.rejected.append((number, f"event_id_cnty: {key} appears again more than {size:,} rows after "
+                                           "its first row: a monadic export keeps an event's rows together"))
+        else:
+            batch.kept[key] = (number, dict(row))
+    if batch.rows:
+        yield batch.chunk(_acled_event)
+
+
+def ucdp_chunks(rows: Iterable[tuple[int, dict[str, str]]], size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """Chunks of ``size`` rows of a UCDP GED file; an id seen before is rejected ("appears twice")."""
+    seen: set[str] = set()
+    batch = _Batch()
+    for number, row in rows:
+        if batch.rows >= size:
+            yield batch.chunk(_ucdp_event)
+            seen.update(batch.kept)
+            batch = _Batch()
+        batch.add_row(number)
+        key = (row.get("id") or "").strip()
+        if key and (key in batch.kept or key in seen):
+            batch.rejected.append((number, f"id: {key} appears twice in the file"))
+        else:
+            batch.kept[key or f"line {number}"] = (number, row)
+    if batch.rows:
+        yield batch.chunk(_ucdp_event)
+
+
+def _collect(chunks: Iterable[Chunk], fmt: str, progress: Callable[[int], None] | None = None) -> ImportResult:
+    result = ImportResult(format=fmt)
+    for chunk in chunks:
+        result.events += chunk.events
+        result.rejected += chunk.rejected
+        result.rows += chunk.rows
+        if progress:
+            progress(result.rows)
     return result
+
+
+def read_acled(text: str, progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Events from ACLED CSV text (any of the layouts above)."""
+    header, rows = _rows(io.StringIO(text))
+    fmt = detect_format(header)
+    return _collect(acled_chunks(rows, fmt), fmt, progress)
 
 
 UCDP_VIOLENCE = {"1": ("Battles", "Armed clash"), "2": ("Battles", "Armed clash"),
@@ -272,36 +407,91 @@ def ucdp_record(row: dict[str, str]) -> dict[str, Any]:
 
 def read_ucdp(text: str) -> ImportResult:
     """Events from UCDP GED CSV text."""
-    header, rows = _rows(text)
+    header, rows = _rows(io.StringIO(text))
     if detect_format(header) != "ucdp":
         raise ImportFormatError("not a UCDP GED CSV")
-    result = ImportResult(format="ucdp")
-    for number, row in rows:
-        result.rows += 1
-        try:
-            result.events.append(validate_event(ucdp_record(row)))
-        except (ValidationError, ValueError) as exc:
-            result.rejected.append((number, str(exc)))
-    return result
+    return _collect(ucdp_chunks(rows), "ucdp")
+
+
+class ExportReader:
+    """An ACLED or UCDP export read from a binary stream, a chunk of rows at a time.
+
+    Opening it reads the file once, in blocks: its SHA-256, its encoding (UTF-8, else Latin-1),
+    how many lines it has (for progress: at least the number of rows) and its format (``fmt``:
+    ``acled``, ``ucdp`` or ``auto``).  Raises :class:`ImportFormatError` for a file that is not an
+    export.  :meth:`chunks` then reads the rows; the stream must be seekable and stay open.
+    """
+
+    def __init__(self, stream: BinaryIO, fmt: str = "auto") -> None:
+        self.stream = stream
+        stream.seek(0)
+        digest, utf8 = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
+        self.size = self.lines = 0
+        head, valid, last = b"", True, b""
+        while block := stream.read(SCAN_BLOCK):
+            digest.update(block)
+            head = head or block[:4096]
+            self.size += len(block)
+            self.lines += block.count(b"\n")
+            last = block[-1:]
+            if valid:
+                try:
+                    utf8.decode(block)
+                except UnicodeDecodeError:
+                    valid = False
+        if valid:
+            try:
+                utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                valid = False
+        self.lines += bool(last and last != b"\n")
+        self.sha256 = digest.hexdigest()
+        self.encoding = "utf-8-sig" if valid else "latin-1"
+        if b"\x00" in head:
+            raise ImportFormatError("the file looks binary, not a CSV export")
+        with self._text() as text:
+            header, _ = _rows(text)
+        self.format = _chosen_format(detect_format(header), fmt)
+
+    @property
+    def approx_rows(self) -> int:
+        """The number of data rows if no field spans lines (an upper bound: the lines after the header)."""
+        return max(self.lines - 1, 0)
+
+    def _text(self) -> io.TextIOWrapper:
+        self.stream.seek(0)
+        return _Borrowed(self.stream, encoding=self.encoding, newline="")
+
+    def chunks(self, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+        """The file's rows in chunks of about ``size``; a CSV that breaks part-way raises :class:`ImportReadError`."""
+        with self._text() as text:
+            _, rows = _rows(text)
+            if self.format == "ucdp":
+                yield from ucdp_chunks(rows, size)
+            else:
+                yield from acled_chunks(rows, self.format, size)
+
+
+class _Borrowed(io.TextIOWrapper):
+    """A text view of a binary stream that leaves the stream open when it closes."""
+
+    def close(self) -> None:
+        if not self.closed:
+            self.detach()
 
 
 def read_file(path: Path, fmt: str = "auto", progress: Callable[[int], None] | None = None) -> ImportResult:
     """Read an ACLED or UCDP export; ``fmt`` is ``acled``, ``ucdp`` or ``auto``."""
-    return read_text(path.read_bytes(), fmt, progress)
+    with path.open("rb") as stream:
+        return read_stream(stream, fmt, progress)
 
 
 def read_text(data: bytes, fmt: str = "auto", progress: Callable[[int], None] | None = None) -> ImportResult:
     """Read export bytes (UTF-8, or Latin-1 as a fallback)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    if "\x00" in text[:4096]:
-        raise ImportFormatError("the file looks binary, not a CSV export")
-    header, _ = _rows(text)
-    detected = detect_format(header)
-    if fmt == "ucdp" or fmt == "auto" and detected == "ucdp":
-        return read_ucdp(text)
-    if fmt == "acled" and detected == "ucdp":
-        raise ImportFormatError("this is a UCDP GED file, not ACLED: use --format ucdp or auto")
-    return read_acled(text, progress)
+    return read_stream(io.BytesIO(data), fmt, progress)
+
+
+def read_stream(stream: BinaryIO, fmt: str = "auto", progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Every event and rejected row of an export read from a binary stream (see :class:`ExportReader`)."""
+    reader = ExportReader(stream, fmt)
+    return _collect(reader.chunks(), reader.format, progress)

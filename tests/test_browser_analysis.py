@@ -1,0 +1,213 @@
+"""Real-browser tests of the analysis tools: the regions layer, a drawn area's summary, the comparison of two periods.
+
+Chromium drives the running app with every non-localhost request blocked (as in tests/test_browser.py).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, require_browser
+
+pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+from playwright.sync_api import Frame, Page, Route, expect, sync_playwright  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL_PREFIXES = ("http://localhost:", "http://127.0.0.1:", "ws://localhost:", "ws://127.0.0.1:", "data:", "blob:")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``streamlit run app.py`` on a free port with a database of its own; its output goes to a log file."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://localhost:{self.port}"
+        self.db = tmp / "browser.sqlite"
+        self.log_path = tmp / "streamlit.log"
+        env = {**os.environ, "CONFLICTMAP_DB": str(self.db)}
+        self.log = self.log_path.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "localhost",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.output()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)  # polling the health endpoint while the server boots
+        raise RuntimeError(f"streamlit not healthy after {timeout} s:\n{self.output()}")
+
+    def output(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    require_browser()
+    srv = Server(tmp_path_factory.mktemp("browser_analysis"))
+    try:
+        srv.wait_healthy()
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def page(server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
+    blocked: list[str] = []
+
+    def offline(route: Route) -> None:
+        if route.request.url.startswith(LOCAL_PREFIXES):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=require_browser(), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        context.route("**/*", offline)
+        tab = context.new_page()
+        tab.set_default_timeout(60_000)  # the first page of the module's server is a cold start
+        yield tab
+        failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+        if failed:
+            print(f"\n--- streamlit server log ---\n{server.output()}\n--- blocked requests: {blocked}")
+        browser.close()
+    assert not blocked, f"the page tried to reach the internet: {blocked}"
+
+
+# Leaflet.draw's polygon tool while it draws (it listens to the map's mouse events)
+POLYGON_TOOL = ("(Object.values(window.map._events).flat().map(l => l.ctx)"
+                ".find(c => c && c.type === 'polygon' && c._markers) || null)")
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    expect(page.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state", "notRunning",
+                                                                      timeout=60_000)
+
+
+def open_map(page: Page, url: str) -> Frame:
+    page.goto(url)
+    page.locator(MAP_IFRAME).first.wait_for()
+    expect(page.frame_locator(MAP_IFRAME).first.locator(".leaflet-control-layers")).to_be_visible()
+    return page.locator(MAP_IFRAME).first.element_handle().content_frame()
+
+
+def stored_frame(server: Server):  # noqa: ANN201 - a DataFrame
+    from geo.storage import open_store
+
+    return open_store(str(server.db)).frame()
+
+
+def test_the_regions_layer_shows_each_regions_count_and_its_details(page: Page, server: Server) -> None:
+    """1 July 2025: Kayes region holds five events (47 killed), as the regions table and the unit tests count."""
+    frame = open_map(page, f"{server.url}/?start=2025-07-01&end=2025-07-01&layers=attacks,regions")
+    kayes = frame.locator("path.cm-region-ml-kayes")
+    expect(kayes).to_have_count(1)
+    expect(frame.locator(".cm-regions-legend")).to_contain_text("Events per region")
+    expect(frame.locator(".leaflet-control-layers-overlays")).to_contain_text("Regions: events per region")
+    # hover a point inside the region away from the markers: its tooltip gives the count
+    point = frame.evaluate("() => { const p = window.map.latLngToContainerPoint([13.3, -10.6]);"
+                           " return {x: p.x, y: p.y}; }")
+    frame.locator(".leaflet-container").hover(position=point)
+    expect(frame.locator(".leaflet-tooltip")).to_contain_text("Kayes (Mali): 5 events, 47 fatalities")
+    frame.locator(".leaflet-container").click(position=point)
+    popup = frame.locator(".leaflet-popup-content .cm-region-details")
+    expect(popup).to_contain_text("Kayes")
+    expect(popup).to_contain_text("JNIM")  # a top actor
+    expect(popup).to_contain_text("12 killed")  # a deadliest event
+
+    # per 10,000 km²: the same region, its density in the tooltip
+    wait_idle(page)
+    page.get_by_text("per 10,000 km²", exact=True).click()
+    expect(page.frame_locator(MAP_IFRAME).first.locator(".cm-regions-legend")).to_contain_text(
+        "Events per 10,000 km²")
+    frame = page.locator(MAP_IFRAME).first.element_handle().content_frame()
+    frame.locator(".leaflet-container").hover(position={"x": point["x"] + 3, "y": point["y"] + 3})
+    expect(frame.locator(".leaflet-tooltip")).to_contain_text("events per 10,000 km²")
+
+
+def test_a_drawn_polygons_summary_matches_the_events_inside_it(page: Page, server: Server) -> None:
+    """Draw a polygon with Leaflet.draw's tool around the 1 July wave's western posts; the summary and its CSV hold
+    exactly the events geo finds inside the polygon the browser drew."""
+    from geo.tools.area_summary import events_inside
+    from geo.tools.filters import filter_events
+
+    frame = open_map(page, f"{server.url}/?start=2025-06-20&end=2025-07-08")
+    expect(frame.locator("path.cm-attack")).to_have_count(7)
+    wait_idle(page)
+    frame.evaluate("() => window.map.setView([14.6, -11.3], 7)")  # the posts in the middle, clear of the controls
+    if frame.locator(".cm-legend details[open]").count():  # fold the legend: it would take the clicks under it
+        frame.locator(".cm-legend summary").click()
+    expect(frame.locator(".cm-legend details[open]")).to_have_count(0)
+    frame.locator(".leaflet-draw-draw-polygon").click()
+    corners = [(15.5, -12.4), (15.5, -9.4), (13.9, -9.4), (13.9, -12.4)]  # Kayes, Diboli, Sandaré, Nioro; not Gogui
+    origin = frame.locator(".leaflet-container").bounding_box()
+    for index, (lat, lon) in enumerate(corners + corners[:1]):  # clicking the first corner again closes the polygon
+        # Leaflet.draw ignores a click for 50 ms after a vertex: wait until its polygon tool takes the next one
+        frame.wait_for_function(f"() => {{ const h = {POLYGON_TOOL}; return h && !h._disableMarkers "
+                                f"&& h._markers.length === {index}; }}")
+        point = frame.evaluate(f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]);"
+                               " return {x: p.x, y: p.y}; }")
+        page.mouse.move(origin["x"] + point["x"], origin["y"] + point["y"], steps=4)  # the tool follows the mouse
+        page.mouse.down()
+        page.mouse.up()
+    expect(page.get_by_role("heading", name="Inside the drawn area")).to_be_visible()
+    wait_idle(page)
+    drawn = frame.evaluate("() => { let g = null; window.map.eachLayer(l => { if (l instanceof L.Polygon && "
+                           "!l.feature && l.editing) { g = l.toGeoJSON().geometry; } }); return g; }")
+    assert drawn and drawn["type"] == "Polygon"
+    window = filter_events(stored_frame(server), date(2025, 6, 20), date(2025, 7, 8))
+    inside = events_inside(window, drawn)
+    assert len(inside) == 5 and "Gogui" not in set(inside["location"])  # four posts and the abduction at Diboli
+    metric = page.locator('[data-testid="stMetric"]', has_text="Events in the area")
+    expect(metric).to_contain_text(str(len(inside)))
+    fatalities = page.locator('[data-testid="stMetric"]', has_text="Fatalities in the area")
+    expect(fatalities).to_contain_text(str(int(inside["fatalities"].sum())))
+    with page.expect_download() as info:
+        page.get_by_role("button", name="CSV of the events in this area").click()
+    archive = zipfile.ZipFile(info.value.path())
+    name = next(n for n in archive.namelist() if n.endswith(".csv"))
+    rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
+    assert sorted(r["event_id_cnty"] for r in rows) == sorted(inside["event_id_cnty"])
+    assert "drawn polygon" in archive.read("README.txt").decode("utf-8")
