@@ -82,12 +82,19 @@ def headline(store: Store, view: View, *, statuses: Statuses = PUBLISHED) -> Hea
         events, fatalities, abductions = conn.execute(
             sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(E.fatalities), 0),
                       sa.func.coalesce(sa.func.sum(is_abduction), 0)).where(*where)).one()
-        abducted = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(abductions_table.c["count"]), 0))
-            .select_from(events_table.join(abductions_table))
-            .where(*where, E.sub_event_type == ABDUCTION_SUB_EVENT)).scalar_one()
+        abducted = conn.execute(_abducted(view, statuses, store.postgis)).scalar_one()
     return Headline(events=int(events), fatalities=int(fatalities), abducted=int(abducted),
                     attacks=int(events) - int(abductions), abductions=int(abductions))
+
+
+def _abducted(view: View, statuses: Statuses, postgis: bool) -> sa.Select:
+    """People taken in the view's abductions: a sum over the (small) abductions table, each row's event
+    looked up by its key (a join would walk every event in the window)."""
+    a = abductions_table.c
+    wanted = (sa.select(sa.literal(1)).where(E.event_id_cnty == a.event_id_cnty,
+                                             *conditions(view, statuses=statuses, postgis=postgis, abductions=True))
+              .correlate(abductions_table))
+    return sa.select(sa.func.coalesce(sa.func.sum(a["count"]), 0)).where(wanted.exists())
 
 
 def event_ids(store: Store, view: View, *, statuses: Statuses = PUBLISHED, abductions: bool | None = None,
@@ -117,16 +124,23 @@ def _cell(column: sa.ColumnElement, cell_deg: float, postgis: bool) -> sa.Column
 
 
 def cell_counts(store: Store, view: View, cell_deg: float, *, statuses: Statuses = PUBLISHED,
-                abductions: bool | None = None) -> pd.DataFrame:
-    """Events per (``row``, ``col``, ``sub_event_type``) cell of ``cell_deg`` degrees, with their fatalities."""
+                abductions: bool | None = None, extent: bool = False) -> pd.DataFrame:
+    """Events per (``row``, ``col``, ``sub_event_type``) cell of ``cell_deg`` degrees, with their fatalities.
+
+    With ``extent`` also each group's ``south``, ``west``, ``north`` and ``east`` (its events' extremes). One
+    grouped pass over the covering index of migration 0007 (date, status, position, type, fatalities).
+    """
     row, col = _cell(E.latitude, cell_deg, store.postgis), _cell(E.longitude, cell_deg, store.postgis)
+    extremes = [sa.func.min(E.latitude).label("south"), sa.func.min(E.longitude).label("west"),
+                sa.func.max(E.latitude).label("north"), sa.func.max(E.longitude).label("east")] if extent else []
     query = (sa.select(row.label("row"), col.label("col"), E.sub_event_type, sa.func.count().label("events"),
-                       sa.func.coalesce(sa.func.sum(E.fatalities), 0).label("fatalities"))
+                       sa.func.coalesce(sa.func.sum(E.fatalities), 0).label("fatalities"), *extremes)
              .where(*conditions(view, statuses=statuses, postgis=store.postgis, abductions=abductions))
              .group_by(row, col, E.sub_event_type))
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["row", "col", "sub_event_type", "events", "fatalities"])
+    frame = pd.DataFrame(rows, columns=["row", "col", "sub_event_type", "events", "fatalities",
+                                        *(["south", "west", "north", "east"] if extent else [])])
     return frame.astype({"row": int, "col": int, "events": int, "fatalities": int})
 
 
@@ -156,7 +170,11 @@ def grid(store: Store, view: View, cell_deg: float = 0.25, max_cells: int = 1500
     One query at ``cell_deg``; larger cells are summed from it. Returns the cells
     (:func:`grid_cells`'s columns) and their size in degrees.
     """
-    counts = cell_counts(store, view, cell_deg, statuses=statuses, abductions=abductions)
+    return _grow(cell_counts(store, view, cell_deg, statuses=statuses, abductions=abductions), cell_deg, max_cells)
+
+
+def _grow(counts: pd.DataFrame, cell_deg: float, max_cells: int) -> tuple[pd.DataFrame, float]:
+    counts = counts[["row", "col", "sub_event_type", "events", "fatalities"]]
     factor = 1
     while counts[["row", "col"]].drop_duplicates().shape[0] > max_cells:
         factor *= 2
@@ -300,21 +318,36 @@ class MapData:
     dense: list[list[float]]
 
 
-def map_data(store: Store, view: View, *, max_markers: int, dense_cell_deg: float, cell_deg: float = 0.25,
-             max_cells: int = 1500, statuses: Statuses = PUBLISHED) -> MapData:
+def map_data(store: Store, view: View, *, max_markers: int, cell_deg: float = 0.25, max_cells: int = 1500,
+             dense: int = 200, statuses: Statuses = PUBLISHED) -> MapData:
     """The view's headline, the rows of its marker layers and the grid cells of the others (see :class:`MapData`).
 
-    At most ``2 × max_markers`` event rows leave the database, however many the view holds.
+    One grouped pass over the view's events gives the figures, both layers' cells, the
+    bounds and the ``dense`` busiest ``cell_deg`` cells; then at most ``2 × max_markers``
+    event rows are read, however many the view holds.
     """
-    figures = headline(store, view, statuses=statuses)
+    counts = cell_counts(store, view, cell_deg, statuses=statuses, extent=True)
+    taken = counts["sub_event_type"].eq(ABDUCTION_SUB_EVENT)
+    abducted = 0
+    if taken.any():
+        with store.engine.connect() as conn:
+            abducted = int(conn.execute(_abducted(view, statuses, store.postgis)).scalar_one())
+    figures = Headline(events=int(counts["events"].sum()), fatalities=int(counts["fatalities"].sum()),
+                       abducted=abducted, attacks=int(counts.loc[~taken, "events"].sum()),
+                       abductions=int(counts.loc[taken, "events"].sum()))
     ids: list[str] = []
     cells: dict[str, tuple[pd.DataFrame, float]] = {}
-    for layer, only_abductions, count in (("attacks", False, figures.attacks),
-                                          ("abductions", True, figures.abductions)):
+    for layer, rows, count in (("attacks", ~taken, figures.attacks), ("abductions", taken, figures.abductions)):
         if count > max_markers:
-            cells[layer] = grid(store, view, cell_deg, max_cells, statuses=statuses, abductions=only_abductions)
+            cells[layer] = _grow(counts[rows], cell_deg, max_cells)
         elif count:
-            ids += event_ids(store, view, statuses=statuses, abductions=only_abductions)
-    bounds, dense = focus_cells(store, view, dense_cell_deg, statuses=statuses)
-    return MapData(headline=figures, events=store.frame(ids=ids, statuses=statuses), cells=cells, bounds=bounds,
-                   dense=dense)
+            ids += event_ids(store, view, statuses=statuses, abductions=layer == "abductions")
+    if counts.empty:
+        return MapData(figures, store.frame(ids=[], statuses=statuses), cells, None, [])
+    bounds = [[round(float(counts["south"].min()), 4), round(float(counts["west"].min()), 4)],
+              [round(float(counts["north"].max()), 4), round(float(counts["east"].max()), 4)]]
+    per_cell = counts.groupby(["row", "col"], as_index=False)["events"].sum().sort_values(
+        ["events", "row", "col"], ascending=[False, True, True]).head(dense)
+    busiest = [[round((r + 0.5) * cell_deg, 3), round((c + 0.5) * cell_deg, 3), int(n)]
+               for r, c, n in zip(per_cell["row"], per_cell["col"], per_cell["events"], strict=True)]
+    return MapData(figures, store.frame(ids=ids, statuses=statuses), cells, bounds, busiest)

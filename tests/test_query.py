@@ -197,13 +197,17 @@ def test_zone_evidence_pages_past_events_in_the_box_but_outside_the_zone(any_db:
 
 def test_map_data_fetches_rows_only_for_layers_under_the_marker_limit(store) -> None:
     view = VIEWS["everything"]  # 6 attacks and 2 abductions
-    data = query.map_data(store, view, max_markers=2, dense_cell_deg=DENSE_CELL_DEG)
+    data = query.map_data(store, view, max_markers=2)
     assert sorted(data.events["event_id_cnty"]) == ["Q5", "Q6"]  # the abductions: drawn one by one
     cells, size = data.cells["attacks"]
     assert "abductions" not in data.cells and cells["events"].sum() == 6 and size == 0.25
     assert data.headline == query.headline(store, view)
-    assert (data.bounds, data.dense) == query.focus_cells(store, view, DENSE_CELL_DEG)
-    everything = query.map_data(store, view, max_markers=10, dense_cell_deg=DENSE_CELL_DEG)
+    assert data.bounds == query.focus_cells(store, view, 0.25)[0]
+    assert data.dense == query.focus_cells(store, view, 0.25)[1]
+    assert data.dense[0] == [14.375, -11.375, 4]  # Q1, Q2, Q5 and Q7 in one quarter-degree cell
+    everything = query.map_data(store, view, max_markers=10)
     assert not everything.cells and len(everything.events) == 8
-    empty = query.map_data(store, VIEWS["nothing"], max_markers=10, dense_cell_deg=DENSE_CELL_DEG)
-    assert empty.events.empty and empty.bounds is None and not empty.cells
+    for name in VIEWS:
+        assert query.map_data(store, VIEWS[name], max_markers=1).headline == query.headline(store, VIEWS[name]), name
+    empty = query.map_data(store, VIEWS["nothing"], max_markers=10)
+    assert empty.events.empty and empty.bounds is None and not empty.cells and empty.dense == []
