@@ -4,6 +4,12 @@ The sidebar is drawn here, before the page runs (Streamlit's pattern for widgets
 across pages), and what it shows is kept as one ``View`` in session state
 (``pages.common.VIEW``): the pages read that view, never the sidebar's widgets, so a
 filter set on the Map still holds on Events. The page files live in ``pages/``.
+
+Sign-in (issue 13): with an ``[auth]`` section in ``.streamlit/secrets.toml`` a visitor who is not
+signed in (``st.user``) gets the sign-in page and nothing else; a signed-in user gets the pages
+their role allows (viewer < analyst < editor, kept in the database). Without ``[auth]`` the app
+runs in local mode: one person, every role, said so in the sidebar. The services check the role
+again on every write.
 """
 from pathlib import Path
 
@@ -16,17 +22,27 @@ from pages.common import VIEW, data_or_stop, run_page
 ICON = Path(__file__).parent / "static" / "favicon.png"
 
 st.set_page_config(page_title="Conflict Map · Sahel", page_icon=str(ICON), layout="wide")
+user = sidebar.resolve_user()
+if user is None:  # sign-in is on and nobody is signed in: the sign-in page, whatever the URL
+    st.navigation([st.Page(sidebar.sign_in_page, title="Sign in", icon=":material/login:")]).run()
+    st.stop()
 MAP = st.Page("pages/map_view.py", title="Map", icon=":material/map:", default=True)  # served at /
 EVENTS = st.Page("pages/events.py", title="Events", icon=":material/table:", url_path="events")
 page = st.navigation([
     MAP,
     EVENTS,
     st.Page("pages/briefing.py", title="Briefing", icon=":material/slideshow:", url_path="briefing"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
     st.Page("pages/control.py", title="Control", icon=":material/layers:", url_path="control"),
-    st.Page("pages/reports.py", title="Reports", icon=":material/article:", url_path="reports"),
+    *([st.Page("pages/reports.py", title="Reports", icon=":material/article:", url_path="reports")]
+      if user.can("ingest") else []),
     st.Page("pages/cases.py", title="Cases", icon=":material/person_search:", url_path="cases"),
-    st.Page("pages/import.py", title="Import", icon=":material/upload_file:", url_path="import"),
+    *([st.Page("pages/import.py", title="Import", icon=":material/upload_file:", url_path="import")]
+      if user.can("import") else []),
+    *([st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review")]
+      if user.can("review") else []),
 ])
+sidebar.user_box(user)
 if page.url_path in (MAP.url_path, EVENTS.url_path):  # the pages the timeline and filters apply to
     frame, _zones = data_or_stop()
     sidebar.render(frame)

@@ -372,3 +372,91 @@ def _popups(events: pd.DataFrame, counts: gpd.GeoDataFrame, where: np.ndarray, t
                                 int(counts["fatalities"].iat[position]), actor_items.get(position, []),
                                 event_items.get(position, []))
     return out
+
+
+# -- two periods compared -----------------------------------------------------------------------------------
+
+# ColorBrewer RdBu (6 of 7 classes): fewer in blue, more in red, stronger for a larger share of the largest change
+FEWER = ("#d1e5f0", "#67a9cf", "#2166ac")
+MORE = ("#fddbc7", "#ef8a62", "#b2182b")
+UNCHANGED = "#f7f7f7"
+
+
+def region_difference(before: pd.DataFrame, after: pd.DataFrame, regions: gpd.GeoDataFrame | None = None,
+                      measure: str = "events", scale: str = "region") -> gpd.GeoDataFrame:
+    """Every region with its ``measure`` (per region or per 10,000 km²) in two periods: ``before`` and ``after``
+    (the shown values), ``events_before``/``events_after``, ``fatalities_before``/``fatalities_after``, and
+    ``change`` = after - before."""
+    regions = shipped_regions() if regions is None else regions
+    a = region_counts(before, regions, measure, scale)
+    b = region_counts(after, regions, measure, scale)
+    out = regions.copy()
+    for name, counts in (("before", a), ("after", b)):
+        out[f"events_{name}"] = counts["events"].to_numpy()
+        out[f"fatalities_{name}"] = counts["fatalities"].to_numpy()
+        out[name] = counts["value"].to_numpy()
+    out["change"] = out["after"] - out["before"]
+    return out
+
+
+def change_colour(change: float, largest: float, any_events: bool) -> str | None:
+    """The colour of a region's ``change`` against the ``largest`` change in absolute value: blue for fewer, red
+    for more, in thirds of the largest; light grey when unchanged with events, None (outlined only) without any."""
+    if change == 0 or largest <= 0:
+        return UNCHANGED if any_events else None
+    step = min(int(abs(change) / largest * 3 - 1e-9), 2)
+    return (MORE if change > 0 else FEWER)[step]
+
+
+def _signed(value: float) -> str:
+    return ("+" if value > 0 else "−" if value < 0 else "±") + _number(abs(value))
+
+
+def difference_layer(difference: gpd.GeoDataFrame, measure: str = "events", scale: str = "region",
+                     labels: tuple[str, str] = ("A", "B"), name: str = "Change by region",
+                     tolerance: float = 0.02) -> folium.FeatureGroup:
+    """A choropleth of :func:`region_difference`: each region coloured by its change from period ``labels[0]`` to
+    ``labels[1]``, its tooltip giving both periods' counts and the change; with its own legend. Each polygon has
+    the CSS classes ``cm-change-region cm-region-<region_id>``."""
+    largest = float(difference["change"].abs().max()) if len(difference) else 0.0
+    unit = f"{measure} {SCALE_LABELS[scale]}"
+    features = []
+    for row, geometry in zip(difference.drop(columns="geometry").to_dict("records"),
+                             _outlines(difference.geometry, tolerance), strict=True):
+        any_events = bool(row["events_before"] or row["events_after"])
+        colour = change_colour(row["change"], largest, any_events)
+        style = dict(EMPTY_STYLE) if colour is None else {"color": "#6b6b6b", "weight": 0.6, "fillColor": colour,
+                                                          "fillOpacity": 0.75}
+        style["className"] = f"cm-change-region cm-region-{row['region_id']}"
+        text = (f"{row['name']} ({row['country']}): {labels[0]} {_number(row['before'])}, {labels[1]} "
+                f"{_number(row['after'])} {unit} ({_signed(row['change'])})")
+        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(geometry),
+                         "properties": {"region_id": row["region_id"], "name": row["name"],
+                                        "change": round(float(row["change"]), 3),
+                                        "style": style, "tooltip": tooltip(text)}})
+    group = folium.FeatureGroup(name=f"{name}: {unit}, {labels[0]} → {labels[1]}", show=True)
+    folium.GeoJson({"type": "FeatureCollection", "features": features},
+                   style_function=lambda f: f["properties"]["style"],
+                   highlight_function=lambda f: {"weight": 2.5, "color": "#222222"},
+                   tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False), zoom_on_click=False).add_to(group)
+    GroupLegend(difference_legend(largest, measure, scale, labels), "cm-change-legend").add_to(group)
+    return group
+
+
+def difference_legend(largest: float, measure: str = "events", scale: str = "region",
+                      labels: tuple[str, str] = ("A", "B")) -> str:
+    """The change map's legend (HTML): more and fewer in thirds of the ``largest`` change, unchanged, none."""
+    from geo.layers import LEGEND_BOX, swatch_html
+
+    title = f"Change {labels[0]} → {labels[1]}: {measure} {SCALE_LABELS[scale]}"
+    if largest <= 0:
+        rows = swatch_html(UNCHANGED, "no change")
+    else:
+        thirds = [largest / 3 * i for i in (1, 2, 3)]
+        bounds = [f"up to {_number(thirds[0])}", f"{_number(thirds[0])}–{_number(thirds[1])}",
+                  f"{_number(thirds[1])}–{_number(thirds[2])}"]
+        rows = "".join(swatch_html(c, f"{b} more") for c, b in reversed(list(zip(MORE, bounds, strict=True))))
+        rows += swatch_html(UNCHANGED, "unchanged")
+        rows += "".join(swatch_html(c, f"{b} fewer") for c, b in zip(FEWER, bounds, strict=True))
+    return (f'<div style="{LEGEND_BOX}"><b>{html.escape(title)}</b>{rows}'
+            f"{swatch_html(None, 'no events in either')}</div>")

@@ -262,9 +262,9 @@ def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> 
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("Other")
 
 
-PAGES = {"": "Conflict Map · Sahel", "events": "Events", "briefing": "All events", "control": "Territorial control",
-         "reports": "Reports", "cases": "Hostage cases", "import": "Import"}
-NAV = ("Map", "Events", "Briefing", "Control", "Reports", "Cases", "Import")
+PAGES = {"": "Conflict Map · Sahel", "events": "Events", "briefing": "All events", "compare": "Compare two periods",
+         "control": "Territorial control", "reports": "Reports", "cases": "Hostage cases", "import": "Import"}
+NAV = ("Map", "Events", "Briefing", "Compare", "Control", "Reports", "Cases", "Import")
 
 
 @pytest.mark.parametrize("path", list(PAGES))

@@ -211,3 +211,21 @@ def test_a_drawn_polygons_summary_matches_the_events_inside_it(page: Page, serve
     rows = list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
     assert sorted(r["event_id_cnty"] for r in rows) == sorted(inside["event_id_cnty"])
     assert "drawn polygon" in archive.read("README.txt").decode("utf-8")
+
+
+def test_a_comparison_url_reopens_both_windows(page: Page, server: Server) -> None:
+    query = "a_start=2025-06-01&a_end=2025-06-07&b_start=2025-07-01&b_end=2025-07-07&measure=fatalities"
+    page.goto(f"{server.url}/compare?{query}")
+    expect(page.get_by_role("heading", name="Compare two periods")).to_be_visible(timeout=60_000)  # maybe a cold start
+    thumbs = page.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]')
+    expect(thumbs).to_have_count(4)
+    assert thumbs.all_inner_texts() == ["2025-06-01", "2025-06-07", "2025-07-01", "2025-07-07"]
+    expect(page.locator('[data-testid="stMetric"]', has_text="Events in B")).to_contain_text("8")
+    frame = page.frame_locator(MAP_IFRAME).first
+    expect(frame.locator(".cm-change-legend")).to_contain_text("Change A → B: fatalities per region")
+    kayes = frame.locator("path.cm-region-ml-kayes")
+    expect(kayes).to_have_attribute("fill", "#b2182b")  # the largest rise (0 to 47 killed)
+    kayes.hover()  # the Kayes region's path: its tooltip compares the periods
+    expect(frame.locator(".leaflet-tooltip")).to_contain_text("Kayes (Mali): A 0, B 47 fatalities per region (+47)")
+    wait_idle(page)
+    assert all(part in page.url for part in query.split("&"))  # the address bar still holds the comparison

@@ -10,8 +10,10 @@ from shapely.geometry import box
 
 from geo.regions import (
     assign_regions,
+    change_colour,
     class_breaks,
     details_html,
+    difference_layer,
     legend,
     legend_box,
     legend_title,
@@ -19,6 +21,7 @@ from geo.regions import (
     ranked,
     region_counts,
     region_details,
+    region_difference,
     region_id,
     regions_layer,
     shipped_regions,
@@ -191,3 +194,26 @@ def test_ranked_regions_and_the_layer_legend(events: pd.DataFrame, squares: gpd.
     assert "<b>Fatalities per region</b>" in box_html and ">none</div>" in box_html
     assert box_html.index("#ffffb2") < box_html.index("#bd0026")  # lowest class first
     assert ranked(region_counts(events.iloc[0:0], squares)).empty
+
+
+def test_difference_between_two_periods_by_hand(events: pd.DataFrame, squares: gpd.GeoDataFrame) -> None:
+    before, after = events.iloc[[0, 1, 3]], events.iloc[[2, 4, 5]]  # A: e1, e2 (Alpha), e4 (Beta); B: e3, e5, e6
+    diff = region_difference(before, after, squares).set_index("name")
+    assert diff.loc["Alpha", ["before", "after", "change"]].tolist() == [2, 1, -1]
+    assert diff.loc["Beta", ["before", "after", "change"]].tolist() == [1, 1, 0]
+    fatalities = region_difference(before, after, squares, measure="fatalities").set_index("name")
+    assert fatalities.loc["Alpha", ["before", "after", "change"]].tolist() == [2, 5, 3]  # e2's unknown toll: 0
+    assert fatalities.loc["Beta", ["before", "after", "change"]].tolist() == [1, 0, -1]
+    group = difference_layer(fatalities.reset_index(), "fatalities", labels=("June", "July"))
+    assert group.layer_name == "Change by region: fatalities per region, June → July"
+    props = {p["region_id"]: p for p in _properties(group).values()}
+    assert props["tl-alpha"]["tooltip"] == "Alpha (Testland): June 2, July 5 fatalities per region (+3)"
+    assert props["tl-beta"]["tooltip"] == "Beta (Testland): June 1, July 0 fatalities per region (−1)"
+    assert props["tl-alpha"]["style"]["fillColor"] == "#b2182b"  # the largest rise: darkest red
+    assert props["tl-beta"]["style"]["fillColor"] == "#d1e5f0"  # a third of it, fewer: lightest blue
+
+
+def test_change_colours() -> None:
+    assert change_colour(9, 9, True) == "#b2182b" and change_colour(-9, 9, True) == "#2166ac"
+    assert change_colour(4, 9, True) == "#ef8a62" and change_colour(-1, 9, True) == "#d1e5f0"
+    assert change_colour(0, 9, True) == "#f7f7f7" and change_colour(0, 9, False) is None
