@@ -1,4 +1,10 @@
-"""The ``python -m geo`` command line."""
+"""The ``python -m geo`` command line.
+
+The command line acts as the local user (:func:`geo.access.local_user`: every role, named by
+``$CONFLICTMAP_USER`` or the login name), as the app does without sign-in: whoever can run it can
+open the database anyway. What it writes is in the audit trail under that name; ``ingest`` saves
+drafts, like the Reports page, for an editor to review.
+"""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +18,7 @@ from pathlib import Path
 import sqlalchemy.exc
 from geopy.exc import GeocoderQueryError
 
+from geo.access import local_user
 from geo.errors import readable
 from geo.extract.text import Report, ReportError
 from geo.io.acled import CHUNK_ROWS, ImportFormatError
@@ -153,7 +160,7 @@ def _ingest(args: argparse.Namespace) -> int:
         _published(args.published, path, report)  # says so when a report has no date
     store = open_store(args.db)
     results, plan = ingest_reports(store, [(path.name, report) for path, report in reports], published=published,
-                                   source=args.source)
+                                   source=args.source, user=local_user())
     for (path, _), result in zip(reports, results, strict=True):
         undated = sum(1 for e in result.events if e.event_date is None)
         if undated:
@@ -164,7 +171,7 @@ def _ingest(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     print(f"{len(reports)} report(s): {len(plan.events)} events extracted, {plan.merged} merged with an "
           f"existing event, {plan.new} new; {len(plan.zones)} control assessment(s) added; "
-          f"{store.count()} events stored")
+          f"{store.count()} events stored; saved as drafts for review")
     for match in plan.matches:
         print(f"  merged into {match.existing}: {match.reason}")
     return 0
@@ -311,7 +318,99 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("source", metavar="SRC")
     copy.add_argument("target", metavar="DST")
     copy.set_defaults(func=_db)
+
+    users = sub.add_parser("users", help="who may do what when sign-in is on: add, list or remove users",
+                           description="Roles of signed-in users (viewer < analyst < editor). An analyst can "
+                                       "ingest, import and save drafts; an editor can also review, publish, edit "
+                                       "zones and manage views and users. A signed-in user not listed is a viewer. "
+                                       "The command line acts as the local user (every role).")
+    usub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = usub.add_parser("add", help="give EMAIL a role (or change it)")
+    add.add_argument("email", metavar="EMAIL")
+    add.add_argument("--role", required=True, type=str.lower, choices=("viewer", "analyst", "editor"))
+    add.set_defaults(func=_users)
+    usub.add_parser("list", help="every listed user and role").set_defaults(func=_users)
+    remove = usub.add_parser("remove", help="forget EMAIL's role (a viewer again)")
+    remove.add_argument("email", metavar="EMAIL")
+    remove.set_defaults(func=_users)
+
+    audit = sub.add_parser("audit", help="print the audit trail: who changed what, when and why",
+                           description="Print the audit trail, oldest first: time (UTC), user, action, what, the "
+                                       "reason, and the fields that changed. Every write is recorded (an import as "
+                                       "one entry).")
+    audit.add_argument("--since", type=_since, default=None, metavar="D",
+                       help="from this date (YYYY-MM-DD, UTC) or time (YYYY-MM-DDTHH:MM)")
+    audit.add_argument("--user", default=None, metavar="U", help="only what this user did (email or login name)")
+    audit.add_argument("--event", default=None, metavar="ID", help="only this event's changes")
+    audit.add_argument("--kind", default=None, choices=("event", "zone", "view", "user", "case", "bulk"),
+                       help="only changes to this kind of thing")
+    audit.add_argument("--id", default=None, help="only changes to the thing with this id (with --kind)")
+    audit.add_argument("--json", action="store_true", help="print JSON with the whole values before and after")
+    audit.set_defaults(func=_audit)
     return parser
+
+
+def _users(args: argparse.Namespace) -> int:
+    from geo import services
+
+    store = open_store(args.db)
+    if args.users_command == "add":
+        before = services.set_user_role(store, args.email, args.role, user=local_user())
+        email = args.email.strip().lower()
+        print(f"{email}: {args.role.lower()}" + (f" (was {before})" if before else " (added)"))
+    elif args.users_command == "remove":
+        before = services.remove_user(store, args.email, user=local_user())
+        email = args.email.strip().lower()
+        print(f"{email}: removed (was {before}); signed in, they are a viewer" if before else
+              f"{email} was not listed (a viewer when signed in)")
+    else:
+        users = store.users()
+        for email, role, added_by, added_at in users:
+            print(f"{email}\t{role}\tadded by {added_by or 'unknown'} at {_when(added_at)}")
+        if not users:
+            print("no users listed: with sign-in on, everyone is a viewer; add one with "
+                  "`python -m geo users add EMAIL --role editor`", file=sys.stderr)
+    return 0
+
+
+def _when(seconds: int | None) -> str:
+    from geo.storage import when_text
+
+    return when_text(seconds)
+
+
+def _since(text: str) -> int:
+    """A --since date (YYYY-MM-DD, from its start in UTC) or time (YYYY-MM-DDTHH:MM), as seconds since the epoch."""
+    from datetime import UTC, datetime
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-07-01 (or 2025-07-01T09:30)") from None
+    return int((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp())
+
+
+def _audit(args: argparse.Namespace) -> int:
+    store = open_store(args.db)
+    kind = "event" if args.event else args.kind
+    entries = store.audit(since=args.since, user=args.user, kind=kind, object_id=args.event or args.id)
+    if args.json:
+        json.dump([{"id": e.id, "at": _when(e.at), "user": e.user, "action": e.action, "kind": e.kind,
+                    "object_id": e.object_id, "reason": e.reason, "before": e.before, "after": e.after}
+                   for e in entries], sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+        return 0
+    from geo.audit import describe
+
+    for e in entries:
+        what = f"{e.kind} {e.object_id}" if e.object_id else e.kind
+        reason = f" - {e.reason}" if e.reason else ""
+        print(f"{_when(e.at)}\t{e.user}\t{e.action}\t{what}{reason}")
+        for line in describe(e.before, e.after):
+            print(f"\t\t{line}")
+    if not entries:
+        print("no audit entries match", file=sys.stderr)
+    return 0
 
 
 def _db(args: argparse.Namespace) -> int:

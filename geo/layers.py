@@ -105,6 +105,14 @@ def _style(colour: str, radius: float, weight: float = 1.0, opacity: float = 0.8
             "fillOpacity": opacity, "fill": True}
 
 
+DRAFT_LABEL = "DRAFT, not reviewed · "  # issue 13: drafts (shown only when switched on) are dashed and labelled
+DRAFT_STYLE = {"dashArray": "4 3", "weight": 2.5}
+
+
+def _draft(row: Mapping[str, Any]) -> bool:
+    return row.get("review_status") == "draft"
+
+
 def attacks_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGroup:
     """Circle markers coloured by sub-event type and sized by fatalities, with popups of the claims."""
     features = []
@@ -114,8 +122,9 @@ def attacks_layer(events: pd.DataFrame, name: str = ATTACKS) -> folium.FeatureGr
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
             "properties": {
-                "style": _style(colour, marker_radius(row["fatalities"])),
-                "tooltip": tooltip(f"{row['location']}: {row['sub_event_type']} ({row['fatalities']} killed)"),
+                "style": {**_style(colour, marker_radius(row["fatalities"])), **(DRAFT_STYLE if _draft(row) else {})},
+                "tooltip": tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['location']}: {row['sub_event_type']} "
+                                   f"({row['fatalities']} killed)"),
                 "popup": event_popup(row),
             },
         })
@@ -139,8 +148,10 @@ def abductions_layer(events: pd.DataFrame, name: str = ABDUCTIONS) -> folium.Fea
         return _points_layer([{
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
-            "properties": {"style": {**_style(ABDUCTION_COLOUR, 5, opacity=0.9), "color": "#ffffff"},
-                           "tooltip": tooltip(f"{row['location']}: abduction"), "popup": event_popup(row)},
+            "properties": {"style": {**_style(ABDUCTION_COLOUR, 5, opacity=0.9), "color": "#ffffff",
+                                     **(DRAFT_STYLE if _draft(row) else {})},
+                           "tooltip": tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['location']}: abduction"),
+                           "popup": event_popup(row)},
         } for _, row in events.iterrows()], name, "cm-abduction-dot")
     group = folium.FeatureGroup(name=name, show=True)
     for _, row in events.iterrows():
@@ -149,10 +160,12 @@ def abductions_layer(events: pd.DataFrame, name: str = ABDUCTIONS) -> folium.Fea
         label = "?" if count is None else str(int(count))
         folium.Marker(
             location=(float(row["latitude"]), float(row["longitude"])),
-            icon=folium.DivIcon(html=ABDUCTION_ICON.replace("{count}", label), icon_size=(26, 26),
-                                icon_anchor=(13, 13), class_name="cm-abduction"),
+            icon=folium.DivIcon(html=ABDUCTION_ICON.replace("{count}", label).replace(
+                                    'stroke-width="2"', 'stroke-width="2" stroke-dasharray="3 2"' if _draft(row)
+                                    else 'stroke-width="2"'), icon_size=(26, 26), icon_anchor=(13, 13),
+                                class_name="cm-abduction cm-draft" if _draft(row) else "cm-abduction"),
             popup=_popup(event_popup(row)),
-            tooltip=tooltip(f"{row['location']}: {label} abducted"),
+            tooltip=tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['location']}: {label} abducted"),
         ).add_to(group)
     return group
 
@@ -190,8 +203,10 @@ def control_layer(zones: pd.DataFrame, name: str = CONTROL,
         features.append({
             "type": "Feature", "geometry": mapping(outline),
             "properties": {
-                "style": {**zone_style(row["status"], actor), "className": f"cm-zone cm-area-{area_slug(row['area'])}"},
-                "tooltip": tooltip(f"{row['area']}: {zone_label(row['status'], actor)}"),
+                "style": {**zone_style(row["status"], actor), "className": f"cm-zone cm-area-{area_slug(row['area'])}",
+                          **(DRAFT_STYLE if _draft(row) else {})},
+                "tooltip": tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['area']}: "
+                                   f"{zone_label(row['status'], actor)}"),
                 "popup": zone_popup(row, (evidence or {}).get(row["zone_id"], ())),
             },
         })

@@ -45,12 +45,35 @@ def get_store(url: str) -> Store:
     return open_store(url)
 
 
-@st.cache_resource(show_spinner="Loading events…", max_entries=2)
-def load_frames(url: str, version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+@st.cache_resource(show_spinner="Loading events…", max_entries=4)
+def load_frames(url: str, version: int, drafts: bool = False,
+                as_of: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(events frame, control-zone GeoDataFrame) for ``url`` at data ``version``; shared by every session, never
-    modified. Keyed on :meth:`Store.data_version`, so a save by another process (CLI, another replica) shows."""
+    modified. Keyed on :meth:`Store.data_version`, so a save by another process (CLI, another replica) shows.
+    Published items only, with drafts when ``drafts``; ``as_of``: as published then (issue 13)."""
+    from geo.storage import PUBLISHED, WITH_DRAFTS
+
     store = get_store(url)
-    return store.frame(), store.zones_frame()
+    statuses = WITH_DRAFTS if drafts else PUBLISHED
+    return store.frame(statuses=statuses, as_of=as_of), store.zones_frame(statuses=statuses, as_of=as_of)
+
+
+USER = "user"  # the signed-in (or local) geo.access.User, set by the shell (app.py) on every run
+INCLUDE_DRAFTS = "include_drafts"  # the "Include drafts" switch, for analysts and editors
+
+
+def frame_options() -> tuple[bool, int | None]:
+    """(include drafts, pinned cutoff) for the data the current session sees (issue 13).
+
+    Drafts only for a user whose role may draft and only when switched on; a view pinned "as of" a
+    date shows what was published then (and no drafts)."""
+    from geo.views import pinned_cutoff
+
+    view = st.session_state.get(VIEW)
+    as_of = pinned_cutoff(view) if view is not None else None
+    user = st.session_state.get(USER)
+    drafts = bool(st.session_state.get(INCLUDE_DRAFTS)) and user is not None and user.can("draft")
+    return drafts and as_of is None, as_of
 
 
 @st.cache_resource(show_spinner=False)
@@ -287,7 +310,8 @@ def data_or_stop() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(events frame, zones frame), or an error message and a stopped page if the database is unusable."""
     url = current_url()
     try:
-        return load_frames(url, get_store(url).data_version())  # one row read per run: reloads only after a save
+        # one row read per run: reloads only after a save
+        return load_frames(url, get_store(url).data_version(), *frame_options())
     except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
         st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
         st.stop()

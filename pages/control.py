@@ -9,18 +9,21 @@ import streamlit as st
 from shapely.geometry import mapping
 
 from geo import services
+from geo.audit import history_rows
 from geo.errors import readable
 from geo.layers import changes_layer, control_layer
 from geo.schema import CONTROL_STATUSES, ValidationError
 from geo.storage import ZoneConflict
 from geo.tools.zones import changes
 from pages.common import current_url, data_or_stop, get_store, refresh_data, render_map, require_app_navigation
+from pages.sidebar import current_user
 
 require_app_navigation()
 
 NEW = "New zone (draw it on the map)"
 
 frame, zones = data_or_stop()
+user = current_user()
 st.title("Territorial control")
 st.caption("Dated assessments of who controls, influences, contests or blockades an area, each with its source. "
            "Every saved edit is kept in the zone's history.")
@@ -40,9 +43,24 @@ with changes_tab:
                      key="changes_table")
     render_map([changes_layer(changed)], "changes_map", height=520)
 
-with edit_tab:
-    labels = {f"{r.area} · {r.status} · from {r.valid_from:%Y-%m-%d} ({r.zone_id})": r.zone_id
-              for r in zones.sort_values(["area", "valid_from"]).itertuples()}
+def draft_label(row: object) -> str:
+    return " · DRAFT" if getattr(row, "review_status", "published") == "draft" else ""
+
+
+def edit_zones() -> None:
+    """The Draw or edit tab (a function, so a role that may not draw returns early and the History tab still shows)."""
+    # issue 13: an editor edits any zone (published); an analyst draws new zones and edits drafts (drafts)
+    editable = zones if user.can("edit_zone") else zones[zones.get("review_status", pd.Series(
+        "published", index=zones.index)).eq("draft")]
+    labels = {f"{r.area} · {r.status} · from {r.valid_from:%Y-%m-%d} ({r.zone_id}){draft_label(r)}": r.zone_id
+              for r in editable.sort_values(["area", "valid_from"]).itertuples()}
+    if not user.can("draft"):
+        st.info(f"You are signed in as a {user.role.label}: drawing and editing zones needs an analyst (drafts) "
+                "or an editor.")
+        return
+    if not user.can("edit_zone"):
+        st.caption("As an analyst you can draw new zones and edit drafts (switch on “Include drafts” to list "
+                   "yours); they are saved as drafts for an editor to publish.")
     picked = st.selectbox("Assessment", [NEW, *labels], key="zone_pick")
     current = None if picked == NEW else zones[zones["zone_id"] == labels[picked]].iloc[0]
     shown = zones.iloc[0:0] if current is None else zones[zones["zone_id"] == current.zone_id]
@@ -91,7 +109,7 @@ with edit_tab:
             st.error("Draw the zone on the map first (polygon or rectangle tool).")
         else:
             try:
-                zone = services.save_zone(get_store(current_url()), {
+                zone = services.save_zone(get_store(current_url()), user=user, fields={
                     "area": area, "status": status, "actor": actor, "valid_from": valid_from,
                     "valid_to": None if open_ended else valid_to, "geometry": geometry, "source": source,
                     "claimant": claimant, "notes": notes, "linked_events": linked, "kind": kind},
@@ -107,16 +125,26 @@ with edit_tab:
             else:
                 st.session_state.pop(opened, None)
                 refresh_data()
-                st.success(f"Saved “{zone.area}” ({zone.status}).")
+                saved_as = "published" if user.can("edit_zone") else "a draft for review"
+                st.success(f"Saved “{zone.area}” ({zone.status}), {saved_as}.")
+
+with edit_tab:
+    edit_zones()
 
 with history_tab:
     names = {f"{r.area} · from {r.valid_from:%Y-%m-%d} ({r.zone_id})": r.zone_id for r in zones.itertuples()}
     chosen = st.selectbox("Assessment", list(names), key="history_pick", index=None,
                           placeholder="Choose an assessment")
     if chosen:
-        versions = get_store(current_url()).zone_history(names[chosen])
+        store = get_store(current_url())
+        versions = store.zone_history(names[chosen])
+        authors = store.zone_authors(names[chosen])
         st.dataframe(pd.DataFrame([{
             "version": v, "saved": datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "note": n, "status": z.status, "actor": z.actor, "valid from": z.valid_from, "valid to": z.valid_to,
-            "source": z.source} for v, t, n, z in versions]), hide_index=True, width="stretch",
-            key="history_table")
+            "by": authors.get(v) or "", "note": n, "status": z.status, "actor": z.actor, "valid from": z.valid_from,
+            "valid to": z.valid_to, "source": z.source} for v, t, n, z in versions]), hide_index=True,
+            width="stretch", key="history_table")
+        trail = history_rows(services.history(store, "zone", names[chosen]))
+        if trail:
+            st.caption("Audit trail: who changed what, and why (reviews included)")
+            st.dataframe(pd.DataFrame(trail), hide_index=True, width="stretch", key="zone_audit_table")

@@ -18,6 +18,7 @@ from geo.schema import TAXONOMY, ValidationError
 from geo.storage import events_frame
 from geo.tools.filters import split_layers
 from pages.common import current_url, get_store, refresh_data, render_map, require_app_navigation
+from pages.sidebar import current_user
 
 require_app_navigation()
 
@@ -37,7 +38,8 @@ SUB_EVENTS = [s for subs in TAXONOMY.values() for s in subs]
 
 st.title("Reports")
 st.caption("Paste a report or upload .txt/.html files. Nothing is saved until you review the events and "
-           "press Save.")
+           "press Save; saved events are drafts until an editor publishes them (Review page).")
+user = current_user()
 
 with st.form("report_form"):
     text = st.text_area("Report text", key="report_text", height=180,
@@ -140,8 +142,8 @@ if updates:
             case = proposal.case
             label = (f"Link to the case of {case.location}, {case.taken or 'date unknown'} "
                      f"({'; '.join(proposal.reasons)})")
-            if st.button(label, key=f"link_{u_index}_{p_index}"):
-                get_store(current_url()).save_case(apply_update(case, update, source=name))
+            if st.button(label, key=f"link_{u_index}_{p_index}", disabled=not user.can("ingest")):
+                services.save_case(get_store(current_url()), apply_update(case, update, source=name), user=user)
                 st.session_state[SAVED] = (f"Case of {case.location} ({case.taken}): "
                                            f"{STATUS_LABELS[update.status]} added to its history.")
                 st.rerun()
@@ -201,16 +203,21 @@ if all_events:
                          hide_index=True, width="stretch", key="zones_table")
             save_zones = st.checkbox(f"Add these {len(all_zones)} assessment(s) to the control layer", value=True,
                                      key="save_zones")
-        if st.button(f"Save {len(plan.events)} event(s)", key=SAVE, type="primary", disabled=not plan.events):
+        if st.button(f"Save {len(plan.events)} event(s) as drafts", key=SAVE, type="primary",
+                     disabled=not plan.events or not user.can("ingest")):
             try:
-                services.save_plan(get_store(url), replace(plan, zones=tuple(all_zones) if save_zones else ()))
+                services.save_plan(get_store(url), replace(plan, zones=tuple(all_zones) if save_zones else ()),
+                                   user=user)
+            except ValidationError as exc:
+                st.error(f"Nothing was saved: {exc}")
             except sqlalchemy.exc.SQLAlchemyError as exc:
                 st.error(f"Nothing was saved: {readable(exc)}")
             else:
                 refresh_data()
                 zone_note = f" Added {len(all_zones)} control assessment(s)." if save_zones else ""
-                st.session_state[SAVED] = (f"Saved {len(plan.events)} event(s): {plan.merged} merged into "
-                                           f"existing events, {plan.new} new.{zone_note}")
+                st.session_state[SAVED] = (f"Saved {len(plan.events)} event(s) as drafts: {plan.merged} merged into "
+                                           f"existing events, {plan.new} new.{zone_note} An editor publishes them "
+                                           "from the Review page.")
                 st.session_state.pop(REVIEW, None)
                 st.session_state.pop(REVIEW_TABLE, None)
                 st.rerun()

@@ -16,12 +16,12 @@ import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
 
-from geo import services
+from geo import access, services
 from geo.errors import readable
 from geo.schema import TAXONOMY, ValidationError
 from geo.tools.filters import actor_options, step_window
 from geo.views import DEFAULT_LAYERS, LAYER_LABELS, LAYERS, View, from_query, to_query
-from pages.common import MAP_POSITION, VIEW, current_url, get_store
+from pages.common import INCLUDE_DRAFTS, MAP_POSITION, USER, VIEW, current_url, get_store
 
 PLAY_INTERVAL_S = 1.5
 LABEL_LAYERS = {label: layer for layer, label in LAYER_LABELS.items()}
@@ -53,6 +53,71 @@ class Keys:
     VIEW_SAVE = "view_save"
     VIEW_DIALOG = "view_dialog"
     VIEW_MESSAGE = "view_message"
+
+
+# -- who is using the app (issue 13) -------------------------------------------------------------------------
+SIGN_OUT = "sign_out"
+
+
+def auth_configured() -> bool:
+    """Whether sign-in is on: an ``[auth]`` section in ``.streamlit/secrets.toml`` (Streamlit's OIDC settings)."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all (StreamlitSecretNotFoundError is one)
+        return False
+
+
+def resolve_user() -> access.User | None:
+    """The user of this session, kept in session state for the pages: the local user without sign-in; with it,
+    the signed-in user and the role the store keeps for them (a viewer when none), or None when not signed in."""
+    if not auth_configured():
+        user: access.User | None = access.local_user()
+    elif not st.user.get("is_logged_in"):
+        user = None
+    else:
+        email = st.user.get("email")
+        if not email:
+            st.error("Your sign-in provider did not send an email address, which roles are kept by. Ask the "
+                     "administrator to request the 'email' scope, then sign in again.")
+            st.button("Sign out", key=SIGN_OUT, on_click=st.logout)
+            st.stop()
+        try:
+            user = services.user_for(get_store(current_url()), email, st.user.get("name"))
+        except (ValidationError, sqlalchemy.exc.SQLAlchemyError) as exc:
+            st.error(f"Could not read your role: {exc}")
+            st.stop()
+    if user is None:
+        st.session_state.pop(USER, None)
+    else:
+        st.session_state[USER] = user
+    return user
+
+
+def current_user() -> access.User:
+    """The user the shell resolved for this run (a viewer with no name if it did not)."""
+    return st.session_state.get(USER) or access.User("unknown", role=access.Role.VIEWER)
+
+
+def user_box(user: access.User) -> None:
+    """Who is signed in (or that the app runs in local mode), sign out, and the "Include drafts" switch."""
+    with st.sidebar:
+        if user.local:
+            st.caption(f"**Local mode**: sign-in is off, so you ({user.email}) have every role. Turn sign-in on "
+                       "with an `[auth]` section in `.streamlit/secrets.toml` (see the README).")
+        else:
+            st.caption(f"Signed in as **{user.name}** ({user.email}) · {user.role.label}")
+            st.button("Sign out", key=SIGN_OUT, on_click=st.logout)
+        if user.can("draft"):
+            st.toggle("Include drafts", key=INCLUDE_DRAFTS,
+                      help="Show events and zones that wait for review, dashed and labelled DRAFT. Pinned views "
+                           "always show what was published on their date.")
+
+
+def sign_in_page() -> None:
+    """The only page a visitor who is not signed in sees."""
+    st.title("Conflict Map · Sahel")
+    st.write("Sign in to see the map. Your role (viewer, analyst or editor) decides what you can change.")
+    st.button("Sign in", key="sign_in", type="primary", on_click=st.login)
 
 
 def timeline_bounds(frame: pd.DataFrame) -> tuple[date, date]:
@@ -157,7 +222,8 @@ def _save_view() -> None:
     if position := st.session_state.get(MAP_POSITION):  # where the Map looks while the save form is open
         view = replace(view, center=position[0], zoom=position[1])
     try:
-        view = services.save_view(get_store(current_url()), view, name=st.session_state.get(Keys.VIEW_NAME),
+        view = services.save_view(get_store(current_url()), view, user=current_user(),
+                                  name=st.session_state.get(Keys.VIEW_NAME),
                                   title=st.session_state.get(Keys.VIEW_TITLE),
                                   notes=st.session_state.get(Keys.VIEW_NOTES),
                                   as_of=st.session_state.get(Keys.VIEW_AS_OF) if pinned else None)
@@ -172,7 +238,11 @@ def _save_view() -> None:
 def _delete_view() -> None:
     name = st.session_state.get(Keys.VIEW_PICK)
     if name:
-        get_store(current_url()).delete_view(name)
+        try:
+            services.delete_view(get_store(current_url()), name, user=current_user())
+        except (ValidationError, sqlalchemy.exc.SQLAlchemyError) as exc:
+            st.session_state[Keys.VIEW_MESSAGE] = ("error", f"The view was not deleted: {exc}")
+            return
         st.session_state[Keys.VIEW_MESSAGE] = ("success", f"Deleted the view “{name}”.")
 
 
@@ -256,12 +326,14 @@ def _views_panel(lo: date, hi: date) -> None:
             (st.error if message[0] == "error" else st.success)(message[1])
         names = [v.name for v in _saved_views()]
         st.selectbox("Saved view", names, key=Keys.VIEW_PICK, index=None, placeholder="Choose a view")
+        user = current_user()
         left, right = st.columns(2)
         left.button("Open", key=Keys.VIEW_OPEN, on_click=_open_view, args=(lo, hi), width="stretch",
                     disabled=not names)
-        right.button("Delete", key=Keys.VIEW_DELETE, on_click=_delete_view, width="stretch", disabled=not names)
+        if user.can("manage_views"):  # issue 13: an editor may delete views
+            right.button("Delete", key=Keys.VIEW_DELETE, on_click=_delete_view, width="stretch", disabled=not names)
         # the naming form is only drawn when asked for, so the sidebar stays light
-        if st.toggle("Save the current view…", key=Keys.VIEW_DIALOG,
+        if user.can("save_view") and st.toggle("Save the current view…", key=Keys.VIEW_DIALOG,
                      help="On the Map, pan and zoom to frame the view: its centre and zoom are saved with it."):
             st.text_input("Name", key=Keys.VIEW_NAME, placeholder="e.g. week-27")
             st.text_input("Title", key=Keys.VIEW_TITLE, placeholder="Shown on the briefing slide")

@@ -242,3 +242,46 @@ def test_export_kml_shapefile_and_csv_sidecar(db_url: str, tmp_path: Path) -> No
     assert out.returncode == 0 and "e.csv.metadata.json" in out.stderr
     assert json.loads((tmp_path / "e.csv.metadata.json").read_text(encoding="utf-8"))["events"] == 10
     assert "-o FILE.zip" in run("export", "--format", "shp", env_db=db_url).stderr
+
+
+# -- issue 13: users and the audit trail ----------------------------------------------------------------------
+def test_users_add_list_and_remove_as_the_local_user(db_url: str) -> None:
+    env = {"CONFLICTMAP_USER": "fatou"}
+    os.environ.update(env)
+    try:
+        added = run("users", "add", "Ed@Example.org", "--role", "Editor", env_db=db_url)
+        assert added.returncode == 0, added.stderr
+        assert added.stdout == "ed@example.org: editor (added)\n"
+        assert run("users", "add", "ed@example.org", "--role", "analyst", env_db=db_url).stdout == (
+            "ed@example.org: analyst (was editor)\n")
+        listed = run("users", "list", env_db=db_url)
+        assert listed.stdout.startswith("ed@example.org\tanalyst\tadded by fatou at 20")
+        bad = run("users", "add", "not-an-email", "--role", "editor", env_db=db_url)
+        assert bad.returncode == 1 and bad.stderr == "error: email: “not-an-email” is not an email address\n"
+        removed = run("users", "remove", "ed@example.org", env_db=db_url)
+        assert removed.stdout == "ed@example.org: removed (was analyst); signed in, they are a viewer\n"
+        assert run("users", "list", env_db=db_url).stdout == ""
+        trail = run("audit", "--user", "fatou", "--kind", "user", env_db=db_url)
+        lines = [line for line in trail.stdout.splitlines() if not line.startswith("\t")]
+        assert [line.split("\t")[1:4] for line in lines] == [["fatou", "user_role", "user ed@example.org"]] * 2 + [
+            ["fatou", "user_remove", "user ed@example.org"]]
+        assert "\t\trole: editor -> analyst" in trail.stdout
+    finally:
+        for key in env:
+            os.environ.pop(key)
+
+
+def test_ingest_saves_drafts_and_audit_prints_an_events_record(db_url: str) -> None:
+    report = str(REPORTS / "2025-09-05_kayes_nioro_blockade_en.txt")
+    out = run("ingest", report, env_db=db_url)
+    assert out.returncode == 0 and "saved as drafts for review" in out.stdout
+    exported = run("export", "--format", "csv", env_db=db_url)
+    assert len(list(csv.DictReader(io.StringIO(exported.stdout)))) == 10  # drafts are not exported
+    trail = json.loads(run("audit", "--json", "--since", "2000-01-01", env_db=db_url).stdout)
+    ingested = [e for e in trail if e["action"] == "ingest" and e["kind"] == "event"]
+    assert len(ingested) == 2 and {e["after"]["review_status"] for e in ingested} == {"draft"}
+    one = ingested[0]["object_id"]
+    only = run("audit", "--event", one, env_db=db_url)
+    assert only.returncode == 0 and only.stdout.count("\tingest\tevent " + one) == 1
+    assert "\t\tcreated (draft)" in only.stdout
+    assert run("audit", "--since", "31-12-2025", env_db=db_url).returncode == 2  # not a date: argparse refuses

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from geo import services
+from geo.access import Role, User
 from geo.storage import open_store
 from tests.conftest import open_page
 
@@ -44,7 +45,8 @@ def test_an_edit_to_a_zone_someone_saved_since_is_refused(db_url: str) -> None:
                                "valid_from": zone.valid_from, "valid_to": zone.valid_to,
                                "geometry": zone.geometry, "source": zone.source,
                                "claimant": zone.claimant, "notes": "seen again by a patrol", "linked_events": "",
-                               "kind": zone.kind}, zone_id=zone.zone_id, author="another analyst")
+                               "kind": zone.kind}, zone_id=zone.zone_id,
+                       user=User("another analyst", role=Role.EDITOR))
     at.selectbox(key="zone_status_ML-KAY-2025").set_value("control")
     next(b for b in at.button if b.label == "Save assessment").click().run()
     assert not at.exception

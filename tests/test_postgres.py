@@ -32,13 +32,13 @@ def test_cli_upgrades_a_new_postgresql_database_and_the_app_refuses_it_before(pg
     assert cli("db", "current", url=url).stdout == "none\n"
     refused = cli("export", url=url)
     assert refused.returncode == 1
-    assert "is at revision none, this code needs 0005: run `python -m geo db upgrade`" in refused.stderr
+    assert "is at revision none, this code needs 0006: run `python -m geo db upgrade`" in refused.stderr
     with pytest.raises(db.SchemaError, match="python -m geo db upgrade"):
         open_store(url)
     done = cli("db", "upgrade", url=url)
-    assert done.returncode == 0 and done.stdout.endswith("/fresh: upgraded from revision none to 0005\n"), done
-    assert cli("db", "current", url=url).stdout == "0005 (head)\n"
-    assert cli("db", "upgrade", url=url).stdout.endswith("at revision 0005 already\n")
+    assert done.returncode == 0 and done.stdout.endswith("/fresh: upgraded from revision none to 0006\n"), done
+    assert cli("db", "current", url=url).stdout == "0006 (head)\n"
+    assert cli("db", "upgrade", url=url).stdout.endswith("at revision 0006 already\n")
     exported = cli("export", url=url)  # an upgraded team database starts empty: data comes by import or copy
     assert exported.returncode == 0 and exported.stdout.count("\n") == 1
 
@@ -99,11 +99,12 @@ def test_copy_sqlite_to_postgresql_and_back_loses_nothing(tmp_path: Path, pg_ser
     assert lines[0].startswith("copied sqlite:///") and "copy_target" in lines[0]
     counts = {line.split()[0]: int(line.split()[1]) for line in lines[1:]}
     assert counts == {"events": 11, "claims": 17, "abductions": 2, "provenance": 39, "control_zones": 28,
-                      "zone_history": 29, "views": 1, "hostage_cases": 1, "hostage_case_history": 1, "imports": 0}
+                      "zone_history": 29, "views": 1, "hostage_cases": 1, "hostage_case_history": 1, "imports": 0,
+                      "users": 0, "audit": 6}
     back = str(tmp_path / "back.sqlite")
     copy_database(fresh, back)
     again = cli("db", "copy", source, fresh, url=source)
-    assert again.returncode == 1 and "is not empty (28 control_zones, 11 events" in again.stderr
+    assert again.returncode == 1 and "is not empty (6 audit, 28 control_zones, 11 events" in again.stderr
     for url in (fresh, back):
         other = Store(url)
         assert other.events() == store.events()

@@ -39,6 +39,7 @@ from geo.storage import (
     events_table,
     imports_table,
     provenance_table,
+    record,
 )
 
 SHOWN_REJECTIONS = 1000  # rejected rows kept in memory for display; all of them go to the rejects file
@@ -158,6 +159,10 @@ def load_export(store: Store, stream: BinaryIO, *, file_name: str, fmt: str = "a
                     "source": summary.source, "file_name": file_name[:500], "sha256": summary.sha256,
                     "rows": summary.rows, "imported": summary.imported, "rejected": summary.rejected_count,
                     "user": (user or default_author())[:200], "at": int(time.time())}])
+                record(conn, user=user or default_author(), action="import", kind="bulk", object_id=file_name[:200],
+                       after={"source": summary.source, "file_name": file_name, "sha256": summary.sha256,
+                              "rows": summary.rows, "imported": summary.imported,
+                              "rejected": summary.rejected_count, "review_status": "published"})  # issue 13
                 conn.execute(data_version_table.update().where(data_version_table.c.id == 1).values(
                     version=data_version_table.c.version + 1, changed_at=int(time.time())))
             except sqlalchemy.exc.SQLAlchemyError as exc:
