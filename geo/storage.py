@@ -1121,6 +1121,16 @@ class Store:
         frame = pd.concat([current, old], ignore_index=True) if len(current) else old
         return frame.sort_values(["event_date", "event_id_cnty"], ignore_index=True)
 
+    def events_as_of(self, cutoff: int, ids: Iterable[str]) -> list[Event]:
+        """The events ``ids`` as they were published at ``cutoff`` (see :meth:`frame_as_of`), in the order given;
+        those not published then are left out. For exporting a pinned view with claims and provenance."""
+        restored = self._first_changes_after("event", cutoff)
+        wanted = list(dict.fromkeys(ids))
+        now = {e.event_id_cnty: e for e in self.events([i for i in wanted if i not in restored])}
+        then = {i: event_from_record(r) for i, r in restored.items()
+                if r is not None and r.get("review_status") == "published"}
+        return [now.get(i) or then[i] for i in wanted if i in now or i in then]
+
     def zones_frame_as_of(self, cutoff: int) -> pd.DataFrame:
         """The control zones as they were published at ``cutoff`` (as :meth:`frame_as_of` does for events)."""
         restored = self._first_changes_after("zone", cutoff)

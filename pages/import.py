@@ -12,6 +12,7 @@ from geo.errors import ImportFailed, readable
 from geo.io.acled import ImportFormatError
 from geo.io.load import Progress
 from pages.common import current_url, get_store, refresh_data, require_app_navigation
+from pages.sidebar import current_user
 
 require_app_navigation()
 
@@ -39,7 +40,7 @@ if submitted:
         rejects = io.StringIO()
         try:
             result = services.import_file(get_store(current_url()), upload, fmt, show, name=upload.name,
-                                          rejects=rejects)
+                                          rejects=rejects, user=current_user())  # issue 13: role checked
         except ImportFormatError as exc:
             bar.empty()
             st.error(f"{upload.name}: {exc}")

@@ -51,7 +51,8 @@ def decide(kind: str, object_id: str, action: str, version: int, reason: str = "
     try:
         if action == "publish":
             services.publish(store, kind, [object_id], user=user, expected={object_id: version})
-        elif action == "retract":
+        elif action == "retract":  # the reason as typed now (a callback's args were fixed when the page was drawn)
+            reason = st.session_state.get(f"reason_{object_id}", "")
             services.retract(store, kind, [object_id], user=user, reason=reason, expected={object_id: version})
         else:
             services.edit_and_publish(store, edited, user=user, opened_version=version, reason=reason)
@@ -108,10 +109,10 @@ for index, item in enumerate(queue[:SHOWN]):
         left, middle = st.columns(2)
         left.button("Publish", key=f"publish_{object_id}", type="primary", on_click=decide,
                     args=(item.kind, object_id, "publish", state.version))
-        reason = middle.text_input("Reason to retract (kept in the audit trail)", key=f"reason_{object_id}",
-                                   placeholder="e.g. no second source; a duplicate of …")
+        middle.text_input("Reason to retract (kept in the audit trail)", key=f"reason_{object_id}",
+                          placeholder="e.g. no second source; a duplicate of …")
         middle.button("Retract", key=f"retract_{object_id}", on_click=decide,
-                      args=(item.kind, object_id, "retract", state.version, reason))
+                      args=(item.kind, object_id, "retract", state.version))
         if item.kind == "event":
             with st.expander("Edit and publish"):
                 with st.form(f"edit_{object_id}"):

@@ -257,14 +257,21 @@ def test_paste_review_save_and_see_it_on_the_map(page: Page, server: Server) -> 
     page.get_by_role("button", name="Save 2 event(s)").click()
     expect(page.get_by_text("Saved 2 event(s)")).to_be_visible()
     frame = open_map(page, server.url)
+    expect(frame.locator("path.cm-attack")).to_have_count(9)  # drafts wait for review (issue 13)
+    page.goto(f"{server.url}/review")  # local mode: the local user is an editor too
+    for _ in range(2):  # the two events, oldest first, then the two control claims
+        page.get_by_role("button", name="Publish", exact=True).first.click()
+        expect(page.get_by_text("Published event")).to_be_visible()
+    frame = open_map(page, server.url)
     expect(frame.locator("path.cm-attack")).to_have_count(11)
     frame.locator("path.cm-attack").last.click()
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("Other")
 
 
 PAGES = {"": "Conflict Map · Sahel", "events": "Events", "briefing": "All events", "compare": "Compare two periods",
-         "control": "Territorial control", "reports": "Reports", "cases": "Hostage cases", "import": "Import"}
-NAV = ("Map", "Events", "Briefing", "Compare", "Control", "Reports", "Cases", "Import")
+         "control": "Territorial control", "reports": "Reports", "cases": "Hostage cases", "import": "Import",
+         "review": "Review"}
+NAV = ("Map", "Events", "Briefing", "Compare", "Control", "Reports", "Cases", "Import", "Review")
 
 
 @pytest.mark.parametrize("path", list(PAGES))
