@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import replace
 from html import escape
 
-import altair as alt
 import streamlit as st
 
 from geo.io.export import frame_to_csv
@@ -12,6 +11,7 @@ from geo.io.standalone import SnapshotUnavailable, render_png, snapshot_problem,
 from geo.layers import focus, layers_for
 from geo.tools.briefing import headline, previous_window, weekly
 from geo.tools.filters import view_events, view_zones
+from geo.tools.trends import actor_trend_chart, actor_weekly
 from geo.views import View
 from pages.common import (
     current_url,
@@ -20,6 +20,7 @@ from pages.common import (
     load_countries,
     render_map,
     require_app_navigation,
+    weekly_chart,
     zone_evidence_for,
 )
 from pages.sidebar import timeline_bounds
@@ -27,10 +28,14 @@ from pages.sidebar import timeline_bounds
 require_app_navigation()
 
 
-# One 1920x1080 screen holds the title, the headline figures, the map and the trend without scrolling
-# (tests/test_browser.py checks the bounding boxes): the map and the trend sit side by side under the figures.
+# One 1920x1080 screen holds the title, the headline figures, the map, the trend and the actors' trends without
+# scrolling (tests/test_browser.py and test_browser_analysis.py check the bounding boxes): the map on the left, the
+# trends beside it.
 MAP_HEIGHT = 640
-TREND_HEIGHT = 300
+TREND_HEIGHT = 210
+ACTORS = 3  # the actors followed when the slide selects none: the three named in most events
+ACTOR_PANEL_HEIGHT = 42
+ACTOR_PANEL_WIDTH = 190
 STYLE = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
@@ -107,12 +112,13 @@ with right:
     if view.notes:
         st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)
     trend = weekly(selected, view.start, view.end)  # every week of the window, quiet ones as 0
-    chart = (alt.Chart(trend, title="Per week").mark_line(point=True, strokeWidth=3)
-             .encode(x=alt.X("week:T", title=None), y=alt.Y("value:Q", title=None),
-                     color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="top"),
-                                     scale=alt.Scale(range=["#2b8cbe", "#d7301f"])))
-             .properties(height=TREND_HEIGHT))
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(weekly_chart(trend, height=TREND_HEIGHT), width="stretch", key="briefing_trend")
+    actors = actor_weekly(selected, view.actors, view.start, view.end, top=ACTORS)
+    if not actors.empty:
+        st.altair_chart(actor_trend_chart(actors, panel_height=ACTOR_PANEL_HEIGHT, panel_width=ACTOR_PANEL_WIDTH),
+                        key="briefing_actor_trends")
+        st.caption("Per actor and week, events (blue) and fatalities (red): an event counts for each actor it names, "
+                   "so the rows do not add up.")
 
 
 def _html() -> str:

@@ -150,7 +150,7 @@ def weekly_chart(trend: pd.DataFrame, height: int = 300, title: str = "Per week"
 
     return (alt.Chart(trend, title=title).mark_line(point=True, strokeWidth=3)
             .encode(x=alt.X("week:T", title=None), y=alt.Y("value:Q", title=None),
-                    color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="top"),
+                    color=alt.Color("measure:N", title=None, legend=alt.Legend(orient="right"),
                                     scale=alt.Scale(domain=["events", "fatalities"], range=["#2b8cbe", "#d7301f"])),
                     tooltip=[alt.Tooltip("week:T", title="week of", format="%Y-%m-%d"), "measure:N", "value:Q"])
             .properties(height=height))

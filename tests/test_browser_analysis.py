@@ -229,3 +229,22 @@ def test_a_comparison_url_reopens_both_windows(page: Page, server: Server) -> No
     expect(frame.locator(".leaflet-tooltip")).to_contain_text("Kayes (Mali): A 0, B 47 fatalities per region (+47)")
     wait_idle(page)
     assert all(part in page.url for part in query.split("&"))  # the address bar still holds the comparison
+
+
+def test_the_briefing_shows_the_actors_trends_on_one_1920x1080_screen(page: Page, server: Server) -> None:
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{server.url}/briefing")
+    expect(page.get_by_role("heading", name="All events")).to_be_visible(timeout=60_000)  # maybe a cold start
+    expect(page.frame_locator(MAP_IFRAME).first.locator("path.cm-attack")).to_have_count(9)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    expect(charts).to_have_count(2)  # the weekly trend, and the actors' trends
+    actors = charts.nth(1)
+    expect(actors.locator("canvas, svg").first).to_be_visible()
+    wait_idle(page)
+    page.screenshot(path=str(server.log_path.parent / "briefing.png"))
+    for locator in (page.get_by_role("heading", name="All events"), page.locator(MAP_IFRAME), charts.nth(0), actors):
+        box = locator.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, box
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1920, box
+    assert page.evaluate("() => window.scrollY") == 0

@@ -89,6 +89,17 @@ def test_chart_is_small_multiples_in_the_actors_order(small: pd.DataFrame) -> No
     assert left["facet"]["row"]["sort"] == [ARMY, JNIM]
     assert left["spec"]["encoding"]["y"]["field"] == "events"
     assert right["spec"]["encoding"]["y"]["field"] == "fatalities"
+    assert left["spec"]["encoding"]["y"]["title"] == "events per week"
+
+
+def test_a_narrow_chart_for_the_briefing(small: pd.DataFrame) -> None:
+    spec = actor_trend_chart(actor_weekly(small, [ARMY, JNIM]), panel_height=40, panel_width=150,
+                             font_size=14).to_dict()
+    left, right = spec["hconcat"]
+    assert (left["spec"]["width"], left["spec"]["height"]) == (150, 40)
+    assert left["spec"]["encoding"]["y"]["title"] is None and right["spec"]["title"] == "fatalities per week"
+    assert left["facet"]["row"]["header"]["labelLimit"] == 150  # long actor names are cut to the panel
+    assert spec["config"]["axis"]["labelFontSize"] == 14
 
 
 def test_actor_totals(small: pd.DataFrame) -> None:

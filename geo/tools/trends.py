@@ -103,11 +103,13 @@ def actor_weekly(events: pd.DataFrame, actors: Sequence[str] = (), start: date |
     return out[COLUMNS]
 
 
-def actor_trend_chart(table: pd.DataFrame, *, panel_height: int = 70) -> alt.HConcatChart:
+def actor_trend_chart(table: pd.DataFrame, *, panel_height: int = 70, panel_width: int | None = None,
+                      font_size: int | None = None) -> alt.HConcatChart:
     """Small multiples of :func:`actor_weekly`: a row per actor, events (left) and fatalities (right) per week.
 
     Each measure keeps one scale for every actor, so the panels compare; the actors'
-    panels are not to be added up (an event can name two of them).
+    panels are not to be added up (an event can name two of them). ``panel_width``
+    (pixels; default: Vega-Lite's) and ``font_size`` fit the chart to a narrow column or a wall screen.
     """
     import altair as alt
 
@@ -115,16 +117,23 @@ def actor_trend_chart(table: pd.DataFrame, *, panel_height: int = 70) -> alt.HCo
     data = table.assign(week_end=table["week"] + pd.Timedelta(days=6))  # each bar spans its week, Monday to Sunday
 
     def panel(measure: str, colour: str) -> alt.FacetChart:
-        return (alt.Chart(data, height=panel_height)
+        size = {"height": panel_height} | ({"width": panel_width} if panel_width else {})
+        title = f"{measure} per week"
+        return (alt.Chart(data, **size, title=title if panel_width else "")
                 .mark_bar(color=colour, stroke="white", strokeWidth=1)
                 .encode(x=alt.X("week:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=0)), x2="week_end:T",
-                        y=alt.Y(f"{measure}:Q", title=f"{measure} per week", axis=alt.Axis(tickMinStep=1)),
+                        y=alt.Y(f"{measure}:Q", title=None if panel_width else title, axis=alt.Axis(tickMinStep=1)),
                         y2=alt.datum(0),
                         tooltip=[alt.Tooltip("actor:N"), alt.Tooltip("week:T", title="week of", format="%Y-%m-%d"),
                                  alt.Tooltip("events:Q"), alt.Tooltip("fatalities:Q")])
                 .facet(row=alt.Row("actor:N", sort=order, title=None,
                                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
-                                                     labelOrient="top", labelLimit=400, labelFontWeight="bold")),
+                                                     labelOrient="top", labelLimit=panel_width or 400,
+                                                     labelFontWeight="bold")),
                        spacing=6))
 
-    return alt.hconcat(panel("events", "#2b8cbe"), panel("fatalities", "#d7301f"))
+    chart = alt.hconcat(panel("events", "#2b8cbe"), panel("fatalities", "#d7301f"))
+    if font_size:
+        chart = chart.configure_axis(labelFontSize=font_size, titleFontSize=font_size).configure_header(
+            labelFontSize=font_size + 1)
+    return chart
