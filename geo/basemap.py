@@ -16,7 +16,15 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.layers import ABDUCTION_COLOUR, FAMILY_COLOURS, OTHER_COLOUR, SUB_EVENT_COLOURS, ZONE_LEGEND
+from geo.layers import (
+    ABDUCTION_COLOUR,
+    CASE_COLOURS,
+    CASE_LEGEND,
+    FAMILY_COLOURS,
+    OTHER_COLOUR,
+    SUB_EVENT_COLOURS,
+    ZONE_LEGEND,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -219,6 +227,9 @@ def legend_html() -> str:
         "whose events weigh most in the window (territory taken or retaken ×5, clashes ×2).</div>")
     abduction = (f'<div><span style="display:inline-block;width:11px;height:11px;background:{ABDUCTION_COLOUR};'
                  'transform:rotate(45deg);margin:0 7px 0 2px"></span>Abduction (number taken)</div>')
+    abduction += "".join(f'<div style="padding-left:14px"><span style="display:inline-block;width:8px;height:8px;'
+                         f'background:{CASE_COLOURS[s]};transform:rotate(45deg);margin:0 6px 0 1px"></span>'
+                         f"{escape(label)}</div>" for s, label in CASE_LEGEND)  # the hostage case's status (issue 14)
     return (
         '<details open style="background:rgba(255,255,255,.92);padding:6px 10px;border-radius:6px;'
         'font:12px/1.3 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'

@@ -76,6 +76,22 @@ class Case:
         return (end - self.taken).days
 
 
+def by_event(cases: Iterable[Case]) -> dict[str, Case]:
+    """The cases keyed by the abduction event that opened them (``event_id_cnty``); cases without one left out."""
+    return {case.event_id_cnty: case for case in cases if case.event_id_cnty}
+
+
+def fate(case: Case, today: date) -> str:
+    """The case's current status and days held in words: "held for 144 days", "proof of life; held for 30 days",
+    "released after 12 days", "killed after 3 days" (without the days when the abduction's date is unknown)."""
+    days = case.days_held(today)
+    span = "" if days is None else f" {'for' if case.is_open else 'after'} {days} day{'s' if days != 1 else ''}"
+    if case.status == "held":
+        return f"held{span}"
+    label = STATUS_LABELS.get(case.status, case.status)
+    return f"{label}; held{span}" if case.is_open else f"{label}{span}"
+
+
 def case_from_event(event: Event, case_id: str | None = None) -> Case:
     """A new open case for an abduction event (ACLED "Abduction/forced disappearance")."""
     taken = event.abduction

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from html import escape as html_escape
 from typing import Any
 
@@ -142,30 +143,62 @@ ABDUCTION_ICON = (
 MAX_ICONS = 300  # above this many abductions, purple dots in one GeoJSON layer instead of labelled icons
 
 
-def abductions_layer(events: pd.DataFrame, name: str = ABDUCTIONS) -> folium.FeatureGroup:
-    """A purple diamond per abduction, labelled with the number taken (purple dots when there are many)."""
+# A hostage case's current status -> the colour of its abduction's marker (held: the abduction purple).
+CASE_COLOURS: dict[str, str] = {"held": ABDUCTION_COLOUR, "proof_of_life": "#c51b8a", "ransom": "#f768a1",
+                                "released": "#1a9850", "escaped": "#66bd63", "killed": "#252525"}
+CASE_LEGEND: tuple[tuple[str, str], ...] = (("held", "Held"), ("proof_of_life", "Held, proof of life"),
+                                            ("ransom", "Held, ransom reported"), ("released", "Released"),
+                                            ("escaped", "Escaped"), ("killed", "Killed"))
+
+
+def _case_of(row: pd.Series, cases: Mapping[str, Any] | None, today: date | None) -> tuple[str, str, str]:
+    """(status for the CSS class, marker colour, words for the tooltip) of an abduction's hostage case."""
+    from geo.cases import fate
+
+    case = (cases or {}).get(row["event_id_cnty"])
+    if case is None:
+        return "none", ABDUCTION_COLOUR, ""
+    return case.status, CASE_COLOURS.get(case.status, ABDUCTION_COLOUR), f" · {fate(case, today or date.today())}"
+
+
+def abductions_layer(events: pd.DataFrame, name: str = ABDUCTIONS, cases: Mapping[str, Any] | None = None,
+                     today: date | None = None) -> folium.FeatureGroup:
+    """A diamond per abduction, labelled with the number taken (dots when there are many).
+
+    ``cases`` (:func:`geo.cases.by_event`) colour each abduction by its hostage case's
+    current status (:data:`CASE_COLOURS`; purple when held or without a case), and its
+    tooltip says the status and the days held to ``today`` (default: today) or to the
+    release or death. The markers have the classes ``cm-abduction cm-case-<status>``.
+    """
     if len(events) > MAX_ICONS:
-        return _points_layer([{
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
-            "properties": {"style": {**_style(ABDUCTION_COLOUR, 5, opacity=0.9), "color": "#ffffff",
-                                     **(DRAFT_STYLE if _draft(row) else {})},
-                           "tooltip": tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['location']}: abduction"),
-                           "popup": event_popup(row)},
-        } for _, row in events.iterrows()], name, "cm-abduction-dot")
+        features = []
+        for _, row in events.iterrows():
+            _status, colour, words = _case_of(row, cases, today)
+            features.append({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(row["longitude"]), float(row["latitude"])]},
+                "properties": {"style": {**_style(colour, 5, opacity=0.9), "color": "#ffffff",
+                                         **(DRAFT_STYLE if _draft(row) else {})},
+                               "tooltip": tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['location']}: "
+                                                  f"abduction{words}"),
+                               "popup": event_popup(row)},
+            })
+        return _points_layer(features, name, "cm-abduction-dot")
     group = folium.FeatureGroup(name=name, show=True)
     for _, row in events.iterrows():
         abduction = row.get("abduction") or {}
         count = abduction.get("count")
         label = "?" if count is None else str(int(count))
+        status, colour, words = _case_of(row, cases, today)
+        icon = ABDUCTION_ICON.replace(f'fill="{ABDUCTION_COLOUR}"', f'fill="{colour}"').replace("{count}", label)
+        if _draft(row):
+            icon = icon.replace('stroke-width="2"', 'stroke-width="2" stroke-dasharray="3 2"')
         folium.Marker(
             location=(float(row["latitude"]), float(row["longitude"])),
-            icon=folium.DivIcon(html=ABDUCTION_ICON.replace("{count}", label).replace(
-                                    'stroke-width="2"', 'stroke-width="2" stroke-dasharray="3 2"' if _draft(row)
-                                    else 'stroke-width="2"'), icon_size=(26, 26), icon_anchor=(13, 13),
-                                class_name="cm-abduction cm-draft" if _draft(row) else "cm-abduction"),
+            icon=folium.DivIcon(html=icon, icon_size=(26, 26), icon_anchor=(13, 13),
+                                class_name=f"cm-abduction cm-case-{status}" + (" cm-draft" if _draft(row) else "")),
             popup=_popup(event_popup(row)),
-            tooltip=tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['location']}: {label} abducted"),
+            tooltip=tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['location']}: {label} abducted{words}"),
         ).add_to(group)
     return group
 
@@ -335,7 +368,8 @@ def changes_layer(changed: pd.DataFrame, name: str = "Changes") -> folium.Featur
 
 def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame,
                evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None, *,
-               measure: str = "events", scale: str = "region") -> list[folium.FeatureGroup]:
+               measure: str = "events", scale: str = "region", cases: Mapping[str, Any] | None = None,
+               today: date | None = None) -> list[folium.FeatureGroup]:
     """The named layers for these events and (already selected) zones, bottom to top.
 
     ``names`` are view layer names: attacks, control, abductions, inferred, regions. ``evidence``
@@ -343,6 +377,8 @@ def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame,
     has it already (the app keeps it per data version and view); else it is computed.
     The regions layer shades ``measure`` (events or fatalities) per region or, with
     ``scale="area"``, per 10,000 km² (:func:`geo.regions.regions_layer`), from all these events.
+    ``cases`` (:func:`geo.cases.by_event`) colour the abductions by their hostage case's status
+    and give the days held to ``today`` (:func:`abductions_layer`).
     """
     from geo.regions import regions_layer
     from geo.tools.filters import split_layers
@@ -356,7 +392,7 @@ def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame,
                                          else evidence),
         "attacks": lambda: events_layer(attacks),
         "abductions": lambda: (density_layer(abductions, ABDUCTIONS) if len(abductions) > MAX_MARKERS
-                               else abductions_layer(abductions)),
+                               else abductions_layer(abductions, cases=cases, today=today)),
     }
     return [build[name]() for name in LAYER_ORDER if name in names]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from html import escape
 
 import streamlit as st
@@ -14,6 +15,7 @@ from geo.tools.filters import view_events, view_zones
 from geo.tools.trends import actor_trend_chart, actor_weekly
 from geo.views import View
 from pages.common import (
+    current_cases,
     current_url,
     data_or_stop,
     get_store,
@@ -106,8 +108,11 @@ cols[3].metric("Places attacked", now.places_attacked, now.places_attacked - the
 left, right = st.columns([5, 2])
 with left:
     shown = view_zones(zones, view)
-    render_map(lambda: layers_for(view.layers, selected, shown, zone_evidence_for(frame, zones, view)), "briefing_map",
-               height=MAP_HEIGHT, focus=focus(selected), center=view.center, zoom=view.zoom, reuse=(frame, view))
+    cases, today = current_cases(), date.today()  # abductions coloured by their case's status, with days held
+    render_map(lambda: layers_for(view.layers, selected, shown, zone_evidence_for(frame, zones, view), cases=cases,
+                                  today=today),
+               "briefing_map", height=MAP_HEIGHT, focus=focus(selected), center=view.center, zoom=view.zoom,
+               reuse=(frame, (view, today)))
 with right:
     if view.notes:
         st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)

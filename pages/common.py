@@ -76,6 +76,20 @@ def frame_options() -> tuple[bool, int | None]:
     return drafts and as_of is None, as_of
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_cases(url: str, version: int) -> dict:
+    """The hostage cases keyed by the abduction that opened them (:func:`geo.cases.by_event`), per data version."""
+    from geo.cases import by_event
+
+    return by_event(get_store(url).cases())
+
+
+def current_cases() -> dict:
+    """The hostage cases of the current database, keyed by their abduction event (for the abductions layer)."""
+    url = current_url()
+    return load_cases(url, get_store(url).data_version())
+
+
 @st.cache_resource(show_spinner=False)
 def load_countries():  # noqa: ANN201 - a GeoDataFrame
     """Country polygons for the offline basemap (geopandas is imported only when they are read)."""

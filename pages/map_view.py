@@ -1,6 +1,8 @@
 """Map page: attacks, territorial control, abductions and regions, driven by the sidebar timeline."""
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from geo.layers import MAX_MARKERS, focus, layers_for
@@ -11,6 +13,7 @@ from geo.tools.briefing import people_abducted
 from geo.tools.filters import split_layers, view_events, view_zones
 from pages.common import (
     MAP_POSITION,
+    current_cases,
     current_view,
     data_or_stop,
     render_map,
@@ -54,12 +57,13 @@ if regions_on:
 # streamlit-folium reads returned_objects when the map mounts, so that map has a key of its own.
 framing = bool(st.session_state.get(Keys.VIEW_DIALOG))
 # the layers are built and rendered once per data version and view, and shared by every session showing it
+cases, today = current_cases(), date.today()  # abductions are coloured by their case's status, with days held
 state = render_map(lambda: layers_for(view.layers, selected, valid_zones, zone_evidence_for(frame, zones, view),
-                                      measure=measure, scale=scale),
+                                      measure=measure, scale=scale, cases=cases, today=today),
                    FRAMING_KEY if framing else MAP_KEY, height=640, focus=focus(selected), center=view.center,
                    zoom=view.zoom, draw=True,
                    returned_objects=("all_drawings", "center", "zoom") if framing else ("all_drawings",),
-                   reuse=(frame, (view, measure, scale) if regions_on else view))
+                   reuse=(frame, (view, measure, scale, today) if regions_on else (view, today)))
 if framing and state and state.get("center"):
     st.session_state[MAP_POSITION] = ((round(state["center"]["lat"], 4), round(state["center"]["lng"], 4)),
                                       int(state["zoom"]))

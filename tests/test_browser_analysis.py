@@ -248,3 +248,16 @@ def test_the_briefing_shows_the_actors_trends_on_one_1920x1080_screen(page: Page
         assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, box
         assert box["x"] >= 0 and box["x"] + box["width"] <= 1920, box
     assert page.evaluate("() => window.scrollY") == 0
+
+
+def test_the_demo_abduction_is_an_open_case_with_its_days_held(page: Page, server: Server) -> None:
+    from geo.layers import CASE_COLOURS
+
+    frame = open_map(page, f"{server.url}/?start=2025-07-01&end=2025-07-01")
+    marker = frame.locator(".cm-abduction.cm-case-held")
+    expect(marker).to_have_count(1)
+    assert CASE_COLOURS["held"] in marker.inner_html()
+    marker.hover()
+    days = (date.today() - date(2025, 7, 1)).days
+    expect(frame.locator(".leaflet-tooltip")).to_contain_text(f"Diboli: 4 abducted · held for {days} days")
+    expect(frame.locator(".cm-legend")).to_contain_text("Released")  # the legend names the case statuses

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from geo.cases import Case, apply_update, case_from_event, cases_csv, link_candidates
+from geo.cases import Case, apply_update, by_event, case_from_event, cases_csv, fate, link_candidates
 from geo.extract.hostages import HostageUpdate
 from tests.factories import make_event
 
@@ -117,3 +117,17 @@ def test_the_same_news_is_never_proposed_twice_for_a_case() -> None:
     news = update(status="proof_of_life")
     case = apply_update(case_from_event(abduction()), news, source="Test wire")
     assert link_candidates(news, [case]) == []
+
+
+def test_fate_says_the_status_and_days_held_by_hand() -> None:
+    held = case_from_event(abduction())  # taken 1 July 2025
+    assert fate(held, TODAY) == "held for 144 days"  # 30 July days + 31 + 30 + 31 + 22 (to 22 November)
+    alive = apply_update(held, update(status="proof_of_life", when=date(2025, 9, 1)), "Video")
+    assert fate(alive, TODAY) == "proof of life; held for 144 days"
+    freed = apply_update(alive, update(when=date(2025, 10, 5)), "Report")
+    assert fate(freed, TODAY) == "released after 96 days"  # 30 + 31 + 30 + 5
+    killed = apply_update(held, update(status="killed", when=date(2025, 7, 2), evidence="killed"), "Report")
+    assert fate(killed, TODAY) == "killed after 1 day"
+    undated = case_from_event(abduction(time_precision=3))
+    assert fate(Case(**{**undated.__dict__, "taken": None}), TODAY) == "held"
+    assert by_event([held, killed]) == {"MLITEST0101": killed}  # the same abduction: the later one kept

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import folium
@@ -231,3 +232,38 @@ def test_a_group_legend_comes_and_goes_with_its_layer() -> None:
     assert "group.on('add', function () { control.addTo(group._map); });" in script
     assert "group.on('remove', function () { control.remove(); });" in script
     assert '"cm-layer-legend cm-test"' in script and "\\u003cspan" in script
+
+
+def test_abductions_are_coloured_by_their_cases_status_with_days_held(frame: pd.DataFrame) -> None:
+    from datetime import date
+
+    from geo.cases import StatusChange, by_event, case_from_event
+    from geo.io.demo import load_demo_events
+    from geo.layers import CASE_COLOURS
+
+    [taken] = [e for e in load_demo_events() if e.sub_event_type == "Abduction/forced disappearance"]
+    case = case_from_event(taken)
+    _, abductions = split_layers(frame)
+
+    def marker(cases: dict) -> folium.Marker:
+        group = abductions_layer(abductions, cases=cases, today=date(2025, 7, 31))
+        [m] = [c for c in group._children.values() if isinstance(c, folium.Marker)]
+        [m.tooltip] = [c for c in m._children.values() if isinstance(c, folium.Tooltip)]
+        return m
+
+    held = marker(by_event([case]))
+    assert "cm-case-held" in held.icon.options["class_name"] and CASE_COLOURS["held"] in held.icon.options["html"]
+    assert "Diboli: 4 abducted · held for 30 days" in held.tooltip.text  # 1 to 31 July
+    freed = replace(case, history=(StatusChange("released", date(2025, 7, 21), 1, "Test report"),))
+    released = marker(by_event([freed]))
+    assert "cm-case-released" in released.icon.options["class_name"]
+    assert 'fill="#1a9850"' in released.icon.options["html"]
+    assert "released after 20 days" in released.tooltip.text
+    plain = marker({})  # no case: the abduction purple, no status
+    assert "cm-case-none" in plain.icon.options["class_name"] and "abducted" in plain.tooltip.text
+    # above MAX_ICONS abductions: dots in one GeoJSON layer, coloured and labelled the same
+    [dots] = layers_for(("abductions",), pd.concat([abductions] * 301), frame.iloc[0:0],
+                        cases=by_event([freed]), today=date(2025, 7, 31))
+    [geojson] = [c for c in dots._children.values() if isinstance(c, folium.GeoJson)]
+    first = geojson.data["features"][0]["properties"]
+    assert first["style"]["fillColor"] == CASE_COLOURS["released"] and "released after 20 days" in first["tooltip"]
