@@ -5,8 +5,9 @@
 Prints the best of five builds, wall clock and CPU time of this process (the CPU
 figure holds when other work shares the machine), for: the events layer (grid
 above 1,500 events), the regions layer (events per region, with the click-through
-popups), the same per 10,000 km², and the regions layer given its region of each
-event (``where=``, as a page may keep it per data version).
+popups), the same per 10,000 km², the regions layer given its region of each
+event (``where=``, as a page may keep it per data version), and the Compare page's
+change-by-region layer between the two halves of the events.
 """
 from __future__ import annotations
 
@@ -22,7 +23,13 @@ import pandas as pd  # noqa: E402
 
 from bench.synth import rows  # noqa: E402
 from geo.layers import events_layer  # noqa: E402
-from geo.regions import assign_regions, regions_layer, shipped_regions  # noqa: E402
+from geo.regions import (  # noqa: E402
+    assign_regions,
+    difference_layer,
+    region_difference,
+    regions_layer,
+    shipped_regions,
+)
 
 
 def best_of(build: Callable[[], object], runs: int = 5) -> tuple[float, float]:
@@ -50,9 +57,11 @@ def main() -> None:
              lambda: regions_layer(frame, regions, measure="fatalities", scale="area")),
             ("regions layer without popups", lambda: regions_layer(frame, regions, details=False)),
             ("regions layer given where=", lambda: regions_layer(frame, regions, where=where)),
-            ("assign_regions", lambda: assign_regions(frame, regions))):
+            ("assign_regions", lambda: assign_regions(frame, regions)),
+            ("change by region, two halves (Compare page)",
+             lambda: difference_layer(region_difference(frame.iloc[: n // 2], frame.iloc[n // 2:], regions)))):
         wall, cpu = best_of(build)
-        print(f"  {label:<42} {wall:6.3f} s wall  {cpu:6.3f} s CPU")
+        print(f"  {label:<46} {wall:6.3f} s wall  {cpu:6.3f} s CPU")
 
 
 if __name__ == "__main__":
