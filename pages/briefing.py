@@ -77,6 +77,11 @@ slides = get_store(current_url()).views() or [View(start=lo, end=hi, title="All 
 index = min(max(st.session_state.get("briefing_slide", 0), 0), len(slides) - 1)
 view = slides[index]
 view = replace(view, start=view.start or lo, end=view.end or hi)
+if view.as_of is not None:  # issue 13: a slide pinned to a date shows what was published then
+    from geo.views import pinned_cutoff
+    from pages.common import load_frames
+
+    frame, zones = load_frames(current_url(), get_store(current_url()).data_version(), False, pinned_cutoff(view))
 
 selected = view_events(frame, view)
 before_start, before_end = previous_window(view.start, view.end)

@@ -2,11 +2,16 @@
 a visitor who is not signed in sees only the sign-in page; a signed-in viewer is offered no way to change anything."""
 from __future__ import annotations
 
+import time
+from datetime import date
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import services
 from geo.access import Role, User
 from geo.storage import open_store
+from geo.views import View
 from tests.conftest import APP_TIMEOUT, ROOT, open_page
 from tests.factories import make_event
 
@@ -117,3 +122,20 @@ def test_include_drafts_shows_drafts_on_the_map_for_an_analyst_or_editor(db_url:
     assert at.metric[0].value == "10"
     at.toggle(key="include_drafts").set_value(True).run()
     assert not at.exception and at.metric[0].value == "11"
+
+
+def test_a_pinned_view_shows_what_was_published_on_its_date_after_a_later_retraction(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo import storage
+
+    store = open_store(db_url)
+    editor = User("edith@example.org", role=Role.EDITOR)
+    services.save_view(store, View(), name="pinned", as_of=date.today(), user=editor)
+    later = int(time.time()) + 2 * 86400  # the retraction comes after the pinned date
+    monkeypatch.setattr(storage, "clock", lambda: later)
+    services.retract(store, "event", ["MLICM0001"], reason="a duplicate", user=editor)
+    assert open_page().metric[0].value == "9"
+    pinned = open_page(query={"view": "pinned"})
+    assert pinned.metric[0].value == "10"
+    briefing = open_page("pages/briefing.py")  # the saved view is its one slide
+    assert briefing.metric[0].value == "10"
