@@ -73,3 +73,22 @@ def test_actor_trends_follow_the_selected_actors(db_url: str) -> None:
     assert chart_actors(at) == ["Military Forces of Mali (2021-)"]  # a selected actor shows its quiet weeks
     at.multiselect(key=Keys.ACTORS).set_value([]).run()
     assert [i.value for i in at.info] == ["No events in the window, so no trend to show."]
+
+
+def test_an_events_history_tab_lists_who_changed_it_and_what(db_url: str) -> None:
+    from dataclasses import replace as changed
+
+    from geo import services
+    from geo.access import Role, User
+    from geo.storage import open_store
+
+    store = open_store(db_url)
+    [kayes] = store.events(ids=["MLICM0001"])
+    services.edit_and_publish(store, changed(kayes, fatalities=kayes.fatalities + 5), reason="the governor's toll",
+                              user=User("edith@example.org", role=Role.EDITOR), opened_version=1)
+    at = open_page("pages/events.py")
+    label = next(o for o in at.selectbox(key="event_history_pick").options if "(MLICM0001)" in o)
+    at.selectbox(key="event_history_pick").set_value(label).run()
+    [row] = next(d.value for d in at.dataframe if "who" in d.value.columns).to_dict("records")
+    assert (row["who"], row["action"], row["reason"]) == ("edith@example.org", "edit_publish", "the governor's toll")
+    assert f"fatalities: {kayes.fatalities} -> {kayes.fatalities + 5}" in row["changes"]
