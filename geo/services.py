@@ -141,8 +141,10 @@ def import_file(store: Store, data: bytes | BinaryIO, fmt: str = "auto",
     """
     user = access.require(user if user is not None else access.local_user(), "import")  # issue 13: role check
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
-    return load_export(store, stream, file_name=name, fmt=fmt, progress=progress, rejects=rejects,
-                       chunk_rows=chunk_rows, user=user.who)
+    summary = load_export(store, stream, file_name=name, fmt=fmt, progress=progress, rejects=rejects,
+                          chunk_rows=chunk_rows, user=user.who)
+    store.analyze()  # the planner's statistics, for the map's reads of what was imported (geo.query)
+    return summary
 
 
 # -- control zones -------------------------------------------------------------------------------------------
@@ -249,13 +251,8 @@ def review_queue(store: Store) -> list[QueueItem]:
     """The drafts (events, then zones), oldest saved first, each with the audit row of its last save."""
     items = [QueueItem("event", e, s, None) for e, s in store.events_with_state(statuses=("draft",))]
     items += [QueueItem("zone", z, s, None) for z, s in store.zones_with_state(statuses=("draft",))]
-    last: dict[tuple[str, str], AuditEntry] = {}
-    if items:
-        earliest = min((i.state.saved_at or 0) for i in items)
-        for entry in store.audit(since=earliest):
-            if entry.object_id is not None:
-                last[(entry.kind, entry.object_id)] = entry
-    out = [replace(i, saved=last.get((i.kind, _id(i)))) for i in items]
+    last = {kind: store.last_changes(kind, [_id(i) for i in items if i.kind == kind]) for kind in ("event", "zone")}
+    out = [replace(i, saved=last[i.kind].get(_id(i))) for i in items]
     return sorted(out, key=lambda i: (i.state.saved_at or 0, i.kind, _id(i)))
 
 

@@ -71,7 +71,8 @@ events_table = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("saved_by", sa.String(320)),
     sa.Column("saved_at", sa.BigInteger),
-    sa.Index("ix_events_date", "event_date"),
+    # the map's grouped reads use this index alone (migration 0007; geo.query); a date window uses its prefix
+    sa.Index("ix_events_map", "event_date", "review_status", "latitude", "longitude", "sub_event_type", "fatalities"),
     sa.Index("ix_events_lat_lon", "latitude", "longitude"),
     sa.Index("ix_events_review_status", "review_status"),
 )
@@ -722,6 +723,15 @@ class Store:
         """Bring the schema to the newest revision (nothing to do when it is there already)."""
         db.prepare(self.engine, auto_upgrade=True)
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics (``ANALYZE``), as after a bulk import.
+
+        Without them SQLite takes the review-status index as selective and walks every event
+        for a date window or a list of ids (5 s instead of 0.03 s at 1,000,000 events).
+        """
+        with self.writer.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     # -- writes --------------------------------------------------------
     def save_events(self, events: Iterable[Event], *, replace: bool = True, author: str | None = None,
                     action: str = "import", details: Mapping | None = None, bulk: bool = True) -> int:
@@ -1087,6 +1097,21 @@ class Store:
             return [AuditEntry(r.id, r.at, r.user, r.action, r.kind, r.object_id, r.reason or "",
                                json.loads(r.before) if r.before else None, json.loads(r.after) if r.after else None)
                     for r in conn.execute(query)]
+
+    def last_changes(self, kind: str, ids: Iterable[str]) -> dict[str, AuditEntry]:
+        """The newest audit row of each of these events or zones (``kind``), by id."""
+        a = audit_table.c
+        ids = list(dict.fromkeys(ids))
+        out: dict[str, AuditEntry] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), ID_BATCH):
+                newest = sa.select(sa.func.max(a.id)).where(a.kind == kind, a.object_id.in_(ids[i:i + ID_BATCH])
+                                                            ).group_by(a.object_id)
+                for r in conn.execute(sa.select(audit_table).where(a.id.in_(newest))):
+                    out[r.object_id] = AuditEntry(r.id, r.at, r.user, r.action, r.kind, r.object_id, r.reason or "",
+                                                  json.loads(r.before) if r.before else None,
+                                                  json.loads(r.after) if r.after else None)
+        return out
 
     def _first_changes_after(self, kind: str, cutoff: int) -> dict[str, dict | None]:
         """For every object of ``kind`` changed after ``cutoff``: its record before the first such change
