@@ -21,7 +21,9 @@ RESULT = "import_result"  # the last import's summary, shown until the next one
 st.title("Import")
 st.caption("ACLED exports (current or older layouts, monadic or dyadic, pre-2019 taxonomy) and UCDP GED CSV files. "
            "Rows that fail validation are listed with their line and reason; the rest are imported. Importing a "
-           "file again replaces its events rather than adding duplicates. A file is saved whole or not at all.")
+           "file again replaces its events rather than adding duplicates. A file is saved whole or not at all. "
+           "Files larger than the upload limit (200 MB) import from the command line: "
+           "`python -m geo import FILE`.")
 
 with st.form("import_form"):
     upload = st.file_uploader("Export file (.csv)", type=["csv"], key="import_file")

@@ -142,13 +142,19 @@ def load_export(store: Store, stream: BinaryIO, *, file_name: str, fmt: str = "a
                     chunk = next(chunks, None)
                 except ImportReadError as exc:
                     raise ImportFailed(file_name, "reading", line, exc.line, str(exc)) from exc
+                except OSError as exc:  # the file went away or the disk failed while reading
+                    raise ImportFailed(file_name, "reading", line, line, str(exc)) from exc
                 if chunk is None:
                     break
                 try:
                     write(chunk.events)
                 except (sqlalchemy.exc.SQLAlchemyError, conn.dialect.dbapi.Error) as exc:  # DB-API: PostgreSQL's COPY
                     raise ImportFailed(file_name, "saving", chunk.first_line, chunk.last_line, readable(exc)) from exc
-                _count(summary, chunk, writer)
+                try:
+                    _count(summary, chunk, writer)
+                except OSError as exc:  # the rejects file cannot be written (disk full...)
+                    raise ImportFailed(file_name, "writing the rejected rows of", chunk.first_line, chunk.last_line,
+                                       str(exc)) from exc
                 line = chunk.last_line + 1
                 if progress:
                     progress(Progress(summary.rows, max(reader.approx_rows, summary.rows),
