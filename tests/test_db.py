@@ -55,14 +55,14 @@ def test_old_database_is_upgraded_on_open_without_losing_its_row(tmp_path: Path,
     assert db.current(path) is None and "ix_events_lat_lon" not in tables(path)
     with caplog.at_level(logging.INFO, logger="geo.db"):
         store = open_store(path)
-    assert db.current(path) == db.head() == "0006"
+    assert db.current(path) == db.head() == "0007"
     assert "ix_events_lat_lon" in tables(path)
     [event] = store.events()  # kept, and not seeded with the demo events
     assert (event.event_id_cnty, event.location, event.fatalities) == ("OLD1", "Boulkessi", 7)
     assert [(c.claimant, c.value) for c in event.claims] == [("JNIM", 20)]
     messages = [r.getMessage() for r in caplog.records if r.name == "geo.db" and r.levelno == logging.INFO]
     assert any("no schema version; its tables match revision 0001: stamped it" in m for m in messages), messages
-    assert any(m.endswith("from revision 0001 to 0006") and path in m for m in messages), messages
+    assert any(m.endswith("from revision 0001 to 0007") and path in m for m in messages), messages
 
 
 def test_database_one_revision_behind_is_upgraded_and_logged(tmp_path: Path,
@@ -75,16 +75,16 @@ def test_database_one_revision_behind_is_upgraded_and_logged(tmp_path: Path,
     con.close()
     with caplog.at_level(logging.INFO, logger="geo.db"):
         store = open_store(path)
-    assert store.schema.before == "0001" and store.schema.after == "0006"
+    assert store.schema.before == "0001" and store.schema.after == "0007"
     assert [e.event_id_cnty for e in store.events()] == ["OLD1"]
     assert [r.getMessage() for r in caplog.records if r.name == "geo.db"] == [
-        f"Upgraded database sqlite:///{Path(path).resolve()} from revision 0001 to 0006"]
+        f"Upgraded database sqlite:///{Path(path).resolve()} from revision 0001 to 0007"]
 
 
 def test_without_auto_upgrade_an_old_database_is_refused_with_the_command_to_run(tmp_path: Path) -> None:
     path = str(tmp_path / "behind.sqlite")
     db.upgrade(path, "0001")
-    with pytest.raises(db.SchemaError, match=r"revision 0001, this code needs 0006: run `python -m geo db upgrade`"):
+    with pytest.raises(db.SchemaError, match=r"revision 0001, this code needs 0007: run `python -m geo db upgrade`"):
         Store(path, upgrade=False)
     assert db.current(path) == "0001"  # left alone
     db.upgrade(path)
@@ -212,9 +212,9 @@ def test_cli_db_upgrade_and_current(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--db", path, "db", "current"]) == 0
     assert capsys.readouterr().out == "none\n"
     assert main(["--db", path, "db", "upgrade"]) == 0
-    assert capsys.readouterr().out.endswith("old.sqlite: upgraded from revision none to 0006\n")
+    assert capsys.readouterr().out.endswith("old.sqlite: upgraded from revision none to 0007\n")
     assert main(["--db", path, "db", "current"]) == 0
-    assert capsys.readouterr().out == "0006 (head)\n"
+    assert capsys.readouterr().out == "0007 (head)\n"
     assert [e.event_id_cnty for e in Store(path).events()] == ["OLD1"]
 
 
