@@ -227,15 +227,17 @@ def legend_html() -> str:
         "whose events weigh most in the window (territory taken or retaken ×5, clashes ×2).</div>")
     abduction = (f'<div><span style="display:inline-block;width:11px;height:11px;background:{ABDUCTION_COLOUR};'
                  'transform:rotate(45deg);margin:0 7px 0 2px"></span>Abduction (number taken)</div>')
-    abduction += "".join(f'<div style="padding-left:14px"><span style="display:inline-block;width:8px;height:8px;'
-                         f'background:{CASE_COLOURS[s]};transform:rotate(45deg);margin:0 6px 0 1px"></span>'
-                         f"{escape(label)}</div>" for s, label in CASE_LEGEND)  # the hostage case's status (issue 14)
+    # issue 14: abductions are coloured by their hostage case's status, in a column of their own
+    abduction += "".join(f'<div><span style="display:inline-block;width:9px;height:9px;background:{CASE_COLOURS[s]};'
+                         f'transform:rotate(45deg);margin:0 8px 0 3px"></span>{escape(label)}</div>'
+                         for s, label in CASE_LEGEND)
     return (
         '<details open style="background:rgba(255,255,255,.92);padding:6px 10px;border-radius:6px;'
         'font:12px/1.3 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
         "<summary style='cursor:pointer;font-weight:600'>Legend</summary>"
-        '<div style="display:grid;grid-template-columns:auto auto auto;gap:0 14px">'
-        f"<div><b>Attacks</b> (size = fatalities){attacks}<b>Abductions</b>{abduction}</div>"
+        '<div style="display:grid;grid-template-columns:auto auto auto auto;gap:0 14px">'
+        f"<div><b>Attacks</b> (size = fatalities){attacks}</div>"
+        f"<div><b>Abductions</b>{abduction}</div>"
         f"<div><b>Territorial control</b>{zones}</div>"
         f"<div><b>Inferred from events</b>{inferred}</div>"
         "</div></details>"

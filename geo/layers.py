@@ -146,9 +146,9 @@ MAX_ICONS = 300  # above this many abductions, purple dots in one GeoJSON layer 
 # A hostage case's current status -> the colour of its abduction's marker (held: the abduction purple).
 CASE_COLOURS: dict[str, str] = {"held": ABDUCTION_COLOUR, "proof_of_life": "#c51b8a", "ransom": "#f768a1",
                                 "released": "#1a9850", "escaped": "#66bd63", "killed": "#252525"}
-CASE_LEGEND: tuple[tuple[str, str], ...] = (("held", "Held"), ("proof_of_life", "Held, proof of life"),
-                                            ("ransom", "Held, ransom reported"), ("released", "Released"),
-                                            ("escaped", "Escaped"), ("killed", "Killed"))
+CASE_LEGEND: tuple[tuple[str, str], ...] = (("held", "held"), ("proof_of_life", "proof of life"),
+                                            ("ransom", "ransom reported"), ("released", "released"),
+                                            ("escaped", "escaped"), ("killed", "killed"))
 
 
 def _case_of(row: pd.Series, cases: Mapping[str, Any] | None, today: date | None) -> tuple[str, str, str]:

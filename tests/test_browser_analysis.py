@@ -260,4 +260,4 @@ def test_the_demo_abduction_is_an_open_case_with_its_days_held(page: Page, serve
     marker.hover()
     days = (date.today() - date(2025, 7, 1)).days
     expect(frame.locator(".leaflet-tooltip")).to_contain_text(f"Diboli: 4 abducted · held for {days} days")
-    expect(frame.locator(".cm-legend")).to_contain_text("Released")  # the legend names the case statuses
+    expect(frame.locator(".cm-legend")).to_contain_text("ransom reported")  # the legend names the statuses
