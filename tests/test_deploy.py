@@ -128,6 +128,10 @@ def test_a_save_through_one_replica_shows_through_the_other(stack: Stack) -> Non
             editor.get_by_role("button", name="Extract events").click()
             editor.get_by_role("button", name="Save 2 event(s)").click()
             expect(editor.get_by_text("Saved 2 event(s)")).to_be_visible()
+            editor.goto(stack.url + "review")  # saved as drafts: published from the Review page (issue 13)
+            for _ in range(2):
+                editor.get_by_role("button", name="Publish", exact=True).first.click()
+                expect(editor.get_by_text("Published event")).to_be_visible()
 
             assert viewer.reload().headers["x-replica"] == b
             viewer.locator(MAP_IFRAME).wait_for()
