@@ -28,7 +28,6 @@ import csv
 import gzip
 import io
 import re
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,10 +119,12 @@ def read_dump(path: Path, countries: Sequence[str] = ()) -> Iterator[GeoRow]:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    csv.field_size_limit(sys.maxsize)
+    # Tab-separated without quoting: split each line (the csv module's field size limit is process-wide, and
+    # raising it for the long alternate-name lists changed what every later CSV read accepts)
     with path.open(encoding="utf-8", newline="") as f:
-        for number, row in enumerate(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
-            if not row or row[0].startswith("#"):
+        for number, line in enumerate(f, 1):
+            row = line.rstrip("\r\n").split("\t")
+            if row == [""] or row[0].startswith("#"):
                 continue
             if len(row) != GEONAME_COLUMNS:
                 raise GeoNamesFormatError(f"{path}:{number}: expected {GEONAME_COLUMNS} tab-separated columns, "
