@@ -11,6 +11,7 @@ both backends.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -346,8 +347,69 @@ def map_data(store: Store, view: View, *, max_markers: int, cell_deg: float = 0.
         return MapData(figures, store.frame(ids=[], statuses=statuses), cells, None, [])
     bounds = [[round(float(counts["south"].min()), 4), round(float(counts["west"].min()), 4)],
               [round(float(counts["north"].max()), 4), round(float(counts["east"].max()), 4)]]
+    return MapData(figures, store.frame(ids=ids, statuses=statuses), cells, bounds, _busiest(counts, cell_deg, dense))
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the sidebar offers: the timeline's ends (None without events), the actors and the countries."""
+
+    bounds: tuple[date, date] | None
+    actors: tuple[str, ...]
+    countries: tuple[str, ...]
+
+
+def choices(store: Store, *, statuses: Statuses = PUBLISHED) -> Choices:
+    """The sidebar's choices for the stored events, from SQL (distinct values and the date range)."""
+    return Choices(date_bounds(store, statuses=statuses), tuple(actor_names(store, statuses=statuses)),
+                   tuple(country_names(store, statuses=statuses)))
+
+
+def frame_choices(frame: pd.DataFrame) -> Choices:
+    """:func:`choices` of an events frame (a pinned view's events, as published on its date)."""
+    from geo.tools.filters import actor_options
+
+    bounds = None if frame.empty else (frame["event_date"].min().date(), frame["event_date"].max().date())
+    return Choices(bounds, tuple(actor_options(frame)), tuple(sorted(frame["country"].dropna().unique())))
+
+
+def frame_map_data(frame: pd.DataFrame, view: View, *, max_markers: int, cell_deg: float = 0.25,
+                   max_cells: int = 1500, dense: int = 200) -> MapData:
+    """:func:`map_data` computed from an events frame in memory: for a view pinned "as of" a date, whose events
+    are rebuilt from the audit trail (:meth:`~geo.storage.Store.frame`), not read by the queries above."""
+    from geo.tools.briefing import people_abducted
+    from geo.tools.filters import split_layers, view_events
+
+    selected = view_events(frame, view)
+    attacks, taken = split_layers(selected)
+    figures = Headline(events=len(selected), fatalities=int(selected["fatalities"].sum()),
+                       abducted=people_abducted(selected), attacks=len(attacks), abductions=len(taken))
+    lat = selected["latitude"].astype(float)
+    lon = selected["longitude"].astype(float)
+    counts = (pd.DataFrame({"row": (lat / cell_deg).map(math.floor), "col": (lon / cell_deg).map(math.floor),
+                            "sub_event_type": selected["sub_event_type"].astype(str),
+                            "fatalities": selected["fatalities"].astype(int)})
+              .groupby(["row", "col", "sub_event_type"], as_index=False)
+              .agg(events=("fatalities", "size"), fatalities=("fatalities", "sum")))
+    counts = counts.astype({"row": int, "col": int})
+    cells: dict[str, tuple[pd.DataFrame, float]] = {}
+    shown = []
+    for layer, part, is_taken in (("attacks", attacks, False), ("abductions", taken, True)):
+        if len(part) > max_markers:
+            cells[layer] = _grow(counts[counts["sub_event_type"].eq(ABDUCTION_SUB_EVENT) == is_taken], cell_deg,
+                                 max_cells)
+        else:
+            shown.append(part)
+    events = pd.concat(shown) if shown else selected.iloc[0:0]
+    if selected.empty:
+        return MapData(figures, events, cells, None, [])
+    bounds = [[round(float(lat.min()), 4), round(float(lon.min()), 4)],
+              [round(float(lat.max()), 4), round(float(lon.max()), 4)]]
+    return MapData(figures, events, cells, bounds, _busiest(counts, cell_deg, dense))
+
+
+def _busiest(counts: pd.DataFrame, cell_deg: float, dense: int) -> list[list[float]]:
     per_cell = counts.groupby(["row", "col"], as_index=False)["events"].sum().sort_values(
         ["events", "row", "col"], ascending=[False, True, True]).head(dense)
-    busiest = [[round((r + 0.5) * cell_deg, 3), round((c + 0.5) * cell_deg, 3), int(n)]
-               for r, c, n in zip(per_cell["row"], per_cell["col"], per_cell["events"], strict=True)]
-    return MapData(figures, store.frame(ids=ids, statuses=statuses), cells, bounds, busiest)
+    return [[round((r + 0.5) * cell_deg, 3), round((c + 0.5) * cell_deg, 3), int(n)]
+            for r, c, n in zip(per_cell["row"], per_cell["col"], per_cell["events"], strict=True)]

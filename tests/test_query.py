@@ -211,3 +211,17 @@ def test_map_data_fetches_rows_only_for_layers_under_the_marker_limit(store) -> 
         assert query.map_data(store, VIEWS[name], max_markers=1).headline == query.headline(store, VIEWS[name]), name
     empty = query.map_data(store, VIEWS["nothing"], max_markers=10)
     assert empty.events.empty and empty.bounds is None and not empty.cells and empty.dense == []
+
+
+@pytest.mark.parametrize("max_markers", [1, 2, 10])
+def test_map_data_from_a_frame_matches_the_database(store, max_markers: int) -> None:
+    for name, view in VIEWS.items():
+        sql = query.map_data(store, view, max_markers=max_markers)
+        memory = query.frame_map_data(store.frame(), view, max_markers=max_markers)
+        assert (memory.headline, memory.bounds, memory.dense) == (sql.headline, sql.bounds, sql.dense), name
+        assert sorted(memory.events["event_id_cnty"]) == sorted(sql.events["event_id_cnty"]), name
+        assert memory.cells.keys() == sql.cells.keys(), name
+        for layer, (cells, size) in sql.cells.items():
+            pd.testing.assert_frame_equal(memory.cells[layer][0], cells, check_dtype=False)
+            assert memory.cells[layer][1] == size
+    assert query.frame_choices(store.frame()) == query.choices(store)
