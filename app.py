@@ -17,7 +17,7 @@ import streamlit as st
 
 from geo.views import View
 from pages import sidebar
-from pages.common import VIEW, data_or_stop, run_page
+from pages.common import VIEW, choices_or_stop, run_page
 
 ICON = Path(__file__).parent / "static" / "favicon.png"
 
@@ -44,8 +44,7 @@ page = st.navigation([
 ])
 sidebar.user_box(user)
 if page.url_path in (MAP.url_path, EVENTS.url_path):  # the pages the timeline and filters apply to
-    frame, _zones = data_or_stop()
-    sidebar.render(frame)
+    sidebar.render(choices_or_stop())  # the timeline's ends, actors and countries, read from SQL
     sidebar.show_notices()
 else:
     st.session_state.setdefault(VIEW, View())  # kept for when the user comes back to the Map

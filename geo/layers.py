@@ -369,7 +369,8 @@ def changes_layer(changed: pd.DataFrame, name: str = "Changes") -> folium.Featur
 def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame,
                evidence: Mapping[str, Sequence[Mapping[str, Any]]] | None = None, *,
                measure: str = "events", scale: str = "region", cases: Mapping[str, Any] | None = None,
-               today: date | None = None) -> list[folium.FeatureGroup]:
+               today: date | None = None, cells: Mapping[str, tuple[pd.DataFrame, float]] | None = None,
+               every_event: pd.DataFrame | None = None) -> list[folium.FeatureGroup]:
     """The named layers for these events and (already selected) zones, bottom to top.
 
     ``names`` are view layer names: attacks, control, abductions, inferred, regions. ``evidence``
@@ -379,19 +380,25 @@ def layers_for(names: Sequence[str], events: pd.DataFrame, zones: pd.DataFrame,
     ``scale="area"``, per 10,000 km² (:func:`geo.regions.regions_layer`), from all these events.
     ``cases`` (:func:`geo.cases.by_event`) colour the abductions by their hostage case's status
     and give the days held to ``today`` (:func:`abductions_layer`).
+    ``cells`` ("attacks" or "abductions" -> (grid cells, cell size), :func:`geo.query.map_data`) draws
+    those layers as counted in the database, ``events`` then holding only the other layers' rows;
+    ``every_event`` is then the view's every event, for the regions and inferred layers.
     """
     from geo.regions import regions_layer
     from geo.tools.filters import split_layers
     from geo.tools.zones import infer_zones, zone_evidence
 
     attacks, abductions = split_layers(events)
+    cells = cells or {}
+    everything = events if every_event is None else every_event
     build = {
-        "regions": lambda: regions_layer(events, measure=measure, scale=scale),
-        "inferred": lambda: inferred_layer(infer_zones(events)),
-        "control": lambda: control_layer(zones, evidence=zone_evidence(zones, events) if evidence is None
+        "regions": lambda: regions_layer(everything, measure=measure, scale=scale),
+        "inferred": lambda: inferred_layer(infer_zones(everything)),
+        "control": lambda: control_layer(zones, evidence=zone_evidence(zones, everything) if evidence is None
                                          else evidence),
-        "attacks": lambda: events_layer(attacks),
-        "abductions": lambda: (density_layer(abductions, ABDUCTIONS) if len(abductions) > MAX_MARKERS
+        "attacks": lambda: cells_layer(*cells["attacks"], ATTACKS) if "attacks" in cells else events_layer(attacks),
+        "abductions": lambda: (cells_layer(*cells["abductions"], ABDUCTIONS) if "abductions" in cells
+                               else density_layer(abductions, ABDUCTIONS) if len(abductions) > MAX_MARKERS
                                else abductions_layer(abductions, cases=cases, today=today)),
     }
     return [build[name]() for name in LAYER_ORDER if name in names]

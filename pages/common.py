@@ -311,13 +311,120 @@ def zone_evidence_for(frame: pd.DataFrame, zones: pd.DataFrame, view: View) -> d
 
 
 def refresh_data() -> None:
-    """Forget cached events after a save, so every page shows the new ones."""
+    """Forget cached events after a save, so every page shows the new ones (the data version changes too)."""
     load_frames.clear()
+    load_map_data.clear()
+    load_choices.clear()
 
 
 def current_url() -> str:
     """The database URL selected by ``CONFLICTMAP_DB`` (or the default file)."""
     return database_url()
+
+
+# -- what the Map and the sidebar read: asked of the database per view, not every event in memory (issue 15) --
+def _statuses(drafts: bool) -> tuple[str, ...]:
+    from geo.storage import PUBLISHED, WITH_DRAFTS
+
+    return WITH_DRAFTS if drafts else PUBLISHED
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_choices(url: str, version: int, drafts: bool = False):  # noqa: ANN201 - geo.query.Choices
+    """The sidebar's timeline ends, actors and countries at data ``version`` (SQL; shared by every session)."""
+    from geo import query
+
+    return query.choices(get_store(url), statuses=_statuses(drafts))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_zones(url: str, version: int, drafts: bool = False, as_of: int | None = None) -> pd.DataFrame:
+    """The control-zone assessments at data ``version`` (published, with drafts, or as published at ``as_of``)."""
+    return get_store(url).zones_frame(statuses=_statuses(drafts), as_of=as_of)
+
+
+MAP_DATA_ENTRIES = 64  # views whose map data a server keeps (each a few hundred kB: rows up to the marker limit)
+
+
+@st.cache_resource(show_spinner="Counting events…", max_entries=MAP_DATA_ENTRIES)
+def load_map_data(url: str, version: int, view: View, drafts: bool = False):  # noqa: ANN201 - geo.query.MapData
+    """What the map draws for ``view`` at data ``version``: figures, marker rows and grid cells, read from SQL
+    (:func:`geo.query.map_data`) once per data version and view and shared by every session showing it; a
+    save bumps the version, so the next run reads again."""
+    from geo import query
+    from geo.layers import MAX_MARKERS
+
+    return query.map_data(get_store(url), view, max_markers=MAX_MARKERS, statuses=_statuses(drafts))
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAP_DATA_ENTRIES)
+def load_zone_evidence(url: str, version: int, view: View, drafts: bool = False) -> dict:
+    """Each control zone's deadliest events in the view, found in SQL (:func:`geo.query.zone_evidence`)."""
+    from geo import query
+    from geo.tools.filters import view_zones
+
+    zones = view_zones(load_zones(url, version, drafts), view)
+    return query.zone_evidence(get_store(url), view, zones, statuses=_statuses(drafts))
+
+
+def map_inputs(view: View):  # noqa: ANN201 - (MapData, zones frame, zone evidence, Choices)
+    """The current session's map data, control zones, zone evidence and sidebar choices for ``view``.
+
+    From SQL per (data version, view); a view pinned "as of" a date is rebuilt from the audit
+    trail in memory instead (:func:`geo.query.frame_map_data`). Stops the page with a message
+    when the database cannot be read.
+    """
+    from geo import query
+    from geo.layers import MAX_MARKERS
+    from geo.tools.filters import view_events, view_zones
+    from geo.tools.zones import zone_evidence
+
+    url = current_url()
+    try:
+        version = get_store(url).data_version()
+        drafts, as_of = frame_options()
+        if as_of is not None:
+            frame, zones = load_frames(url, version, drafts, as_of)
+            data = query.frame_map_data(frame, view, max_markers=MAX_MARKERS)
+            shown_zones = view_zones(zones, view)
+            return data, zones, zone_evidence(shown_zones, view_events(frame, view)), query.frame_choices(frame)
+        return (load_map_data(url, version, view, drafts), load_zones(url, version, drafts),
+                load_zone_evidence(url, version, view, drafts), load_choices(url, version, drafts))
+    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
+        st.error(f"Could not read the events database ({shown(url)}): {readable(exc)}")
+        st.stop()
+
+
+def window_events(view: View, bbox: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+    """Every event ``view`` shows (inside ``bbox``, west/south/east/north, when given), as a frame.
+
+    Read from SQL by window and box, then filtered by actor, type and country; a pinned
+    view's from the events as published on its date. For the layers that need each event
+    (regions, inferred control) and for a drawn area: the map itself reads :func:`map_inputs`.
+    """
+    from geo.tools.filters import view_events
+
+    url = current_url()
+    store = get_store(url)
+    drafts, as_of = frame_options()
+    if as_of is not None:
+        frame = load_frames(url, store.data_version(), drafts, as_of)[0]
+        if bbox is not None:
+            west, south, east, north = bbox
+            frame = frame[frame["latitude"].between(south, north) & frame["longitude"].between(west, east)]
+    else:
+        frame = store.frame(start=view.start, end=view.end, bbox=bbox, statuses=_statuses(drafts))
+    return view_events(frame, view)
+
+
+def choices_or_stop():  # noqa: ANN201 - geo.query.Choices
+    """The sidebar's choices for the current database, or an error message and a stopped page."""
+    url = current_url()
+    try:
+        return load_choices(url, get_store(url).data_version(), frame_options()[0])
+    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
+        st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
+        st.stop()
 
 
 def data_or_stop() -> tuple[pd.DataFrame, pd.DataFrame]:

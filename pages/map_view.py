@@ -5,21 +5,20 @@ from datetime import date
 
 import streamlit as st
 
-from geo.layers import MAX_MARKERS, focus, layers_for
+from geo.layers import MAX_FIT_ZOOM, MAX_MARKERS, focus, layers_for
 from geo.regions import MEASURES, SCALE_LABELS, SCALES, legend_title, ranked, region_counts
 from geo.schema import ValidationError
-from geo.tools.area_summary import summarise_area
-from geo.tools.briefing import people_abducted
-from geo.tools.filters import split_layers, view_events, view_zones
+from geo.tools.area_summary import drawn_bounds, summarise_area
+from geo.tools.filters import view_zones
 from pages.common import (
     MAP_POSITION,
     current_cases,
     current_view,
-    data_or_stop,
+    map_inputs,
     render_map,
     require_app_navigation,
     weekly_chart,
-    zone_evidence_for,
+    window_events,
 )
 from pages.sidebar import Keys
 
@@ -28,10 +27,10 @@ require_app_navigation()
 MAP_KEY = "main_map"
 FRAMING_KEY = "main_map_framing"  # the map while the save form is open: it reports its centre and zoom
 
-frame, zones = data_or_stop()
 view = current_view()  # set by the sidebar app.py draws
-selected = view_events(frame, view)
-attacks, _ = split_layers(selected)
+# figures, marker rows and grid cells read from the database per data version and view (issue 15)
+data, zones, evidence, _choices = map_inputs(view)
+figures = data.headline
 valid_zones = view_zones(zones, view)
 
 st.title("Conflict Map · Sahel")
@@ -39,9 +38,9 @@ pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
 st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · move the timeline in the sidebar; "
             "the address bar keeps this view, so the URL can be shared")
 cols = st.columns(4)
-cols[0].metric("Events", len(selected))
-cols[1].metric("Fatalities (conservative)", int(selected["fatalities"].sum()))
-cols[2].metric("People abducted", people_abducted(selected))
+cols[0].metric("Events", figures.events)
+cols[1].metric("Fatalities (conservative)", figures.fatalities)
+cols[2].metric("People abducted", figures.abducted)
 cols[3].metric("Control zones shown", len(valid_zones))
 
 # The regions layer's measure and scale: asked for only while the layer is on
@@ -58,12 +57,17 @@ if regions_on:
 framing = bool(st.session_state.get(Keys.VIEW_DIALOG))
 # the layers are built and rendered once per data version and view, and shared by every session showing it
 cases, today = current_cases(), date.today()  # abductions are coloured by their case's status, with days held
-state = render_map(lambda: layers_for(view.layers, selected, valid_zones, zone_evidence_for(frame, zones, view),
-                                      measure=measure, scale=scale, cases=cases, today=today),
-                   FRAMING_KEY if framing else MAP_KEY, height=640, focus=focus(selected), center=view.center,
+# the regions and inferred-control layers count every event in the view: read only while one of them is on
+every_event = window_events(view) if regions_on or "inferred" in view.layers else None
+# fitted to the events: from the rows when every event is a marker, else from the database's cells
+fit = focus(data.events) if not data.cells else (
+    {"bounds": data.bounds, "dense": data.dense, "maxZoom": MAX_FIT_ZOOM} if data.bounds else None)
+state = render_map(lambda: layers_for(view.layers, data.events, valid_zones, evidence, measure=measure, scale=scale,
+                                      cases=cases, today=today, cells=data.cells, every_event=every_event),
+                   FRAMING_KEY if framing else MAP_KEY, height=640, focus=fit, center=view.center,
                    zoom=view.zoom, draw=True,
                    returned_objects=("all_drawings", "center", "zoom") if framing else ("all_drawings",),
-                   reuse=(frame, (view, measure, scale, today) if regions_on else (view, today)))
+                   reuse=(data.events, (view, measure, scale, today) if regions_on else (view, today)))
 if framing and state and state.get("center"):
     st.session_state[MAP_POSITION] = ((round(state["center"]["lat"], 4), round(state["center"]["lng"], 4)),
                                       int(state["zoom"]))
@@ -74,13 +78,13 @@ if framing:
     st.caption("Saving a view: pan and zoom the map to frame it. " + (
         f"The view will open centred on {position[0][0]:.2f}, {position[0][1]:.2f} at zoom {position[1]}."
         if position else "Without a position it opens fitted to its events."))
-if selected.empty:
+if not figures.events:
     st.info("No events match the timeline window and filters. Widen the window or clear a filter.")
-elif len(attacks) > MAX_MARKERS:
-    st.info(f"{len(attacks):,} events are drawn as grid cells (circle size = number of events). Narrow the "
+elif figures.attacks > MAX_MARKERS:
+    st.info(f"{figures.attacks:,} events are drawn as grid cells (circle size = number of events). Narrow the "
             f"window or filter to {MAX_MARKERS:,} or fewer to see each event and its claims.")
-if regions_on and not selected.empty:
-    table = ranked(region_counts(selected, measure=measure, scale=scale))
+if regions_on and every_event is not None and not every_event.empty:
+    table = ranked(region_counts(every_event, measure=measure, scale=scale))
     with st.expander(f"Regions: {legend_title(measure, scale).lower()} ({len(table)} with events)"):
         st.dataframe(table, hide_index=True, width="stretch", key="regions_table",
                      column_config={"value": st.column_config.NumberColumn(legend_title(measure, scale), format="%.3g"),
@@ -91,7 +95,7 @@ if regions_on and not selected.empty:
 drawings = (state or {}).get("all_drawings")
 if drawings:
     try:
-        area = summarise_area(selected, drawings, view.start, view.end)
+        area = summarise_area(window_events(view, drawn_bounds(drawings)), drawings, view.start, view.end)
     except ValidationError as exc:
         st.error(str(exc))
     else:

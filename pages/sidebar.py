@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import sqlalchemy.exc
@@ -19,9 +20,12 @@ import streamlit as st
 from geo import access, services
 from geo.errors import readable
 from geo.schema import TAXONOMY, ValidationError
-from geo.tools.filters import actor_options, step_window
+from geo.tools.filters import step_window
 from geo.views import DEFAULT_LAYERS, LAYER_LABELS, LAYERS, View, from_query, to_query
 from pages.common import INCLUDE_DRAFTS, MAP_POSITION, USER, VIEW, current_url, get_store
+
+if TYPE_CHECKING:
+    from geo.query import Choices
 
 PLAY_INTERVAL_S = 1.5
 LABEL_LAYERS = {label: layer for layer, label in LAYER_LABELS.items()}
@@ -120,14 +124,19 @@ def sign_in_page() -> None:
     st.button("Sign in", key="sign_in", type="primary", on_click=st.login)
 
 
-def timeline_bounds(frame: pd.DataFrame) -> tuple[date, date]:
-    """The slider's range: the events' dates with a week either side."""
-    if frame.empty:
+def padded_bounds(bounds: tuple[date, date] | None) -> tuple[date, date]:
+    """The slider's range: the first and last event dates with a week either side (the last 30 days without
+    events, so the empty slider still works)."""
+    if bounds is None:
         today = date.today()
         return today - timedelta(days=30), today
-    lo = frame["event_date"].min().date() - timedelta(days=7)
-    hi = frame["event_date"].max().date() + timedelta(days=7)
-    return lo, hi
+    return bounds[0] - timedelta(days=7), bounds[1] + timedelta(days=7)
+
+
+def timeline_bounds(frame: pd.DataFrame) -> tuple[date, date]:
+    """:func:`padded_bounds` of an events frame's dates."""
+    return padded_bounds(None if frame.empty else (frame["event_date"].min().date(),
+                                                   frame["event_date"].max().date()))
 
 
 def _step_days(lo: date, hi: date) -> int:
@@ -191,11 +200,10 @@ def _saved_views() -> list[View]:
         return []
 
 
-def _load_from_url(frame: pd.DataFrame, lo: date, hi: date) -> None:
+def _load_from_url(choices: Choices, lo: date, hi: date) -> None:
     """Once per session: the view the URL describes, with a notice for every value it had to ignore."""
     params = st.query_params.to_dict()
-    countries = sorted(frame["country"].dropna().unique())
-    parsed = from_query(params, actors=actor_options(frame), countries=countries, bounds=(lo, hi))
+    parsed = from_query(params, actors=list(choices.actors), countries=list(choices.countries), bounds=(lo, hi))
     view = parsed.view
     if view.name:
         saved = {v.name: v for v in _saved_views()}
@@ -268,11 +276,14 @@ def show_notices() -> None:
         st.warning(notice, icon=":material/link_off:")
 
 
-def render(frame: pd.DataFrame) -> View:
-    """Draw the shared sidebar, store the selected view as the current one, mirror it into the URL, return it."""
-    lo, hi = timeline_bounds(frame)
+def render(choices: Choices) -> View:
+    """Draw the shared sidebar, store the selected view as the current one, mirror it into the URL, return it.
+
+    ``choices`` (:func:`geo.query.choices`): the timeline's ends, actors and countries, read from SQL.
+    """
+    lo, hi = padded_bounds(choices.bounds)
     if not st.session_state.get(Keys.URL_LOADED):
-        _load_from_url(frame, lo, hi)
+        _load_from_url(choices, lo, hi)
     _restore_widgets(lo, hi)
     pending = st.session_state.pop(Keys.PENDING_WINDOW, None)
     if pending is not None:
@@ -298,9 +309,9 @@ def render(frame: pd.DataFrame) -> View:
         # (a constant label: a popover whose label changes is a new element, and would close on every choice)
         with st.popover("Filters", width="stretch", icon=":material/filter_alt:",
                         help="Actor, event type, country and the layers shown"):
-            st.multiselect("Actor", actor_options(frame), key=Keys.ACTORS, placeholder="All actors")
+            st.multiselect("Actor", choices.actors, key=Keys.ACTORS, placeholder="All actors")
             st.multiselect("Event type", list(TAXONOMY), key=Keys.EVENT_TYPES, placeholder="All types")
-            st.multiselect("Country", sorted(frame["country"].dropna().unique()), key=Keys.COUNTRIES,
+            st.multiselect("Country", choices.countries, key=Keys.COUNTRIES,
                            placeholder="All countries")
             st.multiselect("Layers", list(LAYER_LABELS.values()), key=Keys.LAYERS)
         _views_panel(lo, hi)

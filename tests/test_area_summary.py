@@ -108,3 +108,14 @@ def test_empty_area_and_empty_frame(events: pd.DataFrame) -> None:
     assert summary.weekly.empty
     assert summary.csv().count("\n") == 1  # the header only
     assert summarise_area(events.iloc[0:0], SQUARE, date(2025, 6, 2), date(2025, 6, 8)).weekly["value"].sum() == 0
+
+
+def test_drawn_bounds_is_the_box_of_every_polygon_drawn() -> None:
+    from geo.tools.area_summary import drawn_bounds
+
+    square = {"type": "Polygon", "coordinates": [[[-12, 14], [-11, 14], [-11, 15], [-12, 15], [-12, 14]]]}
+    other = {"type": "Feature", "geometry": {"type": "Polygon",
+                                             "coordinates": [[[-5, 10], [-4, 10], [-4, 11], [-5, 10]]]}}
+    assert drawn_bounds([{"type": "Feature", "geometry": square}, other]) == (-12.0, 10.0, -4.0, 15.0)
+    with pytest.raises(ValidationError):
+        drawn_bounds([{"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]}}])

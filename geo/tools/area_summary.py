@@ -42,6 +42,15 @@ def drawn_polygon(drawing: Any, name: str = "area") -> dict[str, Any]:
     return dict(mapping(union))
 
 
+def drawn_bounds(drawing: Any) -> tuple[float, float, float, float]:
+    """The drawn area's bounding box (west, south, east, north): the events to read before testing each one.
+
+    Raises :class:`ValidationError` as :func:`drawn_polygon` does.
+    """
+    west, south, east, north = shape(drawn_polygon(drawing)).bounds
+    return float(west), float(south), float(east), float(north)
+
+
 def _geometries(drawing: Any) -> list[Mapping[str, Any]]:
     if isinstance(drawing, Mapping):
         kind = drawing.get("type")
