@@ -149,7 +149,7 @@ def test_a_replica_killed_during_an_import_leaves_all_or_nothing_and_the_other_s
     a, b = sorted(stack.replicas)
     store = Store(stack_db(stack))
     before = store.count()
-    big = write(10_000, tmp_path / "big.csv")
+    big = write(50_000, tmp_path / "big.csv")  # three chunks: killed after the first is written
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=require_browser(), args=CHROMIUM_ARGS)
         try:
@@ -159,7 +159,7 @@ def test_a_replica_killed_during_an_import_leaves_all_or_nothing_and_the_other_s
             page.goto(stack.url + "import")
             page.locator('input[type="file"]').set_input_files(str(big))
             page.get_by_role("button", name="Import").click()
-            expect(page.get_by_text("Read 10,000 rows")).to_be_visible(timeout=120_000)  # the save runs now
+            expect(page.get_by_text("20,000 of about 50,000 rows")).to_be_visible(timeout=120_000)  # mid-import
             os.kill(stack.replicas[a], signal.SIGKILL)
 
             other = browser.new_context().new_page()
@@ -171,7 +171,7 @@ def test_a_replica_killed_during_an_import_leaves_all_or_nothing_and_the_other_s
             assert page.reload().headers["x-replica"].split(", ")[-1] == b
         finally:
             browser.close()
-    assert store.count() in (before, before + 10_000)
+    assert store.count() in (before, before + 50_000)
     with store.engine.connect() as conn:
         orphans = conn.exec_driver_sql("SELECT count(*) FROM claims c LEFT JOIN events e USING (event_id_cnty) "
                                        "WHERE e.event_id_cnty IS NULL").scalar_one()
