@@ -204,10 +204,7 @@ def focus_cells(store: Store, view: View, cell_deg: float, *, statuses: Statuses
 
 def weekly(store: Store, view: View, *, statuses: Statuses = PUBLISHED) -> pd.DataFrame:
     """Events and fatalities per week (``week`` = the Monday starting it) in the view, oldest first."""
-    if store.postgis:
-        week = sa.func.date_trunc("week", E.event_date)
-    else:  # SQLite: the Monday on or before the date
-        week = sa.func.date(E.event_date, "-6 days", "weekday 1")
+    week = _week(store)
     query = (sa.select(week.label("week"), sa.func.count().label("events"),
                        sa.func.coalesce(sa.func.sum(E.fatalities), 0).label("fatalities"))
              .where(*conditions(view, statuses=statuses, postgis=store.postgis)).group_by(week).order_by(week))
@@ -413,3 +410,29 @@ def _busiest(counts: pd.DataFrame, cell_deg: float, dense: int) -> list[list[flo
         ["events", "row", "col"], ascending=[False, True, True]).head(dense)
     return [[round((r + 0.5) * cell_deg, 3), round((c + 0.5) * cell_deg, 3), int(n)]
             for r, c, n in zip(per_cell["row"], per_cell["col"], per_cell["events"], strict=True)]
+
+
+ACTOR_COLUMNS = ("actor1", "inter1", "assoc_actor_1", "actor2", "inter2", "assoc_actor_2")
+
+
+def actor_groups(store: Store, view: View, *, statuses: Statuses = PUBLISHED) -> pd.DataFrame:
+    """The view's events grouped by week and the actors they name, with their count (``events``) and summed
+    ``fatalities``: what :func:`geo.tools.trends.actor_weekly` and ``top_actors`` need, a row per group
+    instead of per event (``event_date`` is the week's Monday)."""
+    week = _week(store)
+    columns = [E[c] for c in ACTOR_COLUMNS]
+    query = (sa.select(week.label("event_date"), *columns, sa.func.count().label("events"),
+                       sa.func.coalesce(sa.func.sum(E.fatalities), 0).label("fatalities"))
+             .where(*conditions(view, statuses=statuses, postgis=store.postgis)).group_by(week, *columns))
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["event_date", *ACTOR_COLUMNS, "events", "fatalities"])
+    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.tz_localize(None).dt.normalize()
+    return frame.astype({"events": int, "fatalities": int})
+
+
+def _week(store: Store) -> sa.ColumnElement:
+    """The Monday starting each event's week."""
+    if store.postgis:
+        return sa.func.date_trunc("week", E.event_date)
+    return sa.func.date(E.event_date, "-6 days", "weekday 1")

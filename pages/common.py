@@ -315,6 +315,7 @@ def refresh_data() -> None:
     load_frames.clear()
     load_map_data.clear()
     load_choices.clear()
+    load_events_table.clear()
 
 
 def current_url() -> str:
@@ -415,6 +416,40 @@ def window_events(view: View, bbox: tuple[float, float, float, float] | None = N
     else:
         frame = store.frame(start=view.start, end=view.end, bbox=bbox, statuses=_statuses(drafts))
     return view_events(frame, view)
+
+
+TABLE_ROWS = 5_000  # the Events page's table shows at most this many of the view's events (downloads hold all)
+
+
+@st.cache_resource(show_spinner="Reading events…", max_entries=MAP_DATA_ENTRIES)
+def load_events_table(url: str, version: int, view: View, drafts: bool = False):  # noqa: ANN201 - a tuple
+    """(events in the view, events stored, the view's first :data:`TABLE_ROWS` events by date, the view's events
+    grouped by week and actors for the trends), from SQL once per data version and view."""
+    from geo import query
+
+    store, statuses = get_store(url), _statuses(drafts)
+    rows = store.frame(ids=query.event_ids(store, view, statuses=statuses, limit=TABLE_ROWS), statuses=statuses)
+    return (query.headline(store, view, statuses=statuses).events, store.count(statuses=statuses), rows,
+            query.actor_groups(store, view, statuses=statuses))
+
+
+def events_inputs(view: View):  # noqa: ANN201 - (count, total, table rows, trend groups)
+    """The Events page's figures, table rows and actor groups for ``view`` (a pinned view's from its date's
+    events, in memory). Stops the page with a message when the database cannot be read."""
+    from geo.tools.filters import view_events
+
+    url = current_url()
+    try:
+        version = get_store(url).data_version()
+        drafts, as_of = frame_options()
+        if as_of is not None:
+            frame = load_frames(url, version, drafts, as_of)[0]
+            selected = view_events(frame, view)
+            return len(selected), len(frame), selected.head(TABLE_ROWS), selected
+        return load_events_table(url, version, view, drafts)
+    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
+        st.error(f"Could not read the events database ({shown(url)}): {readable(exc)}")
+        st.stop()
 
 
 def choices_or_stop():  # noqa: ANN201 - geo.query.Choices

@@ -18,24 +18,32 @@ from geo.io.export import (
 )
 from geo.popups import claims_line
 from geo.schema import ACLED_COLUMNS, Event
-from geo.tools.filters import view_events
 from geo.tools.trends import actor_trend_chart, actor_weekly
 from geo.views import pinned_cutoff
-from pages.common import current_url, current_view, data_or_stop, get_store, require_app_navigation
+from pages.common import (
+    current_url,
+    current_view,
+    events_inputs,
+    get_store,
+    require_app_navigation,
+    window_events,
+)
 from pages.sidebar import current_user
 
 require_app_navigation()
 
-frame, _zones = data_or_stop()
 view = current_view()  # set by the sidebar app.py draws
-selected = view_events(frame, view)
+# the count, the first rows and the actors' weekly groups, read from the database per data version and view
+count, total, selected, groups = events_inputs(view)
 
 st.title("Events")
 events_tab, history_tab = st.tabs(["Events", "History"])
 user = current_user()
 
 with events_tab:
-    st.write(f"{len(selected)} of {len(frame)} events match the timeline window and filters.")
+    shown_rows = f" The table shows the first {len(selected):,} by date; the downloads hold all {count:,}." if (
+        len(selected) < count) else ""
+    st.write(f"{count:,} of {total:,} events match the timeline window and filters.{shown_rows}")
 
     table = selected[list(ACLED_COLUMNS)].copy()
     table.insert(7, "claims", [claims_line(claims) for claims in selected["claims"]])
@@ -47,22 +55,33 @@ with events_tab:
 
 
     def stored_events() -> list[Event]:
-        """The selected events with their claims, abductions and provenance, from the store (as published then,
-        for a view pinned to a date)."""
+        """Every event the view shows with its claims, abductions and provenance, from the store (as published
+        then, for a view pinned to a date): read when a download is asked for, not for the table."""
+        ids = list(window_events(view)["event_id_cnty"])
         cutoff = pinned_cutoff(view)
         if cutoff is not None:
-            return get_store(current_url()).events_as_of(cutoff, list(selected["event_id_cnty"]))
-        return get_store(current_url()).events(ids=list(selected["event_id_cnty"]), statuses=None)
+            return get_store(current_url()).events_as_of(cutoff, ids)
+        return get_store(current_url()).events(ids=ids, statuses=None)
 
 
-    info = export_info(selected, view)
+    def csv_download() -> bytes:
+        every = window_events(view)
+        return csv_zip_bytes(frame_to_csv(every), export_info(every, view))
+
+
+    def _with_info(write):  # noqa: ANN001, ANN202 - an export function of (events, info)
+        every = stored_events()
+        return write(every, export_info(every, view))
+
+
+    info = export_info(selected, view)  # the window and filters, for the caption
     st.subheader("Download these events")
     st.caption(f"Window: {info.window_text()}. Filters: {info.filters_text()}. Every file names its window, "
                "filters and sources: the CSV and the Shapefile in a README.txt inside their zip, the GeoJSON in its "
                "`metadata`, the GeoPackage in its layer metadata, the KML in its document's description.")
     downloads = st.columns(5)
     downloads[0].download_button(
-        "CSV (ACLED columns)", data=lambda: csv_zip_bytes(frame_to_csv(selected), info),
+        "CSV (ACLED columns)", data=csv_download,
         file_name="conflictmap_events_csv.zip", mime="application/zip", key="download_csv", width="stretch",
         on_click="ignore",
         help="A zip: the CSV in ACLED's 31 columns and order (cells that Excel would run as formulas are neutralised), "
@@ -70,27 +89,27 @@ with events_tab:
     )
     downloads[1].download_button(
         "GeoJSON (with claims)", file_name="conflictmap_events.geojson",
-        data=lambda: to_geojson_text(stored_events(), info),
+        data=lambda: _with_info(to_geojson_text),
         mime="application/geo+json", key="download_geojson", width="stretch", on_click="ignore",
     )
     downloads[2].download_button(
-        "GeoPackage", file_name="conflictmap_events.gpkg", data=lambda: geopackage_bytes(stored_events(), info),
+        "GeoPackage", file_name="conflictmap_events.gpkg", data=lambda: _with_info(geopackage_bytes),
         mime="application/geopackage+sqlite3", key="download_gpkg", width="stretch", on_click="ignore",
     )
     downloads[3].download_button(
-        "KML (Google Earth)", file_name="conflictmap_events.kml", data=lambda: kml_bytes(stored_events(), info),
+        "KML (Google Earth)", file_name="conflictmap_events.kml", data=lambda: _with_info(kml_bytes),
         mime="application/vnd.google-earth.kml+xml", key="download_kml", width="stretch", on_click="ignore",
         help="One placemark per event with the claims in its balloon, dated for Google Earth's time slider.",
     )
     downloads[4].download_button(
         "Shapefile (zip)", file_name="conflictmap_events_shp.zip",
-        data=lambda: shapefile_zip_bytes(stored_events(), info),
+        data=lambda: _with_info(shapefile_zip_bytes),
         mime="application/zip", key="download_shp", width="stretch", on_click="ignore",
         help="Field names are cut to 10 characters and text to 254 bytes by the format; README.txt lists the names.",
     )
 
     st.subheader("Actor trends")
-    trend = actor_weekly(selected, view.actors, view.start, view.end)
+    trend = actor_weekly(groups, view.actors, view.start, view.end)
     if trend.empty:
         st.info("No events in the window, so no trend to show.")
     else:

@@ -92,3 +92,14 @@ def test_an_events_history_tab_lists_who_changed_it_and_what(db_url: str) -> Non
     [row] = next(d.value for d in at.dataframe if "who" in d.value.columns).to_dict("records")
     assert (row["who"], row["action"], row["reason"]) == ("edith@example.org", "edit_publish", "the governor's toll")
     assert f"fatalities: {kayes.fatalities} -> {kayes.fatalities + 5}" in row["changes"]
+
+
+def test_a_large_view_shows_its_first_rows_and_says_the_downloads_hold_all(db_url: str, monkeypatch) -> None:
+    import pages.common
+
+    monkeypatch.setattr(pages.common, "TABLE_ROWS", 4)  # the demo's 10 events stand for a million
+    at = open_page("pages/events.py")
+    table = at.dataframe[0].value
+    assert len(table) == 4 and list(table["event_date"]) == sorted(table["event_date"])
+    assert "10 of 10 events" in at.markdown[0].value
+    assert "first 4 by date; the downloads hold all 10" in at.markdown[0].value

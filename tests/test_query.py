@@ -225,3 +225,17 @@ def test_map_data_from_a_frame_matches_the_database(store, max_markers: int) -> 
             pd.testing.assert_frame_equal(memory.cells[layer][0], cells, check_dtype=False)
             assert memory.cells[layer][1] == size
     assert query.frame_choices(store.frame()) == query.choices(store)
+
+
+@pytest.mark.parametrize("name", ["everything", "a window", "actor 2", "type"])
+def test_actor_trends_from_groups_match_the_trends_of_every_event(store, name: str) -> None:
+    from geo.tools.trends import actor_weekly, top_actors
+
+    view = VIEWS[name]
+    selected = view_events(store.frame(), view)
+    groups = query.actor_groups(store, view)
+    assert groups["events"].sum() == len(selected)
+    assert top_actors(groups) == top_actors(selected)
+    for actors in ((), ("Dozo militia", "Africa Corps")):
+        pd.testing.assert_frame_equal(actor_weekly(groups, actors, view.start, view.end),
+                                      actor_weekly(selected, actors, view.start, view.end), check_dtype=False)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -50,11 +51,20 @@ def actor_events(events: pd.DataFrame) -> pd.DataFrame:
     return pairs.drop_duplicates(["row", "actor"]).reset_index(drop=True)
 
 
+def _weights(events: pd.DataFrame) -> np.ndarray:
+    """How many events each row stands for: 1, or its ``events`` count when the rows are groups of events
+    that name the same actors (:func:`geo.query.actor_groups`)."""
+    if "events" in events.columns:
+        return events["events"].to_numpy(dtype=int)
+    return np.ones(len(events), dtype=int)
+
+
 def top_actors(events: pd.DataFrame, n: int = DEFAULT_TOP) -> list[str]:
     """The ``n`` actors named in the most events (civilians left out), most first, ties by name."""
     pairs = actor_events(events)
     pairs = pairs[~pairs["inter"].isin(UNRANKED_INTER)]
-    counts = pairs.groupby("actor").size().reset_index(name="events")
+    counts = (pd.DataFrame({"actor": pairs["actor"].to_numpy(), "n": _weights(events)[pairs["row"].to_numpy()]})
+              .groupby("actor")["n"].sum().reset_index(name="events"))
     return counts.sort_values(["events", "actor"], ascending=[False, True])["actor"].head(n).tolist()
 
 
@@ -73,6 +83,9 @@ def actor_totals(events: pd.DataFrame) -> pd.DataFrame:
 def actor_weekly(events: pd.DataFrame, actors: Sequence[str] = (), start: date | None = None,
                  end: date | None = None, *, top: int = DEFAULT_TOP) -> pd.DataFrame:
     """Events and fatalities per actor and week (weeks start on Monday): columns actor, week, events, fatalities.
+
+    ``events`` are events, or groups of events naming the same actors in one week with their
+    count in an ``events`` column and their summed ``fatalities`` (:func:`geo.query.actor_groups`).
 
     ``actors`` are the actors to follow, in that order; none means the ``top`` actors
     of ``events`` (:func:`top_actors`). Every actor gets every week - of the window
@@ -94,8 +107,8 @@ def actor_weekly(events: pd.DataFrame, actors: Sequence[str] = (), start: date |
     rows = pairs["row"].to_numpy()
     fatalities = pd.to_numeric(events["fatalities"], errors="coerce").fillna(0).to_numpy()
     table = pd.DataFrame({"actor": pairs["actor"].to_numpy(), "week": monday(dates).to_numpy()[rows],
-                          "fatalities": fatalities[rows]})
-    grouped = table.groupby(["actor", "week"]).agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+                          "fatalities": fatalities[rows], "events": _weights(events)[rows]})
+    grouped = table.groupby(["actor", "week"]).agg(events=("events", "sum"), fatalities=("fatalities", "sum"))
     full = pd.MultiIndex.from_product([wanted, weeks], names=["actor", "week"])
     out = grouped.reindex(full, fill_value=0).reset_index()
     out["events"] = out["events"].astype(int)
