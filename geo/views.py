@@ -70,7 +70,8 @@ def _split(value: str | Sequence[str] | None) -> list[str]:
     return [part.strip() for item in value for part in item.split(",") if part.strip()]
 
 
-def _date(params: Mapping[str, Any], key: str, notices: list[str]) -> date | None:
+def param_date(params: Mapping[str, Any], key: str, notices: list[str]) -> date | None:
+    """The date in URL parameter ``key`` (ISO), or None when absent or not a date (with a notice saying so)."""
     raw = params.get(key)
     if raw in (None, ""):
         return None
@@ -85,7 +86,7 @@ def from_query(params: Mapping[str, Any], *, actors: Sequence[str] = (), countri
                bounds: tuple[date, date] | None = None) -> ParsedView:
     """Read a view from URL query parameters; bad values fall back to defaults, each with a notice."""
     notices: list[str] = []
-    start, end = _date(params, "start", notices), _date(params, "end", notices)
+    start, end = param_date(params, "start", notices), param_date(params, "end", notices)
     if start and end and start > end:
         notices.append(f"The window {start} – {end} ends before it starts, so the whole period is shown.")
         start = end = None

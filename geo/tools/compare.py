@@ -18,6 +18,7 @@ import pandas as pd
 from geo.regions import MEASURES, SCALES
 from geo.tools.briefing import Headline, previous_window
 from geo.tools.filters import filter_events
+from geo.views import param_date
 
 DEFAULT_DAYS = 28  # the default windows: the data's last four weeks (B) against the four before (A)
 
@@ -68,17 +69,6 @@ class ParsedComparison:
     notices: list[str]
 
 
-def _date(params: Mapping[str, Any], key: str, notices: list[str]) -> date | None:
-    raw = params.get(key)
-    if raw in (None, ""):
-        return None
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        notices.append(f"“{key}={raw}” is not a date like 2025-07-01, so the default is used.")
-        return None
-
-
 def _split(value: str | Sequence[str] | None) -> list[str]:
     if value is None:
         return []
@@ -95,8 +85,8 @@ def from_query(params: Mapping[str, Any], default: Comparison, *, actors: Sequen
     notices: list[str] = []
     windows = {}
     for period in ("a", "b"):
-        start = _date(params, f"{period}_start", notices) or getattr(default, f"{period}_start")
-        end = _date(params, f"{period}_end", notices) or getattr(default, f"{period}_end")
+        start = param_date(params, f"{period}_start", notices) or getattr(default, f"{period}_start")
+        end = param_date(params, f"{period}_end", notices) or getattr(default, f"{period}_end")
         if start > end:
             notices.append(f"Period {period.upper()} ({start} – {end}) ends before it starts, so the default is used.")
             start, end = getattr(default, f"{period}_start"), getattr(default, f"{period}_end")
