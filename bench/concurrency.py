@@ -37,7 +37,7 @@ from pathlib import Path
 import psutil
 from playwright.async_api import Browser, async_playwright
 
-from tests.test_browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME, free_port
+from tests.browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.3

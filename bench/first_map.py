@@ -28,7 +28,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.test_browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME, free_port
+from tests.browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

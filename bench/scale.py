@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.first_map import free_port, serve  # noqa: E402
 from bench.synth import write  # noqa: E402
-from tests.test_browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME  # noqa: E402
 
 IMPORT_TARGET = (300.0, 2048.0)  # issue 15: a 1M-row import exits 0 in under 5 minutes and 2 GiB
 

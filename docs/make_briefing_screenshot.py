@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 from docs.make_screenshot import offline_app_page  # noqa: E402
 from geo.storage import open_store  # noqa: E402
 from geo.views import View  # noqa: E402
-from tests.test_browser import MAP_IFRAME  # noqa: E402
+from tests.browser import MAP_IFRAME  # noqa: E402
 
 
 def main() -> None:

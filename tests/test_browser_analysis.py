@@ -6,77 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, require_browser
+from tests.browser import MAP_IFRAME, Server, call_failed, offline_tab
+from tests.conftest import require_browser
 
 pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-from playwright.sync_api import Frame, Page, Route, expect, sync_playwright  # noqa: E402
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL_PREFIXES = ("http://localhost:", "http://127.0.0.1:", "ws://localhost:", "ws://127.0.0.1:", "data:", "blob:")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``streamlit run app.py`` on a free port with a database of its own; its output goes to a log file."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://localhost:{self.port}"
-        self.db = tmp / "browser.sqlite"
-        self.log_path = tmp / "streamlit.log"
-        env = {**os.environ, "CONFLICTMAP_DB": str(self.db)}
-        self.log = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "localhost",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def wait_healthy(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.output()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)  # polling the health endpoint while the server boots
-        raise RuntimeError(f"streamlit not healthy after {timeout} s:\n{self.output()}")
-
-    def output(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
+from playwright.sync_api import Frame, Page, expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -92,27 +32,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture
 def page(server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
-    blocked: list[str] = []
-
-    def offline(route: Route) -> None:
-        if route.request.url.startswith(LOCAL_PREFIXES):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=require_browser(), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        context.route("**/*", offline)
-        tab = context.new_page()
-        tab.set_default_timeout(60_000)  # the first page of the module's server is a cold start
+    # a minute: the first page of the module's server is a cold start
+    with offline_tab(server.output, timeout_ms=60_000, failed=lambda: call_failed(request.node)) as (_browser, tab):
         yield tab
-        failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-        if failed:
-            print(f"\n--- streamlit server log ---\n{server.output()}\n--- blocked requests: {blocked}")
-        browser.close()
-    assert not blocked, f"the page tried to reach the internet: {blocked}"
 
 
 # Leaflet.draw's polygon tool while it draws (it listens to the map's mouse events)
