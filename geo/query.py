@@ -21,8 +21,7 @@ import shapely
 import sqlalchemy as sa
 
 from geo.schema import ABDUCTION_SUB_EVENT
-from geo.storage import PUBLISHED, Statuses, Store, abductions_table, events_table
-from geo.storage import _conditions as window_conditions
+from geo.storage import PUBLISHED, Statuses, Store, abductions_table, events_table, window_conditions
 from geo.views import View
 
 E = events_table.c

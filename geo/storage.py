@@ -612,6 +612,9 @@ def _conditions(start: date | None, end: date | None, bbox: BBox | None, *,
     return where
 
 
+window_conditions = _conditions  # public: geo.query builds a view's conditions on these
+
+
 def _batches(ids: Iterable[str] | None, where: list) -> Iterator[list]:
     """``where`` as is, or with one batch of at most :data:`ID_BATCH` ids at a time (no ids: matches nothing)."""
     if ids is None:
