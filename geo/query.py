@@ -435,3 +435,43 @@ def _week(store: Store) -> sa.ColumnElement:
     if store.postgis:
         return sa.func.date_trunc("week", E.event_date)
     return sa.func.date(E.event_date, "-6 days", "weekday 1")
+
+
+def briefing_headline(store: Store, view: View, *, statuses: Statuses = PUBLISHED):  # noqa: ANN201
+    """:func:`geo.tools.briefing.headline` of the view, in SQL: events, conservative fatalities, the highest
+    total the killing claims support, people abducted and places attacked.
+
+    A claim repeated on several events (same claimant, metric, source and qualifier) counts once, at its
+    largest value; events without a killing claim add their coded fatalities.
+    """
+    from geo.storage import claims_table
+    from geo.tools.briefing import Headline as BriefingHeadline
+
+    figures = headline(store, view, statuses=statuses)
+    where = conditions(view, statuses=statuses, postgis=store.postgis)
+    c = claims_table.c
+    killing = [c.value.is_not(None), c.metric.like("%killed")]
+    has_killing = (sa.select(sa.literal(1)).where(c.event_id_cnty == E.event_id_cnty, *killing)
+                   .correlate(events_table).exists())
+    distinct = (sa.select(sa.func.max(c.value).label("value")).select_from(claims_table.join(events_table))
+                .where(*where, *killing).group_by(c.claimant, c.metric, c.source, c.qualifier).subquery())
+    with store.engine.connect() as conn:
+        places = conn.execute(sa.select(sa.func.count(sa.distinct(E.location))).where(
+            *conditions(view, statuses=statuses, postgis=store.postgis, abductions=False))).scalar_one()
+        unclaimed = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(E.fatalities), 0))
+                                 .where(*where, ~has_killing)).scalar_one()
+        claimed = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(distinct.c.value), 0))).scalar_one()
+    return BriefingHeadline(events=figures.events, fatalities=figures.fatalities,
+                            fatalities_claimed_high=max(int(unclaimed) + int(claimed), figures.fatalities),
+                            abducted=figures.abducted, places_attacked=int(places))
+
+
+def positions(store: Store, view: View, *, statuses: Statuses = PUBLISHED) -> pd.DataFrame:
+    """The view's events as ``latitude``, ``longitude`` and ``fatalities`` only: what counting them per region
+    needs (:func:`geo.regions.region_counts`), about 24 bytes an event where a full events frame holds kilobytes."""
+    query = sa.select(E.latitude, E.longitude, E.fatalities).where(
+        *conditions(view, statuses=statuses, postgis=store.postgis))
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["latitude", "longitude", "fatalities"])
+    return frame.astype({"latitude": float, "longitude": float, "fatalities": int})

@@ -9,23 +9,26 @@ import streamlit as st
 
 from geo.io.export import frame_to_csv
 from geo.io.standalone import SnapshotUnavailable, render_png, snapshot_problem, standalone_html
-from geo.layers import focus, layers_for
-from geo.tools.briefing import headline, previous_window, weekly
+from geo.layers import MAX_FIT_ZOOM, focus, layers_for
+from geo.tools.briefing import headline, previous_window, weekly, weekly_table
 from geo.tools.filters import view_events, view_zones
 from geo.tools.trends import actor_trend_chart, actor_weekly
-from geo.views import View
+from geo.views import View, pinned_cutoff
 from pages.common import (
+    choices_or_stop,
     current_cases,
     current_url,
-    data_or_stop,
     get_store,
+    load_briefing,
     load_countries,
+    load_frames,
+    map_inputs,
     render_map,
     require_app_navigation,
     weekly_chart,
-    zone_evidence_for,
+    window_events,
 )
-from pages.sidebar import timeline_bounds
+from pages.sidebar import padded_bounds
 
 require_app_navigation()
 
@@ -71,22 +74,22 @@ doc.addEventListener('keydown', doc.__cmKeyHandler);
 """
 
 st.markdown(STYLE, unsafe_allow_html=True)
-frame, zones = data_or_stop()
-lo, hi = timeline_bounds(frame)
+lo, hi = padded_bounds(choices_or_stop().bounds)
 slides = get_store(current_url()).views() or [View(start=lo, end=hi, title="All events")]
 index = min(max(st.session_state.get("briefing_slide", 0), 0), len(slides) - 1)
 view = slides[index]
 view = replace(view, start=view.start or lo, end=view.end or hi)
-if view.as_of is not None:  # issue 13: a slide pinned to a date shows what was published then
-    from geo.views import pinned_cutoff
-    from pages.common import load_frames
-
-    frame, zones = load_frames(current_url(), get_store(current_url()).data_version(), False, pinned_cutoff(view))
-
-selected = view_events(frame, view)
 before_start, before_end = previous_window(view.start, view.end)
-before = view_events(frame, replace(view, start=before_start, end=before_end))
-now, then = headline(selected), headline(before)
+if view.as_of is not None:  # issue 13: a slide pinned to a date shows what was published then (from the audit)
+    frame = load_frames(current_url(), get_store(current_url()).data_version(), False, pinned_cutoff(view))[0]
+    selected = view_events(frame, view)
+    now, then = headline(selected), headline(view_events(frame, replace(view, start=before_start, end=before_end)))
+    trend = weekly(selected, view.start, view.end)
+    groups = selected
+else:  # the figures and trends from SQL, once per data version and slide (issue 15)
+    now, then, counts, groups = load_briefing(current_url(), get_store(current_url()).data_version(), view)
+    trend = weekly_table(counts, view.start, view.end)  # every week of the window, quiet ones as 0
+data, zones, evidence, _choices = map_inputs(view, drafts=False)  # the briefing shows what is published
 
 heading, back, forward = st.columns([10, 1, 1], vertical_alignment="bottom")
 heading.title(view.title or view.name or "Briefing")
@@ -114,16 +117,17 @@ left, right = st.columns([5, 2])
 with left:
     shown = view_zones(zones, view)
     cases, today = current_cases(), date.today()  # abductions coloured by their case's status, with days held
-    render_map(lambda: layers_for(view.layers, selected, shown, zone_evidence_for(frame, zones, view), cases=cases,
-                                  today=today),
-               "briefing_map", height=MAP_HEIGHT, focus=focus(selected), center=view.center, zoom=view.zoom,
-               reuse=(frame, (view, today)))
+    fit = focus(data.events) if not data.cells else (
+        {"bounds": data.bounds, "dense": data.dense, "maxZoom": MAX_FIT_ZOOM} if data.bounds else None)
+    render_map(lambda: layers_for(view.layers, data.events, shown, evidence, cases=cases, today=today,
+                                  cells=data.cells),
+               "briefing_map", height=MAP_HEIGHT, focus=fit, center=view.center, zoom=view.zoom,
+               reuse=(data.events, (view, today)))
 with right:
     if view.notes:
         st.markdown(f'<div class="cm-notes">{escape(view.notes)}</div>', unsafe_allow_html=True)
-    trend = weekly(selected, view.start, view.end)  # every week of the window, quiet ones as 0
     st.altair_chart(weekly_chart(trend, height=TREND_HEIGHT), width="stretch", key="briefing_trend")
-    actors = actor_weekly(selected, view.actors, view.start, view.end, top=ACTORS)
+    actors = actor_weekly(groups, view.actors, view.start, view.end, top=ACTORS)
     if not actors.empty:
         st.altair_chart(actor_trend_chart(actors, panel_height=ACTOR_PANEL_HEIGHT, panel_width=ACTOR_PANEL_WIDTH),
                         key="briefing_actor_trends")
@@ -132,9 +136,10 @@ with right:
 
 
 def _html() -> str:
-    return standalone_html(selected, view_zones(zones, view), load_countries(),
+    every = window_events(view, drafts=False)  # read when the export is asked for
+    return standalone_html(every, view_zones(zones, view), load_countries(),
                            title=view.title or "Conflict Map", start=view.start, end=view.end,
-                           sources=list(selected["source"]), layers=view.layers)
+                           sources=list(every["source"]), layers=view.layers)
 
 
 slug = (view.name or "briefing").replace(" ", "_")
@@ -157,5 +162,5 @@ else:
 
     exports[1].download_button("PNG image", data=_png, file_name=f"{slug}.png", mime="image/png",
                                key="download_png", width="stretch")
-exports[2].download_button("CSV of these events", data=lambda: frame_to_csv(selected), file_name=f"{slug}.csv",
-                           mime="text/csv", key="briefing_csv", width="stretch")
+exports[2].download_button("CSV of these events", data=lambda: frame_to_csv(window_events(view, drafts=False)),
+                           file_name=f"{slug}.csv", mime="text/csv", key="briefing_csv", width="stretch")

@@ -48,9 +48,12 @@ def get_store(url: str) -> Store:
 @st.cache_resource(show_spinner="Loading events…", max_entries=4)
 def load_frames(url: str, version: int, drafts: bool = False,
                 as_of: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(events frame, control-zone GeoDataFrame) for ``url`` at data ``version``; shared by every session, never
+    """(events frame, control-zone frame) for ``url`` at data ``version``; shared by every session, never
     modified. Keyed on :meth:`Store.data_version`, so a save by another process (CLI, another replica) shows.
-    Published items only, with drafts when ``drafts``; ``as_of``: as published then (issue 13)."""
+    Published items only, with drafts when ``drafts``; ``as_of``: as published then (issue 13).
+
+    Every event in memory: only for views pinned "as of" a date, which are rebuilt from the audit
+    trail; the other views are read from SQL (:func:`map_inputs`, :func:`events_inputs`)."""
     from geo.storage import PUBLISHED, WITH_DRAFTS
 
     store = get_store(url)
@@ -284,38 +287,14 @@ def require_app_navigation() -> None:
         st.stop()
 
 
-_EVIDENCE: dict[int, tuple[weakref.ref, dict]] = {}  # id(events frame) -> (that frame, {view: zone evidence})
-_EVIDENCE_PER_FRAME = 256
-
-
-def zone_evidence_for(frame: pd.DataFrame, zones: pd.DataFrame, view: View) -> dict:
-    """The events behind each control zone the view shows, computed once per loaded data and view.
-
-    Shared by every session (the frames are): the spatial join is the dearest part of
-    drawing the map's layers. Forgotten with the frame when the data changes.
-    """
-    from geo.tools.filters import view_events, view_zones
-    from geo.tools.zones import zone_evidence
-
-    key = id(frame)
-    entry = _EVIDENCE.get(key)
-    if entry is None or entry[0]() is not frame:  # a frame DataFrame cannot be a dict key: it is not hashable
-        entry = (weakref.ref(frame, lambda _ref: _EVIDENCE.pop(key, None)), {})
-        _EVIDENCE[key] = entry
-    per_view = entry[1]
-    if view not in per_view:
-        if len(per_view) >= _EVIDENCE_PER_FRAME:
-            per_view.clear()
-        per_view[view] = zone_evidence(view_zones(zones, view), view_events(frame, view))
-    return per_view[view]
-
-
 def refresh_data() -> None:
     """Forget cached events after a save, so every page shows the new ones (the data version changes too)."""
     load_frames.clear()
     load_map_data.clear()
     load_choices.clear()
     load_events_table.clear()
+    load_briefing.clear()
+    load_period.clear()
 
 
 def current_url() -> str:
@@ -368,12 +347,22 @@ def load_zone_evidence(url: str, version: int, view: View, drafts: bool = False)
     return query.zone_evidence(get_store(url), view, zones, statuses=_statuses(drafts))
 
 
-def map_inputs(view: View):  # noqa: ANN201 - (MapData, zones frame, zone evidence, Choices)
-    """The current session's map data, control zones, zone evidence and sidebar choices for ``view``.
+def _options(view: View, drafts: bool | None) -> tuple[bool, int | None]:
+    """(drafts, pinned cutoff) for ``view``: its own pin; drafts as the session's switch says unless given."""
+    from geo.views import pinned_cutoff
+
+    as_of = pinned_cutoff(view)
+    if drafts is None:
+        drafts = frame_options()[0]
+    return drafts and as_of is None, as_of
+
+
+def map_inputs(view: View, drafts: bool | None = None):  # noqa: ANN201 - (MapData, zones, zone evidence, Choices)
+    """The map data, control zones, zone evidence and sidebar choices for ``view``.
 
     From SQL per (data version, view); a view pinned "as of" a date is rebuilt from the audit
-    trail in memory instead (:func:`geo.query.frame_map_data`). Stops the page with a message
-    when the database cannot be read.
+    trail in memory instead (:func:`geo.query.frame_map_data`). ``drafts``: include drafts (default:
+    the session's "Include drafts" switch). Stops the page with a message when the database cannot be read.
     """
     from geo import query
     from geo.layers import MAX_MARKERS
@@ -383,7 +372,7 @@ def map_inputs(view: View):  # noqa: ANN201 - (MapData, zones frame, zone eviden
     url = current_url()
     try:
         version = get_store(url).data_version()
-        drafts, as_of = frame_options()
+        drafts, as_of = _options(view, drafts)
         if as_of is not None:
             frame, zones = load_frames(url, version, drafts, as_of)
             data = query.frame_map_data(frame, view, max_markers=MAX_MARKERS)
@@ -396,7 +385,8 @@ def map_inputs(view: View):  # noqa: ANN201 - (MapData, zones frame, zone eviden
         st.stop()
 
 
-def window_events(view: View, bbox: tuple[float, float, float, float] | None = None) -> pd.DataFrame:
+def window_events(view: View, bbox: tuple[float, float, float, float] | None = None, *,
+                  drafts: bool | None = None) -> pd.DataFrame:
     """Every event ``view`` shows (inside ``bbox``, west/south/east/north, when given), as a frame.
 
     Read from SQL by window and box, then filtered by actor, type and country; a pinned
@@ -407,7 +397,7 @@ def window_events(view: View, bbox: tuple[float, float, float, float] | None = N
 
     url = current_url()
     store = get_store(url)
-    drafts, as_of = frame_options()
+    drafts, as_of = _options(view, drafts)
     if as_of is not None:
         frame = load_frames(url, store.data_version(), drafts, as_of)[0]
         if bbox is not None:
@@ -416,6 +406,31 @@ def window_events(view: View, bbox: tuple[float, float, float, float] | None = N
     else:
         frame = store.frame(start=view.start, end=view.end, bbox=bbox, statuses=_statuses(drafts))
     return view_events(frame, view)
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAP_DATA_ENTRIES)
+def load_briefing(url: str, version: int, view: View):  # noqa: ANN201 - a tuple
+    """A briefing slide's figures from SQL, once per data version and slide: (headline, the previous window's
+    headline, weekly counts, the actors' weekly groups). Published events only."""
+    from dataclasses import replace
+
+    from geo import query
+    from geo.tools.briefing import previous_window
+
+    store = get_store(url)
+    before = replace(view, start=previous_window(view.start, view.end)[0], end=previous_window(view.start, view.end)[1])
+    return (query.briefing_headline(store, view), query.briefing_headline(store, before), query.weekly(store, view),
+            query.actor_groups(store, view))
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAP_DATA_ENTRIES)
+def load_period(url: str, version: int, view: View):  # noqa: ANN201 - (briefing Headline, positions frame)
+    """A period's headline figures and its events' positions (for counts per region), from SQL once per data
+    version and view: the Compare page's two windows. Published events only."""
+    from geo import query
+
+    store = get_store(url)
+    return query.briefing_headline(store, view), query.positions(store, view)
 
 
 TABLE_ROWS = 5_000  # the Events page's table shows at most this many of the view's events (downloads hold all)
@@ -452,22 +467,22 @@ def events_inputs(view: View):  # noqa: ANN201 - (count, total, table rows, tren
         st.stop()
 
 
-def choices_or_stop():  # noqa: ANN201 - geo.query.Choices
-    """The sidebar's choices for the current database, or an error message and a stopped page."""
+def zones_or_stop() -> pd.DataFrame:
+    """The control-zone assessments the session sees (with drafts when switched on; a pinned view's as published
+    then), without reading any event; or an error message and a stopped page."""
     url = current_url()
     try:
-        return load_choices(url, get_store(url).data_version(), frame_options()[0])
+        return load_zones(url, get_store(url).data_version(), *frame_options())
     except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
         st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
         st.stop()
 
 
-def data_or_stop() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(events frame, zones frame), or an error message and a stopped page if the database is unusable."""
+def choices_or_stop():  # noqa: ANN201 - geo.query.Choices
+    """The sidebar's choices for the current database, or an error message and a stopped page."""
     url = current_url()
     try:
-        # one row read per run: reloads only after a save
-        return load_frames(url, get_store(url).data_version(), *frame_options())
+        return load_choices(url, get_store(url).data_version(), frame_options()[0])
     except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
         st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
         st.stop()

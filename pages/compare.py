@@ -9,27 +9,25 @@ import streamlit as st
 from geo.layers import focus
 from geo.regions import MEASURES, SCALE_LABELS, SCALES, difference_layer, region_difference
 from geo.schema import TAXONOMY
-from geo.tools.briefing import headline
 from geo.tools.compare import Comparison, default_comparison, figures_table, from_query, to_query
-from geo.tools.filters import actor_options
 from geo.views import View
-from pages.common import VIEW, data_or_stop, render_map, require_app_navigation
-from pages.sidebar import sync_query_params, timeline_bounds
+from pages.common import VIEW, choices_or_stop, current_url, get_store, load_period, render_map, require_app_navigation
+from pages.sidebar import padded_bounds, sync_query_params
 
 require_app_navigation()
 
 A, B, MEASURE, SCALE, FILTERS = "compare_a", "compare_b", "compare_measure", "compare_scale", "compare_filters"
 
-frame, _zones = data_or_stop()
-lo, hi = timeline_bounds(frame)
+choices = choices_or_stop()  # the timeline's ends, actors and countries, from SQL
+lo, hi = padded_bounds(choices.bounds)
 st.title("Compare two periods")
 
 if A not in st.session_state:  # a new visit to the page: the comparison the URL describes, else the defaults
     view = st.session_state.get(VIEW) or View()  # the filters set on the Map carry over
     default = default_comparison(lo, hi)
     default = Comparison(*default.a, *default.b, actors=view.actors, types=view.types, countries=view.countries)
-    parsed = from_query(st.query_params.to_dict(), default, actors=actor_options(frame), types=list(TAXONOMY),
-                        countries=sorted(frame["country"].dropna().unique()))
+    parsed = from_query(st.query_params.to_dict(), default, actors=list(choices.actors), types=list(TAXONOMY),
+                        countries=list(choices.countries))
     for notice in parsed.notices:
         st.warning(notice, icon=":material/link_off:")
     shown = parsed.comparison
@@ -55,8 +53,9 @@ st.caption(f"A: {comparison.a_start:%d %b %Y} – {comparison.a_end:%d %b %Y} ·
            f"{comparison.b_end:%d %b %Y} · filters: {filters or 'none (all events)'} (set on the Map's sidebar) · "
            "the address bar keeps this comparison, so the URL can be shared")
 
-before, after = comparison.events(frame)
-a, b = headline(before), headline(after)
+# each period's figures and its events' positions, from SQL once per data version and window (issue 15)
+version = get_store(current_url()).data_version()
+(a, before), (b, after) = (load_period(current_url(), version, period) for period in comparison.views())
 cols = st.columns(4)
 cols[0].metric("Events in B", b.events, b.events - a.events, help=f"{a.events} in A")
 cols[1].metric("Fatalities in B", f"{b.fatalities:,}", b.fatalities - a.fatalities, delta_color="inverse",

@@ -15,14 +15,14 @@ from geo.layers import changes_layer, control_layer
 from geo.schema import CONTROL_STATUSES, ValidationError
 from geo.storage import ZoneConflict
 from geo.tools.zones import changes
-from pages.common import current_url, data_or_stop, get_store, refresh_data, render_map, require_app_navigation
+from pages.common import current_url, get_store, refresh_data, render_map, require_app_navigation, zones_or_stop
 from pages.sidebar import current_user
 
 require_app_navigation()
 
 NEW = "New zone (draw it on the map)"
 
-frame, zones = data_or_stop()
+zones = zones_or_stop()  # the assessments only: this page needs no event
 user = current_user()
 st.title("Territorial control")
 st.caption("Dated assessments of who controls, influences, contests or blockades an area, each with its source. "

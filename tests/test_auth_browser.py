@@ -245,6 +245,9 @@ def test_an_analysts_ingest_is_a_draft_an_editor_publishes_it_and_a_viewer_sees_
             # must finish before the next: the queue shrinks by one
             for left in ("3 draft(s) wait for review.", "2 draft(s) wait for review.", "1 draft(s) wait for review.",
                          "No drafts wait for review."):
+                # no element left over from the previous run (a stale button would act on its old item)
+                expect(tab.locator('[data-testid="stApp"]')).to_have_attribute("data-test-script-state",
+                                                                               "notRunning")
                 tab.get_by_role("button", name="Publish", exact=True).first.click()
                 expect(tab.get_by_text(left)).to_be_visible()
         with session(browser, app, VIEWER) as tab:

@@ -239,3 +239,52 @@ def test_actor_trends_from_groups_match_the_trends_of_every_event(store, name: s
     for actors in ((), ("Dozo militia", "Africa Corps")):
         pd.testing.assert_frame_equal(actor_weekly(groups, actors, view.start, view.end),
                                       actor_weekly(selected, actors, view.start, view.end), check_dtype=False)
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_the_briefings_figures_match_the_in_memory_headline(store, name: str) -> None:
+    from geo.tools.briefing import headline
+
+    view = VIEWS[name]
+    assert query.briefing_headline(store, view) == headline(view_events(store.frame(), view))
+
+
+def test_the_briefings_figures_on_the_demo_data(any_db: str) -> None:
+    from geo.io.demo import load_demo_events
+    from geo.tools.briefing import headline
+
+    store = open_store(any_db, seed=False)
+    try:
+        store.save(events=load_demo_events())
+        for window in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2025, 7, 1), date(2025, 7, 1)),
+                       (date(2025, 6, 1), date(2025, 6, 30))):
+            view = View(start=window[0], end=window[1])
+            assert query.briefing_headline(store, view) == headline(view_events(store.frame(), view)), window
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("name", ["everything", "a window", "nothing"])
+def test_the_briefings_weekly_trend_from_sql_matches_the_events(store, name: str) -> None:
+    from geo.tools.briefing import weekly, weekly_table
+
+    view = VIEWS[name]
+    pd.testing.assert_frame_equal(weekly_table(query.weekly(store, view), view.start, view.end),
+                                  weekly(view_events(store.frame(), view), view.start, view.end), check_dtype=False)
+
+
+def test_positions_count_per_region_as_the_events_do(any_db: str) -> None:
+    from geo.io.demo import load_demo_events
+    from geo.regions import region_counts
+
+    store = open_store(any_db, seed=False)
+    try:
+        store.save(events=load_demo_events())
+        view = View(start=date(2025, 7, 1), end=date(2025, 7, 1))
+        by_position = region_counts(query.positions(store, view))
+        by_event = region_counts(view_events(store.frame(), view))
+        assert by_position[["events", "fatalities"]].equals(by_event[["events", "fatalities"]])
+        kayes = by_position.set_index("name").loc["Kayes"]
+        assert (kayes["events"], kayes["fatalities"]) == (5, 47)  # as counted by hand for issue 14
+    finally:
+        store.dispose()

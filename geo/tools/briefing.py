@@ -68,6 +68,15 @@ def weekly(events: pd.DataFrame, start: date | None = None, end: date | None = N
     week = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
     table = pd.DataFrame({"week": week, "fatalities": events["fatalities"].astype(int)})
     grouped = table.groupby("week").agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+    return weekly_table(grouped.reset_index(), start, end)
+
+
+def weekly_table(counts: pd.DataFrame, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """:func:`weekly`'s long table from weekly counts (columns week, events, fatalities; e.g. from SQL,
+    :func:`geo.query.weekly`), every week of ``start``-``end`` listed when given."""
+    if counts.empty and (start is None or end is None):
+        return pd.DataFrame(columns=["week", "measure", "value"])
+    grouped = counts.set_index("week")[["events", "fatalities"]]
     if start is not None and end is not None:
         first = pd.Timestamp(start - timedelta(days=start.weekday()))
         grouped = grouped.reindex(pd.date_range(first, pd.Timestamp(end), freq="7D"), fill_value=0)

@@ -18,7 +18,7 @@ import pandas as pd
 from geo.regions import MEASURES, SCALES
 from geo.tools.briefing import Headline, previous_window
 from geo.tools.filters import filter_events
-from geo.views import param_date
+from geo.views import View, param_date
 
 DEFAULT_DAYS = 28  # the default windows: the data's last four weeks (B) against the four before (A)
 
@@ -52,6 +52,14 @@ class Comparison:
                                  countries=self.countries)
 
         return window(*self.a), window(*self.b)
+
+    def views(self) -> tuple[View, View]:
+        """Windows A and B as views under the comparison's filters (to ask the database, :mod:`geo.query`)."""
+        def view(start: date, end: date) -> View:
+            return View(start=start, end=end, actors=tuple(self.actors), types=tuple(self.types),
+                        countries=tuple(self.countries))
+
+        return view(*self.a), view(*self.b)
 
 
 def default_comparison(lo: date, hi: date, days: int = DEFAULT_DAYS) -> Comparison:
