@@ -5,6 +5,7 @@ import json
 import runpy
 import weakref
 from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from textwrap import dedent
@@ -347,6 +348,16 @@ def load_zone_evidence(url: str, version: int, view: View, drafts: bool = False)
     return query.zone_evidence(get_store(url), view, zones, statuses=_statuses(drafts))
 
 
+@contextmanager
+def database_or_stop(url: str) -> Iterator[None]:
+    """Run the body; when the database at ``url`` cannot be read, an error message naming it, and the page stops."""
+    try:
+        yield
+    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
+        st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
+        st.stop()
+
+
 def _options(view: View, drafts: bool | None) -> tuple[bool, int | None]:
     """(drafts, pinned cutoff) for ``view``: its own pin; drafts as the session's switch says unless given."""
     from geo.views import pinned_cutoff
@@ -370,7 +381,7 @@ def map_inputs(view: View, drafts: bool | None = None):  # noqa: ANN201 - (MapDa
     from geo.tools.zones import zone_evidence
 
     url = current_url()
-    try:
+    with database_or_stop(url):
         version = get_store(url).data_version()
         drafts, as_of = _options(view, drafts)
         if as_of is not None:
@@ -380,9 +391,6 @@ def map_inputs(view: View, drafts: bool | None = None):  # noqa: ANN201 - (MapDa
             return data, zones, zone_evidence(shown_zones, view_events(frame, view)), query.frame_choices(frame)
         return (load_map_data(url, version, view, drafts), load_zones(url, version, drafts),
                 load_zone_evidence(url, version, view, drafts), load_choices(url, version, drafts))
-    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
-        st.error(f"Could not read the events database ({shown(url)}): {readable(exc)}")
-        st.stop()
 
 
 def window_events(view: View, bbox: tuple[float, float, float, float] | None = None, *,
@@ -418,7 +426,8 @@ def load_briefing(url: str, version: int, view: View):  # noqa: ANN201 - a tuple
     from geo.tools.briefing import previous_window
 
     store = get_store(url)
-    before = replace(view, start=previous_window(view.start, view.end)[0], end=previous_window(view.start, view.end)[1])
+    before_start, before_end = previous_window(view.start, view.end)
+    before = replace(view, start=before_start, end=before_end)
     return (query.briefing_headline(store, view), query.briefing_headline(store, before), query.weekly(store, view),
             query.actor_groups(store, view))
 
@@ -454,7 +463,7 @@ def events_inputs(view: View):  # noqa: ANN201 - (count, total, table rows, tren
     from geo.tools.filters import view_events
 
     url = current_url()
-    try:
+    with database_or_stop(url):
         version = get_store(url).data_version()
         drafts, as_of = frame_options()
         if as_of is not None:
@@ -462,27 +471,18 @@ def events_inputs(view: View):  # noqa: ANN201 - (count, total, table rows, tren
             selected = view_events(frame, view)
             return len(selected), len(frame), selected.head(TABLE_ROWS), selected
         return load_events_table(url, version, view, drafts)
-    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
-        st.error(f"Could not read the events database ({shown(url)}): {readable(exc)}")
-        st.stop()
 
 
 def zones_or_stop() -> pd.DataFrame:
     """The control-zone assessments the session sees (with drafts when switched on; a pinned view's as published
     then), without reading any event; or an error message and a stopped page."""
     url = current_url()
-    try:
+    with database_or_stop(url):
         return load_zones(url, get_store(url).data_version(), *frame_options())
-    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
-        st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
-        st.stop()
 
 
 def choices_or_stop():  # noqa: ANN201 - geo.query.Choices
     """The sidebar's choices for the current database, or an error message and a stopped page."""
     url = current_url()
-    try:
+    with database_or_stop(url):
         return load_choices(url, get_store(url).data_version(), frame_options()[0])
-    except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
-        st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
-        st.stop()
