@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.first_map import free_port, serve  # noqa: E402
+from bench.load import map_loads  # noqa: E402
 from bench.synth import write  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, LOCAL_PREFIXES, MAP_IFRAME  # noqa: E402
 
 IMPORT_TARGET = (300.0, 2048.0)  # issue 15: a 1M-row import exits 0 in under 5 minutes and 2 GiB
 
@@ -129,39 +129,6 @@ def build_payload(frame, naive: bool) -> tuple[float, int]:  # noqa: ANN001 - Da
     return time.perf_counter() - start, len(script.encode())
 
 
-def browser_times(url: str) -> tuple[list[float], float]:
-    """Map ready in headless Chromium: cold, then three warm loads (new contexts); then the timeline moved in the
-    last one (the window's end three days back: the rerun finished and the map drawn again)."""
-    from playwright.sync_api import sync_playwright
-
-    from bench.load import DRAWN, RUNS_SEEN
-
-    times: list[float] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for attempt in range(4):  # cold, then three warm loads
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
-            page = context.new_page()
-            start = time.perf_counter()
-            page.goto(url)
-            page.frame_locator(MAP_IFRAME).locator(DRAWN).first.wait_for(timeout=300_000)
-            times.append(time.perf_counter() - start)
-            if attempt == 3:
-                page.evaluate(RUNS_SEEN)
-                thumb = page.get_by_role("slider", name="Date window — end")
-                start = time.perf_counter()
-                thumb.focus()
-                for _ in range(3):
-                    thumb.press("ArrowLeft")
-                page.wait_for_function("window.cmRunsDone > 0", timeout=300_000)
-                page.frame_locator(MAP_IFRAME).locator(DRAWN).first.wait_for(timeout=300_000)
-                moved = time.perf_counter() - start
-            context.close()
-        browser.close()
-    return times, moved
-
-
 def server_peak_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -237,7 +204,7 @@ def map_half(n: int, db: Path | str, imported: dict[str, float], naive_max: int)
     store.dispose()
     proc, url = serve(ROOT / "app.py", db)
     try:
-        (cold, *warm_runs), moved = browser_times(url)
+        (cold, *warm_runs), moved = map_loads(url, timeline=True)
         warm = sorted(warm_runs)[1]
         peak = server_peak_mib(proc.pid)
     finally:
