@@ -185,20 +185,18 @@ def _grow(counts: pd.DataFrame, cell_deg: float, max_cells: int) -> tuple[pd.Dat
 def focus_cells(store: Store, view: View, cell_deg: float, *, statuses: Statuses = PUBLISHED,
                 limit: int = 200) -> tuple[list[list[float]] | None, list[list[float]]]:
     """The view's bounds ``[[south, west], [north, east]]`` (None without events) and its ``limit`` busiest cells
-    of ``cell_deg`` degrees as ``[lat, lon, count]`` (centres, busiest first): :func:`geo.layers.focus`'s input."""
-    where = conditions(view, statuses=statuses, postgis=store.postgis)
-    row, col = _cell(E.latitude, cell_deg, store.postgis), _cell(E.longitude, cell_deg, store.postgis)
-    with store.engine.connect() as conn:
-        south, west, north, east = conn.execute(sa.select(sa.func.min(E.latitude), sa.func.min(E.longitude),
-                                                          sa.func.max(E.latitude), sa.func.max(E.longitude))
-                                                .where(*where)).one()
-        if south is None:
-            return None, []
-        n = sa.func.count().label("n")
-        busiest = conn.execute(sa.select(row.label("row"), col.label("col"), n).where(*where).group_by(row, col)
-                               .order_by(n.desc(), row, col).limit(limit)).all()
-    bounds = [[round(float(south), 4), round(float(west), 4)], [round(float(north), 4), round(float(east), 4)]]
-    return bounds, [[round((r + 0.5) * cell_deg, 3), round((c + 0.5) * cell_deg, 3), int(k)] for r, c, k in busiest]
+    of ``cell_deg`` degrees as ``[lat, lon, count]`` (centres, busiest first): :func:`geo.layers.focus`'s input.
+    The same grouped pass as :func:`map_data`'s."""
+    counts = cell_counts(store, view, cell_deg, statuses=statuses, extent=True)
+    return _bounds(counts), _busiest(counts, cell_deg, limit)
+
+
+def _bounds(counts: pd.DataFrame) -> list[list[float]] | None:
+    """The extremes of :func:`cell_counts`'s groups (with ``extent``) as ``[[south, west], [north, east]]``."""
+    if counts.empty:
+        return None
+    return [[round(float(counts["south"].min()), 4), round(float(counts["west"].min()), 4)],
+            [round(float(counts["north"].max()), 4), round(float(counts["east"].max()), 4)]]
 
 
 def weekly(store: Store, view: View, *, statuses: Statuses = PUBLISHED) -> pd.DataFrame:
@@ -339,11 +337,8 @@ def map_data(store: Store, view: View, *, max_markers: int, cell_deg: float = 0.
             cells[layer] = _grow(counts[rows], cell_deg, max_cells)
         elif count:
             ids += event_ids(store, view, statuses=statuses, abductions=layer == "abductions")
-    if counts.empty:
-        return MapData(figures, store.frame(ids=[], statuses=statuses), cells, None, [])
-    bounds = [[round(float(counts["south"].min()), 4), round(float(counts["west"].min()), 4)],
-              [round(float(counts["north"].max()), 4), round(float(counts["east"].max()), 4)]]
-    return MapData(figures, store.frame(ids=ids, statuses=statuses), cells, bounds, _busiest(counts, cell_deg, dense))
+    return MapData(figures, store.frame(ids=ids, statuses=statuses), cells, _bounds(counts),
+                   _busiest(counts, cell_deg, dense))
 
 
 @dataclass(frozen=True)
