@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape as html_escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import folium
 import numpy as np
@@ -24,6 +24,9 @@ from shapely.geometry import mapping
 from geo.place import normalise
 from geo.popups import event_popup, tooltip, zone_popup
 from geo.vocab import IS_SAHEL, JNIM, LAYER_LABELS, LAYER_ORDER, OTHER_ARMED, STATE, actor_family
+
+if TYPE_CHECKING:
+    from geo.query import MapData
 
 # The layer control's names for the layers (geo.vocab.LAYER_LABELS).
 ATTACKS = LAYER_LABELS["attacks"]
@@ -475,6 +478,14 @@ def focus(events: pd.DataFrame, max_zoom: int = MAX_FIT_ZOOM) -> dict[str, objec
     south, west, north, east = (round(float(x), 4) for x in (lat.min(), lon.min(), lat.max(), lon.max()))
     return {"bounds": [[south, west], [north, east]],
             "dense": dense, "maxZoom": max_zoom}
+
+
+def map_focus(data: MapData) -> dict[str, object] | None:
+    """:func:`focus` for what :func:`geo.query.map_data` read: from its rows when every event is a marker, else
+    from the bounds and busiest cells the database counted."""
+    if not data.cells:
+        return focus(data.events)
+    return {"bounds": data.bounds, "dense": data.dense, "maxZoom": MAX_FIT_ZOOM} if data.bounds else None
 
 
 class Focus(MacroElement):

@@ -9,7 +9,7 @@ import streamlit as st
 
 from geo.io.export import frame_to_csv
 from geo.io.standalone import SnapshotUnavailable, render_png, snapshot_problem, standalone_html
-from geo.layers import MAX_FIT_ZOOM, focus, layers_for
+from geo.layers import layers_for, map_focus
 from geo.tools.briefing import headline, previous_window, weekly, weekly_table
 from geo.tools.filters import view_events, view_zones
 from geo.tools.trends import actor_trend_chart, actor_weekly
@@ -117,11 +117,9 @@ left, right = st.columns([5, 2])
 with left:
     shown = view_zones(zones, view)
     cases, today = current_cases(), date.today()  # abductions coloured by their case's status, with days held
-    fit = focus(data.events) if not data.cells else (
-        {"bounds": data.bounds, "dense": data.dense, "maxZoom": MAX_FIT_ZOOM} if data.bounds else None)
     render_map(lambda: layers_for(view.layers, data.events, shown, evidence, cases=cases, today=today,
                                   cells=data.cells),
-               "briefing_map", height=MAP_HEIGHT, focus=fit, center=view.center, zoom=view.zoom,
+               "briefing_map", height=MAP_HEIGHT, focus=map_focus(data), center=view.center, zoom=view.zoom,
                reuse=(data.events, (view, today)))
 with right:
     if view.notes:

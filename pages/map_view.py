@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from geo.layers import MAX_FIT_ZOOM, MAX_MARKERS, focus, layers_for
+from geo.layers import MAX_MARKERS, layers_for, map_focus
 from geo.regions import MEASURES, SCALE_LABELS, SCALES, legend_title, ranked, region_counts
 from geo.schema import ValidationError
 from geo.tools.area_summary import drawn_bounds, summarise_area
@@ -59,12 +59,9 @@ framing = bool(st.session_state.get(Keys.VIEW_DIALOG))
 cases, today = current_cases(), date.today()  # abductions are coloured by their case's status, with days held
 # the regions and inferred-control layers count every event in the view: read only while one of them is on
 every_event = window_events(view) if regions_on or "inferred" in view.layers else None
-# fitted to the events: from the rows when every event is a marker, else from the database's cells
-fit = focus(data.events) if not data.cells else (
-    {"bounds": data.bounds, "dense": data.dense, "maxZoom": MAX_FIT_ZOOM} if data.bounds else None)
 state = render_map(lambda: layers_for(view.layers, data.events, valid_zones, evidence, measure=measure, scale=scale,
                                       cases=cases, today=today, cells=data.cells, every_event=every_event),
-                   FRAMING_KEY if framing else MAP_KEY, height=640, focus=fit, center=view.center,
+                   FRAMING_KEY if framing else MAP_KEY, height=640, focus=map_focus(data), center=view.center,
                    zoom=view.zoom, draw=True,
                    returned_objects=("all_drawings", "center", "zoom") if framing else ("all_drawings",),
                    reuse=(data.events, (view, measure, scale, today) if regions_on else (view, today)))

@@ -288,3 +288,15 @@ def test_positions_count_per_region_as_the_events_do(any_db: str) -> None:
         assert (kayes["events"], kayes["fatalities"]) == (5, 47)  # as counted by hand for issue 14
     finally:
         store.dispose()
+
+
+def test_the_map_is_fitted_from_the_rows_or_from_the_databases_cells(store) -> None:
+    from geo.layers import MAX_FIT_ZOOM, map_focus
+
+    view = VIEWS["everything"]
+    every_marker = query.map_data(store, view, max_markers=10)
+    assert map_focus(every_marker) == focus(every_marker.events)
+    gridded = query.map_data(store, view, max_markers=1)
+    assert map_focus(gridded) == {"bounds": gridded.bounds, "dense": gridded.dense, "maxZoom": MAX_FIT_ZOOM}
+    assert gridded.bounds == focus(store.frame())["bounds"]
+    assert map_focus(query.map_data(store, VIEWS["nothing"], max_markers=1)) is None
