@@ -1,9 +1,10 @@
 """Conflict Map: the app shell. Page config, navigation, and the sidebar shared by the pages that filter events.
 
-The sidebar is drawn here, before the page runs (Streamlit's pattern for widgets shared
-across pages), and what it shows is kept as one ``View`` in session state
-(``pages.common.VIEW``): the pages read that view, never the sidebar's widgets, so a
-filter set on the Map still holds on Events. The page files live in ``pages/``.
+The sidebar is drawn here (Streamlit's pattern for widgets shared across pages), and what
+it shows is kept as one ``View`` in session state (``pages.common.VIEW``), set before the
+page runs: the pages read that view, never the sidebar's widgets, so a filter set on the
+Map still holds on Events. The widgets are drawn after the page, in places kept at the top
+of the sidebar. The page files live in ``pages/``.
 
 Sign-in (issue 13): with an ``[auth]`` section in ``.streamlit/secrets.toml`` a visitor who is not
 signed in (``st.user``) gets the sign-in page and nothing else; a signed-in user gets the pages
@@ -17,7 +18,7 @@ import streamlit as st
 
 from geo.views import View
 from pages import sidebar
-from pages.common import VIEW, choices_or_stop, run_page
+from pages.common import VIEW, PageStopped, choices_or_stop, run_page
 
 ICON = Path(__file__).parent / "static" / "favicon.png"
 
@@ -42,10 +43,23 @@ page = st.navigation([
     *([st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review")]
       if user.can("review") else []),
 ])
-sidebar.user_box(user)
-if page.url_path in (MAP.url_path, EVENTS.url_path):  # the pages the timeline and filters apply to
-    sidebar.render(choices_or_stop())  # the timeline's ends, actors and countries, read from SQL
-    sidebar.show_notices()
-else:
-    st.session_state.setdefault(VIEW, View())  # kept for when the user comes back to the Map
-run_page(page)
+# The sidebar's places are kept first and its widgets drawn after the page: the browser builds elements in
+# the order they arrive, and each kind of widget waits for its own script file from the server, one after
+# another, so the map comes first (docs/benchmarks.md, issue 11). The page reads the view, not the widgets.
+who, controls = st.sidebar.container(), st.sidebar.container()
+choices = None
+try:
+    if page.url_path in (MAP.url_path, EVENTS.url_path):  # the pages the timeline and filters apply to
+        choices = choices_or_stop()  # the timeline's ends, actors and countries, read from SQL
+        sidebar.prepare(choices)
+        sidebar.show_notices()
+    else:
+        st.session_state.setdefault(VIEW, View())  # kept for when the user comes back to the Map
+    run_page(page)  # a page that stops early (stop_page) returns, so the sidebar is still drawn
+except PageStopped:  # the timeline's choices could not be read: the error is shown instead of the page
+    pass
+with who:
+    sidebar.user_box(user)
+if choices is not None:
+    with controls:
+        sidebar.draw(choices)

@@ -11,7 +11,7 @@ from geo import vocab
 from geo.cases import cases_csv
 from geo.errors import readable
 from geo.extract.hostages import STATUS_LABELS
-from pages.common import current_url, get_store, require_app_navigation
+from pages.common import current_url, get_store, require_app_navigation, stop_page
 
 require_app_navigation()
 
@@ -23,7 +23,7 @@ try:
     cases = get_store(current_url()).cases()
 except sqlalchemy.exc.SQLAlchemyError as exc:
     st.error(f"Could not read the cases: {readable(exc)}")
-    st.stop()
+    stop_page()
 
 today = date.today()
 open_cases = [c for c in cases if c.is_open]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import weakref
 from collections.abc import Callable, Hashable, Iterator
@@ -9,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from textwrap import dedent
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import folium
 import pandas as pd
@@ -162,6 +163,18 @@ def render_map(groups: list | Callable[[], list], key: str, *, height: int = 640
                      returned_objects=list(returned_objects), center=center, zoom=zoom)
 
 
+def headline_text(events: int, fatalities: int, abducted: int, zones: int) -> str:
+    """The Map's headline figures as one line of Markdown (read back by :func:`headline_figures`)."""
+    return (f"**{events:,}** events · **{fatalities:,}** fatalities (conservative) · **{abducted:,}** people "
+            f"abducted · **{zones:,}** control zones shown")
+
+
+def headline_figures(text: str) -> dict[str, int]:
+    """The figures in a line :func:`headline_text` wrote, by name ("events", "fatalities", "abducted", "zones")."""
+    numbers = [int(n.replace(",", "")) for n in re.findall(r"\*\*([\d,]+)\*\*", text)]
+    return dict(zip(("events", "fatalities", "abducted", "zones"), numbers, strict=True))
+
+
 def weekly_chart(trend: pd.DataFrame, height: int = 300, title: str = "Per week"):  # noqa: ANN201 - an Altair chart
     """A line per measure of :func:`geo.tools.briefing.weekly` (events in blue, fatalities in red)."""
     import altair as alt
@@ -259,11 +272,24 @@ def layer_scripts(frame: pd.DataFrame, key: Hashable, groups: list | Callable[[]
 _IN_SHELL: ContextVar[bool] = ContextVar("conflictmap_in_shell", default=False)
 
 
+class PageStopped(Exception):  # noqa: N818 - a control-flow signal, like Streamlit's StopException
+    """Raised by :func:`stop_page`: the page has said all it will say this run."""
+
+
+def stop_page() -> NoReturn:
+    """End the page here (after an error or a final message), but not the shell: unlike ``st.stop()``, the
+    sidebar app.py draws after the page is still drawn."""
+    raise PageStopped
+
+
 def run_page(page: StreamlitPage) -> None:
-    """Run the page ``st.navigation`` chose, marked as run by the shell (for :func:`require_app_navigation`)."""
+    """Run the page ``st.navigation`` chose, marked as run by the shell (for :func:`require_app_navigation`);
+    a page that stops with :func:`stop_page` returns here."""
     token = _IN_SHELL.set(True)
     try:
         page.run()
+    except PageStopped:
+        pass
     finally:
         _IN_SHELL.reset(token)
 
@@ -355,7 +381,7 @@ def database_or_stop(url: str) -> Iterator[None]:
         yield
     except (sqlalchemy.exc.SQLAlchemyError, ValidationError, OSError) as exc:
         st.error(f"Could not load the events database ({shown(url)}): {readable(exc)}")
-        st.stop()
+        stop_page()
 
 
 def _options(view: View, drafts: bool | None) -> tuple[bool, int | None]:

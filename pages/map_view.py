@@ -14,6 +14,7 @@ from pages.common import (
     MAP_POSITION,
     current_cases,
     current_view,
+    headline_text,
     map_inputs,
     render_map,
     require_app_navigation,
@@ -37,11 +38,8 @@ st.title("Conflict Map · Sahel")
 pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
 st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · move the timeline in the sidebar; "
             "the address bar keeps this view, so the URL can be shared")
-cols = st.columns(4)
-cols[0].metric("Events", figures.events)
-cols[1].metric("Fatalities (conservative)", figures.fatalities)
-cols[2].metric("People abducted", figures.abducted)
-cols[3].metric("Control zones shown", len(valid_zones))
+# the headline figures as one line of text: metric elements would each wait for a script file before the map
+st.markdown(headline_text(figures.events, figures.fatalities, figures.abducted, len(valid_zones)))
 
 # The regions layer's measure and scale: asked for only while the layer is on
 regions_on = "regions" in view.layers

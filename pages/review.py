@@ -11,7 +11,7 @@ from geo.audit import history_rows
 from geo.errors import readable
 from geo.schema import TAXONOMY, Event, ValidationError, validate_event
 from geo.storage import EditConflict, when_text
-from pages.common import current_url, get_store, refresh_data, require_app_navigation
+from pages.common import current_url, get_store, refresh_data, require_app_navigation, stop_page
 from pages.sidebar import current_user
 
 require_app_navigation()
@@ -24,7 +24,7 @@ st.title("Review")
 user = current_user()
 if not user.can("review"):  # the shell shows this page to editors only; a crafted request gets no further
     st.error(f"Reviewing drafts needs an editor; you are signed in as a {user.role.label}.")
-    st.stop()
+    stop_page()
 st.caption("Drafts saved from reports (Reports page, `python -m geo ingest`) and zones drawn by analysts wait here. "
            "Publish what the evidence supports, correct and publish, or retract with a reason. Published items "
            "appear on every map, export and briefing; retracted ones leave them but stay in the audit trail.")
@@ -37,10 +37,10 @@ try:
     queue = services.review_queue(store)
 except sqlalchemy.exc.SQLAlchemyError as exc:
     st.error(f"Could not read the drafts: {readable(exc)}")
-    st.stop()
+    stop_page()
 if not queue:
     st.success("No drafts wait for review.")
-    st.stop()
+    stop_page()
 st.write(f"{len(queue)} draft(s) wait for review" + (f"; the {SHOWN} oldest are shown." if len(queue) > SHOWN
                                                       else "."))
 

@@ -39,6 +39,7 @@ class Keys:
     PENDING_WINDOW = "pending_time_window"
     LAST_STEP = "last_play_step"
     PLAYING = "timeline_playing"
+    PLAY = "timeline_play"
     STEP = "timeline_step"
     ACTORS = "filter_actors"
     EVENT_TYPES = "filter_event_types"
@@ -103,8 +104,10 @@ def current_user() -> access.User:
 
 
 def user_box(user: access.User) -> None:
-    """Who is signed in (or that the app runs in local mode), sign out, and the "Include drafts" switch."""
-    with st.sidebar:
+    """Who is signed in (or that the app runs in local mode), with sign out and the "Include drafts" switch in
+    a popover: the browser draws a popover's widgets only when it is opened, so they do not hold up the map."""
+    label = "Local mode · every role" if user.local else f"Signed in as {user.name} · {user.role.label}"
+    with st.popover(label, width="stretch", icon=":material/person:"):
         if user.local:
             st.caption(f"**Local mode**: sign-in is off, so you ({user.email}) have every role. Turn sign-in on "
                        "with an `[auth]` section in `.streamlit/secrets.toml` (see the README).")
@@ -153,6 +156,10 @@ def _next_window(lo: date, hi: date) -> tuple[date, date]:
 def _step(lo: date, hi: date) -> None:
     st.session_state[Keys.TIME_WINDOW] = _next_window(lo, hi)
     st.session_state[Keys.LAST_STEP] = time.monotonic()
+
+
+def _toggle_play() -> None:
+    st.session_state[Keys.PLAYING] = not st.session_state.get(Keys.PLAYING, False)
 
 
 def _ticker(lo: date, hi: date) -> None:
@@ -276,10 +283,12 @@ def show_notices() -> None:
         st.warning(notice, icon=":material/link_off:")
 
 
-def render(choices: Choices) -> View:
-    """Draw the shared sidebar, store the selected view as the current one, mirror it into the URL, return it.
+def prepare(choices: Choices) -> View:
+    """The view the sidebar's widgets will show, made the current one and mirrored into the URL, before any is drawn.
 
-    ``choices`` (:func:`geo.query.choices`): the timeline's ends, actors and countries, read from SQL.
+    ``choices`` (:func:`geo.query.choices`): the timeline's ends, actors and countries, read from SQL. Widget
+    values are in session state when a run starts, so the page can run on this view before :func:`draw` draws
+    the widgets (app.py draws them after the page, so the map is the first thing the browser builds).
     """
     lo, hi = padded_bounds(choices.bounds)
     if not st.session_state.get(Keys.URL_LOADED):
@@ -295,30 +304,38 @@ def render(choices: Choices) -> View:
         st.session_state[Keys.TIME_WINDOW] = (lo, hi) if window is None or window == old_bounds else (
             min(max(window[0], lo), hi), min(max(window[1], lo), hi))
     st.session_state[Keys.BOUNDS] = (lo, hi)
-    with st.sidebar:
-        st.header("Timeline")
-        st.slider("Date window", min_value=lo, max_value=hi, step=timedelta(days=1), format="YYYY-MM-DD",
-                  key=Keys.TIME_WINDOW, help="Every layer shows what falls in this window.")
-        left, right = st.columns(2)
-        left.button("Step ▶", key=Keys.STEP, on_click=_step, args=(lo, hi), width="stretch",
-                    help="Move the window forward")
-        right.toggle("Play", key=Keys.PLAYING, help="Step through time automatically")
-        _ticker(lo, hi)
-        # Filters and saved views open in popovers: the browser draws their widgets only when asked for,
-        # which keeps the first map close to a bare map's load time (docs/benchmarks.md, issue 11).
-        # (a constant label: a popover whose label changes is a new element, and would close on every choice)
-        with st.popover("Filters", width="stretch", icon=":material/filter_alt:",
-                        help="Actor, event type, country and the layers shown"):
-            st.multiselect("Actor", choices.actors, key=Keys.ACTORS, placeholder="All actors")
-            st.multiselect("Event type", list(TAXONOMY), key=Keys.EVENT_TYPES, placeholder="All types")
-            st.multiselect("Country", choices.countries, key=Keys.COUNTRIES,
-                           placeholder="All countries")
-            st.multiselect("Layers", list(LAYER_LABELS.values()), key=Keys.LAYERS)
-        _views_panel(lo, hi)
     view = current_view()
     st.session_state[VIEW] = view
     sync_query_params(to_query(view, (lo, hi)))
     return view
+
+
+def draw(choices: Choices) -> None:
+    """The timeline, play/step, filters and saved views, where the caller is, for the window :func:`prepare` set."""
+    lo, hi = st.session_state[Keys.BOUNDS]
+    st.header("Timeline")
+    st.slider("Date window", min_value=lo, max_value=hi, step=timedelta(days=1), format="YYYY-MM-DD",
+              key=Keys.TIME_WINDOW, help="Every layer shows what falls in this window.")
+    left, right = st.columns(2)
+    left.button("Step ▶", key=Keys.STEP, on_click=_step, args=(lo, hi), width="stretch",
+                help="Move the window forward")
+    # a button, not a toggle: a toggle's script file would be fetched before the map's (see app.py)
+    playing = st.session_state.get(Keys.PLAYING, False)
+    right.button("Pause" if playing else "Play", key=Keys.PLAY, on_click=_toggle_play, width="stretch",
+                 icon=":material/pause:" if playing else ":material/play_arrow:",
+                 help="Step through time automatically")
+    _ticker(lo, hi)
+    # Filters and saved views open in popovers: the browser draws their widgets only when asked for,
+    # which keeps the first map close to a bare map's load time (docs/benchmarks.md, issue 11).
+    # (a constant label: a popover whose label changes is a new element, and would close on every choice)
+    with st.popover("Filters", width="stretch", icon=":material/filter_alt:",
+                    help="Actor, event type, country and the layers shown"):
+        st.multiselect("Actor", choices.actors, key=Keys.ACTORS, placeholder="All actors")
+        st.multiselect("Event type", list(TAXONOMY), key=Keys.EVENT_TYPES, placeholder="All types")
+        st.multiselect("Country", choices.countries, key=Keys.COUNTRIES,
+                       placeholder="All countries")
+        st.multiselect("Layers", list(LAYER_LABELS.values()), key=Keys.LAYERS)
+    _views_panel(lo, hi)
 
 
 def sync_query_params(wanted: dict[str, str]) -> None:

@@ -61,6 +61,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # noqa
 APP_TIMEOUT = 30  # seconds: geopandas imports slowly
 
 
+def map_figures(at: AppTest) -> dict[str, int]:
+    """The Map's headline figures (events, fatalities, abducted, zones) from the line of text that shows them."""
+    from pages.common import headline_figures
+
+    lines = [m.value for m in at.markdown if "control zones shown" in m.value]
+    assert len(lines) == 1, [m.value for m in at.markdown]
+    return headline_figures(lines[0])
+
+
 def open_page(page: str | None = None, query: dict[str, str] | None = None) -> AppTest:
     """Run the app in AppTest (with URL ``query`` parameters), switch to ``page``, and check it raised nothing."""
     from streamlit.testing.v1 import AppTest

@@ -193,7 +193,11 @@ def test_a_viewer_cannot_reach_ingest_import_zone_drawing_publishing_or_view_del
     store = open_store(app.db)
     services.save_view(store, View(), name="week 27", user=services.user_for(store, EDITOR))
     with browser_for(app) as browser, session(browser, app, VIEWER) as tab:
+        tab.get_by_role("button", name="Signed in as Vera · viewer").click()  # the account popover
         expect(tab.get_by_text("Signed in as Vera (vera@example.org) · viewer")).to_be_visible()
+        expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
+        expect(tab.get_by_text("Include drafts")).to_have_count(0)
+        tab.keyboard.press("Escape")
         assert nav(tab) == ["Map", "Events", "Briefing", "Compare", "Control", "Cases"]
         for path in ("import", "reports", "review"):  # not among the viewer's pages: the map opens instead
             tab.goto(f"{app.url}/{path}")

@@ -124,12 +124,13 @@ def test_play_steps_the_timeline_by_itself(page: Page, server: Server) -> None:
     open_map(page, server.url)
     window_end = page.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]').nth(1)
     expect(window_end).to_have_text("2025-07-08")
-    page.get_by_text("Play", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).click()
     # the window narrows and then keeps moving forward without further input
     expect(window_end).not_to_have_text("2025-07-08", timeout=10_000)
     first = window_end.inner_text()
     expect(window_end).not_to_have_text(first, timeout=10_000)
-    page.get_by_text("Play", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()  # paused
 
 
 def test_filters_set_on_the_map_still_hold_on_events_after_switching_pages(page: Page, server: Server) -> None:

@@ -12,7 +12,7 @@ from geo import services
 from geo.access import Role, User
 from geo.storage import open_store
 from geo.views import View
-from tests.conftest import APP_TIMEOUT, ROOT, open_page
+from tests.conftest import APP_TIMEOUT, ROOT, map_figures, open_page
 from tests.factories import make_event
 
 ANALYST = User("amadou@example.org", "Amadou", Role.ANALYST)
@@ -91,6 +91,7 @@ def test_with_sign_in_on_a_visitor_sees_only_the_sign_in_page(db_url: str) -> No
     at = signed_in(None)
     assert [b.label for b in at.button] == ["Sign in"]
     assert at.title[0].value == "Conflict Map · Sahel" and not at.metric  # no map, no figures
+    assert not [m for m in at.markdown if "control zones shown" in m.value]
 
 
 def test_a_signed_in_viewer_is_offered_nothing_to_change(db_url: str) -> None:
@@ -119,9 +120,9 @@ def test_roles_come_from_the_store_and_the_editor_gets_the_review_page(db_url: s
 def test_include_drafts_shows_drafts_on_the_map_for_an_analyst_or_editor(db_url: str) -> None:
     drafted(db_url)
     at = open_page()
-    assert at.metric[0].value == "10"
+    assert map_figures(at)["events"] == 10
     at.toggle(key="include_drafts").set_value(True).run()
-    assert not at.exception and at.metric[0].value == "11"
+    assert not at.exception and map_figures(at)["events"] == 11
 
 
 def test_a_pinned_view_shows_what_was_published_on_its_date_after_a_later_retraction(
@@ -134,8 +135,8 @@ def test_a_pinned_view_shows_what_was_published_on_its_date_after_a_later_retrac
     later = int(time.time()) + 2 * 86400  # the retraction comes after the pinned date
     monkeypatch.setattr(storage, "clock", lambda: later)
     services.retract(store, "event", ["MLICM0001"], reason="a duplicate", user=editor)
-    assert open_page().metric[0].value == "9"
+    assert map_figures(open_page())["events"] == 9
     pinned = open_page(query={"view": "pinned"})
-    assert pinned.metric[0].value == "10"
+    assert map_figures(pinned)["events"] == 10
     briefing = open_page("pages/briefing.py")  # the saved view is its one slide
     assert briefing.metric[0].value == "10"
