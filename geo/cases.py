@@ -13,12 +13,16 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from geo import vocab
-from geo.extract.hostages import STATUS_LABELS, HostageUpdate
 from geo.io.export import neutralise_cell
 from geo.place import haversine_km
 from geo.schema import Event
+from geo.vocab import STATUS_LABELS
+
+if TYPE_CHECKING:  # the extraction rules are not loaded to show the cases (their patterns take 0.5 s)
+    from geo.extract.hostages import HostageUpdate
 
 # what a case's current status can be; "held" until news says otherwise
 STATUSES = ("held", *STATUS_LABELS)

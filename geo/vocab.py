@@ -154,3 +154,10 @@ DEDUP_WINDOW_DAYS: int = max(PRECISION_DAYS.values())
 def same_incident_window(precision_a: int, precision_b: int) -> int:
     """The days two dates of these ``time_precision`` values may differ by and still be one incident."""
     return max(PRECISION_DAYS[precision_a], PRECISION_DAYS[precision_b])
+
+
+# -- hostage cases ------------------------------------------------------------------------------------------
+
+# What a later report may say became of people held (the case's status after "held"), and how it is shown.
+STATUS_LABELS: dict[str, str] = {"killed": "killed", "escaped": "escaped", "released": "released",
+                                 "proof_of_life": "proof of life", "ransom": "ransom reported"}

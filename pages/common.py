@@ -136,7 +136,6 @@ def render_map(groups: list | Callable[[], list], key: str, *, height: int = 640
     when the map could not be drawn.
     """
     import folium
-    from folium.plugins import Draw
     from streamlit_folium import st_folium
 
     from geo.assets import AssetUnavailable, localise
@@ -144,6 +143,8 @@ def render_map(groups: list | Callable[[], list], key: str, *, height: int = 640
 
     fmap = base_map(borders_url=borders_url())
     if draw:
+        from folium.plugins import Draw  # folium's plugins take 0.3 s to import: only when drawing
+
         Draw(export=False, draw_options={"polyline": False, "circle": False, "marker": False,
                                          "circlemarker": False}).add_to(fmap)
     try:

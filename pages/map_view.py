@@ -25,8 +25,15 @@ from pages.sidebar import Keys
 
 require_app_navigation()
 
-MAP_KEY = "main_map"
-FRAMING_KEY = "main_map_framing"  # the map while the save form is open: it reports its centre and zoom
+MAP_KEY = "main_map"  # "_framing" is added while the save form is open (the map reports its centre and zoom),
+# "_drawing" while the drawing tools are on: streamlit-folium reads what to report only when a map mounts
+DRAWING = "map_drawing"  # whether the drawing tools are on
+DRAW_BUTTON = "map_draw_button"
+
+
+def _toggle_drawing() -> None:
+    st.session_state[DRAWING] = not st.session_state.get(DRAWING, False)
+
 
 view = current_view()  # set by the sidebar app.py draws
 # figures, marker rows and grid cells read from the database per data version and view (issue 15)
@@ -50,6 +57,13 @@ if regions_on:
                          format_func=str.capitalize)
     scale = right.radio("Count", SCALES, key="regions_scale", horizontal=True, format_func=SCALE_LABELS.get)
 
+# Leaflet.draw is loaded only when asked for: one script fewer in the map's chain of files, and the map
+# sends nothing back (no rerun) while the tools are off.
+drawing = bool(st.session_state.get(DRAWING))
+st.button("Stop drawing" if drawing else "Draw an area", key=DRAW_BUTTON, on_click=_toggle_drawing,
+          icon=":material/close:" if drawing else ":material/draw:",
+          help="Draw polygons or rectangles on the map to summarise the events inside them.")
+
 # Only while the user is saving a view does the map report where it looks (a rerun per pan);
 # streamlit-folium reads returned_objects when the map mounts, so that map has a key of its own.
 framing = bool(st.session_state.get(Keys.VIEW_DIALOG))
@@ -59,9 +73,9 @@ cases, today = current_cases(), date.today()  # abductions are coloured by their
 every_event = window_events(view) if regions_on or "inferred" in view.layers else None
 state = render_map(lambda: layers_for(view.layers, data.events, valid_zones, evidence, measure=measure, scale=scale,
                                       cases=cases, today=today, cells=data.cells, every_event=every_event),
-                   FRAMING_KEY if framing else MAP_KEY, height=640, focus=map_focus(data), center=view.center,
-                   zoom=view.zoom, draw=True,
-                   returned_objects=("all_drawings", "center", "zoom") if framing else ("all_drawings",),
+                   MAP_KEY + "_framing" * framing + "_drawing" * drawing, height=640, focus=map_focus(data),
+                   center=view.center, zoom=view.zoom, draw=drawing,
+                   returned_objects=(("all_drawings",) if drawing else ()) + (("center", "zoom") if framing else ()),
                    reuse=(data.events, (view, measure, scale, today) if regions_on else (view, today)))
 if framing and state and state.get("center"):
     st.session_state[MAP_POSITION] = ((round(state["center"]["lat"], 4), round(state["center"]["lng"], 4)),
@@ -87,7 +101,7 @@ if regions_on and every_event is not None and not every_event.empty:
         st.caption("Events are placed in Natural Earth admin-1 regions by their coordinates; click a region on the "
                    "map for its top actors and deadliest events.")
 # Polygons drawn with the map's tools (left): every one of them, as one area (a click on a layer is no drawing)
-drawings = (state or {}).get("all_drawings")
+drawings = (state or {}).get("all_drawings") if drawing else None
 if drawings:
     try:
         area = summarise_area(window_events(view, drawn_bounds(drawings)), drawings, view.start, view.end)
@@ -110,7 +124,7 @@ if drawings:
                            key="area_csv", on_click="ignore", disabled=area.events.empty,
                            help="A zip: the events in ACLED's columns, and README.txt and metadata.json naming the "
                                 "window, filters, sources and the area.")
-else:
+elif drawing:
     st.caption("Draw a polygon or a rectangle with the tools on the map's left to summarise the events inside it.")
 st.caption(
     "Basemap: Natural Earth 10m country borders, drawn offline. Control zones are region-level "

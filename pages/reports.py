@@ -10,13 +10,13 @@ import streamlit as st
 from geo import services, vocab
 from geo.cases import apply_update, link_candidates
 from geo.errors import readable
-from geo.extract.hostages import STATUS_LABELS
 from geo.extract.text import ReportError, read_report
 from geo.layers import abductions_layer, attacks_layer
 from geo.review import apply_review, events_at, highlight, relocate, review_rows
 from geo.schema import TAXONOMY, ValidationError
 from geo.storage import events_frame
 from geo.tools.filters import split_layers
+from geo.vocab import STATUS_LABELS
 from pages.common import current_url, get_store, refresh_data, render_map, require_app_navigation
 from pages.sidebar import current_user
 

@@ -97,6 +97,11 @@ def test_a_drawn_polygons_summary_matches_the_events_inside_it(page: Page, serve
 
     frame = open_map(page, f"{server.url}/?start=2025-06-20&end=2025-07-08")
     expect(frame.locator("path.cm-attack")).to_have_count(7)
+    expect(frame.locator(".leaflet-draw-draw-polygon")).to_have_count(0)  # the tools load when asked for
+    page.get_by_role("button", name="Draw an area").click()
+    expect(page.frame_locator(MAP_IFRAME).first.locator(".leaflet-draw-draw-polygon")).to_be_visible()
+    frame = page.locator(MAP_IFRAME).first.element_handle().content_frame()  # the map with the tools is a new frame
+    expect(frame.locator("path.cm-attack")).to_have_count(7)
     wait_idle(page)
     frame.evaluate("() => window.map.setView([14.6, -11.3], 7)")  # the posts in the middle, clear of the controls
     if frame.locator(".cm-legend details[open]").count():  # fold the legend: it would take the clicks under it

@@ -63,15 +63,13 @@ DONE = re.compile(r"\b(?:were|was|have been|has been|had been|ont été|a été|
 RANSOM_DEALT = re.compile(r"\b(?:demand\w*|ask\w*|paid|pay\w*|issu\w*|exig\w*|réclam\w*|pay[ée]e?s?|versée?s?|"
                           r"contre|against|in exchange)\b", IC)
 LOCATIVE = re.compile(r"\b(?:in|at|near|à|au|près de|dans)\s+(?:the\s+|la\s+|le\s+)?$", IC)
-STATUS_LABELS = {"killed": "killed", "escaped": "escaped", "released": "released",
-                 "proof_of_life": "proof of life", "ransom": "ransom reported"}
 
 
 @dataclass(frozen=True)
 class HostageUpdate:
     """A report's news of people held: what became of them, and what it says of their abduction."""
 
-    status: str                      # a key of STATUS_LABELS
+    status: str                      # a key of geo.vocab.STATUS_LABELS
     when: date | None                # when it happened (or was reported, ``precision`` 2); None: unknown
     precision: int                   # ACLED time_precision of ``when``
     count: int | None                # people it is about, when the sentence counts them
