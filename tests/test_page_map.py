@@ -220,8 +220,9 @@ def test_regions_controls_only_with_the_layer(app: AppTest) -> None:
 
 def test_first_map_imports_neither_geopandas_nor_pyproj(tmp_path: Path) -> None:
     """The first map after a server starts pays for every import it makes (issue 11's cold start): control zones,
-    their evidence and the borders file (once written) need only shapely. A first interpreter creates and seeds
-    the database and writes the borders file; a second, like a restarted server, draws the map."""
+    their evidence and the borders file (once written) need only shapely; hostage cases need no extraction rules
+    (compiling their patterns took 0.5 s), and the drawing tools are off until asked for. A first interpreter
+    creates and seeds the database and writes the borders file; a second, like a restarted server, draws the map."""
     import os
     import subprocess
     import sys
@@ -229,7 +230,8 @@ def test_first_map_imports_neither_geopandas_nor_pyproj(tmp_path: Path) -> None:
     first_run = ("import sys; from streamlit.testing.v1 import AppTest\n"
                  "at = AppTest.from_file('app.py', default_timeout=60).run()\n"
                  "assert not at.exception, at.exception\n"
-                 "print(sorted(m for m in ('geopandas', 'pyproj') if m in sys.modules))\n")
+                 "print(sorted(m for m in ('geopandas', 'pyproj', 'geo.extract.hostages', 'geo.extract.figures')"
+                 " if m in sys.modules))\n")
     env = {**os.environ, "CONFLICTMAP_DB": str(tmp_path / "cold.sqlite")}
     root = Path(__file__).resolve().parent.parent
     outputs = []
@@ -239,3 +241,23 @@ def test_first_map_imports_neither_geopandas_nor_pyproj(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.append(done.stdout.strip().splitlines()[-1])
     assert outputs[1] == "[]"
+
+
+def test_the_drawing_tools_come_when_asked_for(app: AppTest) -> None:
+    assert [b.label for b in app.button if b.key == "map_draw_button"] == ["Draw an area"]
+    assert not [c for c in app.caption if "Draw a polygon" in c.value]
+    app.button(key="map_draw_button").click().run()
+    assert not app.exception
+    assert app.button(key="map_draw_button").label == "Stop drawing"
+    assert [c for c in app.caption if "Draw a polygon" in c.value]
+    app.button(key="map_draw_button").click().run()
+    assert app.button(key="map_draw_button").label == "Draw an area"
+
+
+def test_play_is_a_button_that_becomes_pause(app: AppTest) -> None:
+    play = app.sidebar.button(key=Keys.PLAY)
+    assert play.label == "Play"
+    play.click().run()
+    assert app.session_state[Keys.PLAYING] is True and app.sidebar.button(key=Keys.PLAY).label == "Pause"
+    app.sidebar.button(key=Keys.PLAY).click().run()
+    assert app.session_state[Keys.PLAYING] is False and app.sidebar.button(key=Keys.PLAY).label == "Play"
