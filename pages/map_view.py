@@ -43,10 +43,11 @@ valid_zones = view_zones(zones, view)
 
 st.title("Conflict Map · Sahel")
 pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
-st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · move the timeline in the sidebar; "
-            "the address bar keeps this view, so the URL can be shared")
-# the headline figures as one line of text: metric elements would each wait for a script file before the map
-st.markdown(headline_text(figures.events, figures.fatalities, figures.abducted, len(valid_zones)))
+# The window and the headline figures in one block of text: metric elements would each wait for a script
+# file before the map, and every element is work for the browser of each person opening the page.
+st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · "
+            f"{headline_text(figures.events, figures.fatalities, figures.abducted, len(valid_zones))}  \n"
+            "Move the date window in the sidebar; the address bar keeps this view, so the URL can be shared.")
 
 # The regions layer's measure and scale: asked for only while the layer is on
 regions_on = "regions" in view.layers

@@ -313,7 +313,6 @@ def prepare(choices: Choices) -> View:
 def draw(choices: Choices) -> None:
     """The timeline, play/step, filters and saved views, where the caller is, for the window :func:`prepare` set."""
     lo, hi = st.session_state[Keys.BOUNDS]
-    st.header("Timeline")
     st.slider("Date window", min_value=lo, max_value=hi, step=timedelta(days=1), format="YYYY-MM-DD",
               key=Keys.TIME_WINDOW, help="Every layer shows what falls in this window.")
     left, right = st.columns(2)
