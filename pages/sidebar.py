@@ -1,7 +1,8 @@
 """The sidebar shared by the Map and Events pages: timeline window, play/step, filters, layers and saved views.
 
-app.py draws it before running the page and keeps what it shows as the one ``View`` in
-session state (``pages.common.VIEW``); the pages read that view. Streamlit forgets the
+Before the page runs, app.py calls :func:`prepare`, which makes what the widgets will show the one
+``View`` in session state (``pages.common.VIEW``); the pages read that view. After the page, it
+calls :func:`draw` for the widgets themselves, in a place kept at the top of the sidebar. Streamlit forgets the
 widgets' own state on pages that do not draw them, so each widget starts from the view
 when it comes back. The view is mirrored into the URL's query parameters (start, end,
 layers, actors, types, country, view), so a copied URL reopens the same view.
