@@ -10,7 +10,7 @@ import streamlit as st
 from geo import vocab
 from geo.cases import cases_csv
 from geo.errors import readable
-from geo.extract.hostages import STATUS_LABELS
+from geo.vocab import STATUS_LABELS
 from pages.common import current_url, get_store, require_app_navigation, stop_page
 
 require_app_navigation()
