@@ -17,7 +17,12 @@ demo data, 1 for the baseline).
 Peak RSS is the largest resident set of each server process seen by a 20 ms sampler
 during the whole run. The machine's load average is printed with the results.
 
-    python -m bench.concurrency [--sessions 8] [--warm 3] [--rounds 2] [--fresh-db]
+With ``--trace``, one session of the first crowd is traced: when each websocket message
+arrived, each file was asked for and received, the map's iframe was attached and the
+markers were drawn. That is how the chain of files the map waited for was found
+(docs/benchmarks.md, issue 11).
+
+    python -m bench.concurrency [--sessions 8] [--warm 3] [--rounds 2] [--fresh-db] [--trace]
 """
 from __future__ import annotations
 
@@ -91,23 +96,57 @@ def sample_rss(servers: list[Served], stop: threading.Event) -> None:
         stop.wait(0.02)
 
 
-async def first_map(browser: Browser, served: Served) -> float:
-    """Seconds from opening the page in a new browser context until the map has drawn all its markers."""
+async def first_map(browser: Browser, served: Served, trace: list | None = None) -> float:
+    """Seconds from opening the page in a new browser context until the map has drawn all its markers.
+
+    With ``trace`` (a list), what the page received and asked for is appended to it as
+    (seconds, what, detail): each websocket message ("frame", its bytes), each request sent and
+    finished ("req"/"fin", the file), the map's iframe attached and the markers drawn.
+    """
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     await context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
     try:
         page = await context.new_page()
         start = time.perf_counter()
+        if trace is not None:
+            def note(what: str, detail: object) -> None:
+                trace.append((time.perf_counter() - start, what, detail))
+
+            page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: note("frame", len(payload))))
+            page.on("request", lambda r: note("req", r.url.split("?")[0].rsplit("/", 1)[-1]))
+            page.on("requestfinished", lambda r: note("fin", r.url.split("?")[0].rsplit("/", 1)[-1]))
         await page.goto(served.url)
+        if trace is not None:
+            await page.locator(MAP_IFRAME).wait_for(state="attached", timeout=180_000)
+            trace.append((time.perf_counter() - start, "iframe", "attached"))
         markers = page.frame_locator(MAP_IFRAME).locator("path.cm-attack")
         await markers.nth(served.markers - 1).wait_for(timeout=180_000)
+        if trace is not None:
+            trace.append((time.perf_counter() - start, "ready", "markers drawn"))
         return time.perf_counter() - start
     finally:
         await context.close()
 
 
-async def crowd(browser: Browser, served: Served, sessions: int) -> list[float]:
-    return list(await asyncio.gather(*(first_map(browser, served) for _ in range(sessions))))
+def print_trace(name: str, trace: list) -> None:
+    """One session of a crowd, in order: websocket messages summed per 0.1 s, requests, milestones."""
+    print(f"trace of one of the first crowd's sessions, {name} (s, event, detail):")
+    frames: list = []
+    for at, what, detail in sorted(trace, key=lambda t: t[0]):
+        if what == "frame":
+            if frames and at - frames[-1][0] < 0.1:
+                frames[-1][1] += 1
+                frames[-1][2] += detail
+                continue
+            frames.append([at, 1, detail])
+            print(f"  {at:6.2f}  websocket  message(s), {detail} B")
+        else:
+            print(f"  {at:6.2f}  {what:9}  {detail}")
+
+
+async def crowd(browser: Browser, served: Served, sessions: int, trace: list | None = None) -> list[float]:
+    return list(await asyncio.gather(*(first_map(browser, served, trace if i == 0 else None)
+                                       for i in range(sessions))))
 
 
 async def run(args: argparse.Namespace, servers: list[Served]) -> None:
@@ -118,9 +157,12 @@ async def run(args: argparse.Namespace, servers: list[Served]) -> None:
         for _ in range(args.warm):
             for s in servers:
                 s.warm.append(await first_map(browser, s))
-        for _ in range(args.rounds):
+        for round_ in range(args.rounds):
             for s in servers:
-                times = await crowd(browser, s, args.sessions)
+                trace = [] if args.trace and round_ == 0 else None
+                times = await crowd(browser, s, args.sessions, trace)
+                if trace is not None:
+                    print_trace(s.name, trace)
                 s.crowd.extend(times)
                 s.crowd_worst.append(max(times))
         await browser.close()
@@ -132,6 +174,8 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--fresh-db", action="store_true", help="let the app's first session create and seed the database")
+    ap.add_argument("--trace", action="store_true",
+                    help="print what one session of the first crowd received and asked for, and when")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
     load_before = os.getloadavg()
