@@ -379,9 +379,10 @@ def frame_map_data(frame: pd.DataFrame, view: View, *, max_markers: int, cell_de
     lon = selected["longitude"].astype(float)
     counts = (pd.DataFrame({"row": (lat / cell_deg).map(math.floor), "col": (lon / cell_deg).map(math.floor),
                             "sub_event_type": selected["sub_event_type"].astype(str),
-                            "fatalities": selected["fatalities"].astype(int)})
+                            "fatalities": selected["fatalities"].astype(int), "lat": lat, "lon": lon})
               .groupby(["row", "col", "sub_event_type"], as_index=False)
-              .agg(events=("fatalities", "size"), fatalities=("fatalities", "sum")))
+              .agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"), south=("lat", "min"),
+                   west=("lon", "min"), north=("lat", "max"), east=("lon", "max")))
     counts = counts.astype({"row": int, "col": int})
     cells: dict[str, tuple[pd.DataFrame, float]] = {}
     shown = []
@@ -392,11 +393,7 @@ def frame_map_data(frame: pd.DataFrame, view: View, *, max_markers: int, cell_de
         else:
             shown.append(part)
     events = pd.concat(shown) if shown else selected.iloc[0:0]
-    if selected.empty:
-        return MapData(figures, events, cells, None, [])
-    bounds = [[round(float(lat.min()), 4), round(float(lon.min()), 4)],
-              [round(float(lat.max()), 4), round(float(lon.max()), 4)]]
-    return MapData(figures, events, cells, bounds, _busiest(counts, cell_deg, dense))
+    return MapData(figures, events, cells, _bounds(counts), _busiest(counts, cell_deg, dense))
 
 
 def _busiest(counts: pd.DataFrame, cell_deg: float, dense: int) -> list[list[float]]:
