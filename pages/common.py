@@ -443,6 +443,17 @@ def window_events(view: View, bbox: tuple[float, float, float, float] | None = N
     return view_events(frame, view)
 
 
+def window_ids(view: View) -> list[str]:
+    """The ids of every event ``view`` shows: asked of the database (the session's drafts switch applies), or, for a
+    view pinned "as of" a date, taken from its date's events (:func:`window_events`)."""
+    from geo import query
+
+    drafts, as_of = _options(view, None)
+    if as_of is not None:
+        return list(window_events(view)["event_id_cnty"])
+    return query.event_ids(get_store(current_url()), view, statuses=_statuses(drafts))
+
+
 @st.cache_resource(show_spinner=False, max_entries=MAP_DATA_ENTRIES)
 def load_briefing(url: str, version: int, view: View):  # noqa: ANN201 - a tuple
     """A briefing slide's figures from SQL, once per data version and slide: (headline, the previous window's

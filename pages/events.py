@@ -27,6 +27,7 @@ from pages.common import (
     get_store,
     require_app_navigation,
     window_events,
+    window_ids,
 )
 from pages.sidebar import current_user
 
@@ -57,7 +58,7 @@ with events_tab:
     def stored_events() -> list[Event]:
         """Every event the view shows with its claims, abductions and provenance, from the store (as published
         then, for a view pinned to a date): read when a download is asked for, not for the table."""
-        ids = list(window_events(view)["event_id_cnty"])
+        ids = window_ids(view)
         cutoff = pinned_cutoff(view)
         if cutoff is not None:
             return get_store(current_url()).events_as_of(cutoff, ids)
