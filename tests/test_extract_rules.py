@@ -561,6 +561,28 @@ def test_relative_days_in_both_languages(text: str, published: date, expected: d
     assert find_dates(text, published)[0].value == expected
 
 
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # counted from the date written before, not from the publication
+    ("Insurgents struck Kaya on Tuesday. Three days earlier they had mined the road.", date(2024, 6, 14),
+     [(date(2024, 6, 11), 1), (date(2024, 6, 8), 1)]),
+    ("Une embuscade a visé l'escorte le 3 mai. Le lendemain, le camp a été attaqué.", date(2024, 5, 10),
+     [(date(2024, 5, 3), 1), (date(2024, 5, 4), 1)]),
+    ("Le poste est tombé le 2 mai ; deux jours plus tard, la ville était encerclée.", date(2024, 5, 10),
+     [(date(2024, 5, 2), 1), (date(2024, 5, 4), 1)]),
+    ("The convoy was hit on 1 May. A week later the base fell, and the previous day a bridge was cut.",
+     date(2024, 5, 20), [(date(2024, 5, 1), 1), (date(2024, 5, 8), 2), (date(2024, 5, 7), 2)]),
+    # nothing written before it to count from: no date rather than a guess
+    ("Two days later the army retook the town.", date(2024, 5, 20), []),
+    # a count that would end after the publication is not a date of this report
+    ("Fighting began on 18 May. Ten days later talks were due.", date(2024, 5, 20), [(date(2024, 5, 18), 1)]),
+])
+def test_days_earlier_or_later_count_from_the_date_before(text: str, published: date,
+                                                          expected: list[tuple[date, int]]) -> None:
+    from geo.extract.dates import find_dates
+
+    assert [(d.value, d.precision) for d in find_dates(text, published)] == expected
+
+
 def test_the_lead_s_group_is_the_story_s_perpetrator_but_not_a_separate_attack_s() -> None:
     text = ("JNIM fighters attack army posts in central Mali\n\n"
             "Fighters of JNIM attacked army posts near Boni, in Mali, on Sunday, the army said.\n"

@@ -61,6 +61,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_lead", re.compile(rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?=[A-ZÀ-Ý])(?P<mon>{MONTH})\s*,", re.IGNORECASE)),
 ]
 ABSOLUTE = {"iso", "dmy", "mdy", "month_year"}
+# A date counted from the one written before it ("two days earlier", "le lendemain"), not from the publication:
+# resolved against the nearest earlier date in the text, with its precision; dropped when there is none.
+ANCHORED = re.compile(r"\b(?:(?P<n>[\w-]+)\s+(?P<u>days?|weeks?|jours?|semaines?)\s+"
+                      r"(?P<dir>earlier|later|plus tôt|plus tard|auparavant)"
+                      r"|the\s+(?P<prev>previous|preceding)\s+day|the\s+(?P<next>following|next)\s+day"
+                      r"|(?P<lendemain>le lendemain))\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,8 @@ def find_dates(text: str, published: date | None, *, year: int | None = None) ->
     """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    anchored = list(ANCHORED.finditer(text))
+    taken += [m.span() for m in anchored]  # "three days later" is not "three days ago" or a weekday
     for kind, pattern in PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -187,7 +195,32 @@ def find_dates(text: str, published: date | None, *, year: int | None = None) ->
                 continue
             taken.append((start, end))
             found.append(DateMention(resolved[0], resolved[1], start, end, match.group(0).strip()))
+    for match in anchored:  # in text order, so that one may count from another
+        before = [d for d in found if d.end <= match.start()]
+        days = _anchored_days(match)
+        if not before or days is None:
+            continue
+        anchor = max(before, key=lambda d: d.end)
+        value = anchor.value + timedelta(days=days)
+        if published is not None and value > published + timedelta(days=1):
+            continue
+        precision = max(anchor.precision, 2 if abs(days) >= 7 else 1)
+        found.append(DateMention(value, precision, match.start(), match.end(), match.group(0).strip()))
     return sorted(found, key=lambda d: d.start)
+
+
+def _anchored_days(match: re.Match[str]) -> int | None:
+    """The days an :data:`ANCHORED` expression counts from the date before it (negative: earlier)."""
+    if match["prev"]:
+        return -1
+    if match["next"] or match["lendemain"]:
+        return 1
+    count = parse_quantity(match["n"].lower()) or (Quantity(1) if match["n"].lower() in ("un", "une", "a", "one")
+                                                    else None)
+    if count is None:
+        return None
+    days = count.value * (7 if match["u"].lower().startswith(("week", "semaine")) else 1)
+    return days if match["dir"].lower() in ("later", "plus tard") else -days
 
 
 def resolve_date(text: str, published: date) -> tuple[date, int]:
