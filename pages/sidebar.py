@@ -58,7 +58,7 @@ class Keys:
     VIEW_AS_OF = "view_as_of"
     VIEW_SAVE = "view_save"
     VIEW_DIALOG = "view_dialog"
-    VIEW_MESSAGE = "view_message"
+    VIEW_ERROR = "view_error"
 
 
 # -- who is using the app (issue 13) -------------------------------------------------------------------------
@@ -244,11 +244,13 @@ def _save_view() -> None:
                                   notes=st.session_state.get(Keys.VIEW_NOTES),
                                   as_of=st.session_state.get(Keys.VIEW_AS_OF) if pinned else None)
     except (ValidationError, sqlalchemy.exc.SQLAlchemyError) as exc:
-        st.session_state[Keys.VIEW_MESSAGE] = ("error", f"The view was not saved: {readable(exc)}")
+        st.session_state[Keys.VIEW_ERROR] = f"The view was not saved: {readable(exc)}"
         return
     st.session_state[VIEW] = view
     st.session_state[Keys.VIEW_DIALOG] = False  # fold the form away again
-    st.session_state[Keys.VIEW_MESSAGE] = ("success", f"Saved the view “{view.name}”.")
+    # a toast, shown as the rerun starts: the sidebar is drawn after the page (app.py), so a message in the
+    # popover would wait for the whole page, and the map, first
+    st.toast(f"Saved the view “{view.name}”.", icon=":material/bookmark_added:")
 
 
 def _delete_view() -> None:
@@ -257,9 +259,9 @@ def _delete_view() -> None:
         try:
             services.delete_view(get_store(current_url()), name, user=current_user())
         except (ValidationError, sqlalchemy.exc.SQLAlchemyError) as exc:
-            st.session_state[Keys.VIEW_MESSAGE] = ("error", f"The view was not deleted: {exc}")
+            st.session_state[Keys.VIEW_ERROR] = f"The view was not deleted: {exc}"
             return
-        st.session_state[Keys.VIEW_MESSAGE] = ("success", f"Deleted the view “{name}”.")
+        st.toast(f"Deleted the view “{name}”.", icon=":material/delete:")
 
 
 def current_view() -> View:
@@ -350,8 +352,8 @@ def sync_query_params(wanted: dict[str, str]) -> None:
 
 def _views_panel(lo: date, hi: date) -> None:
     with st.popover("Saved views", width="stretch", icon=":material/bookmarks:"):
-        if message := st.session_state.pop(Keys.VIEW_MESSAGE, None):
-            (st.error if message[0] == "error" else st.success)(message[1])
+        if error := st.session_state.pop(Keys.VIEW_ERROR, None):  # a success is a toast
+            st.error(error)
         names = [v.name for v in _saved_views()]
         st.selectbox("Saved view", names, key=Keys.VIEW_PICK, index=None, placeholder="Choose a view")
         user = current_user()
