@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import folium
+import xyzservices
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -303,6 +304,8 @@ def base_map(countries: gpd.GeoDataFrame | None = None, *, borders_url: str | No
         ".cm-country-label{font:600 13px sans-serif;color:#555;text-shadow:0 0 3px #fff;white-space:nowrap;"
         "text-align:center}</style>"))
     (Borders(url=borders_url) if borders_url else Borders(data=borders_geojson(countries, focus))).add_to(fmap)
-    folium.TileLayer("OpenStreetMap", name=ONLINE_TILES, overlay=True, show=False, control=True).add_to(fmap)
+    # the provider itself, not its name: looking a name up walks xyzservices' whole catalogue on every run
+    folium.TileLayer(xyzservices.providers.OpenStreetMap.Mapnik, name=ONLINE_TILES, overlay=True, show=False,
+                     control=True).add_to(fmap)
     Legend(legend_html(), fold).add_to(fmap)
     return fmap

@@ -16,6 +16,7 @@ import folium
 import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
+from branca.element import CssLink, JavascriptLink
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -212,9 +213,17 @@ class RenderedLayer(folium.FeatureGroup, JSCSSMixin):
         self.default_js = js
         self.default_css = css
 
-    def render(self, **kwargs) -> None:  # noqa: ANN003 - branca's signature
-        """Add the scripts and stylesheets only: the script already adds the layer to the map."""
-        JSCSSMixin.render(self, **kwargs)
+    def render(self, **kwargs) -> None:  # noqa: ANN003, ARG002 - branca's signature
+        """Add the scripts and stylesheets only: the script already adds the layer to the map.
+
+        Not through ``MacroElement.render``, which puts the script in the figure as an element of its
+        own, compiling the whole script (tens of kB of GeoJSON) as a Jinja template on every run.
+        """
+        header = self.get_root().header
+        for name, url in self.default_js:
+            header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            header.add_child(CssLink(url), name=name)
 
 
 def render_layer(group: folium.FeatureGroup, index: int) -> RenderedLayer:
