@@ -12,17 +12,17 @@ their role allows (viewer < analyst < editor, kept in the database). Without ``[
 runs in local mode: one person, every role, said so in the sidebar. The services check the role
 again on every write.
 """
-from pathlib import Path
-
 import streamlit as st
 
 from geo.views import View
 from pages import sidebar
 from pages.common import VIEW, PageStopped, choices_or_stop, run_page
 
-ICON = Path(__file__).parent / "static" / "favicon.png"
+# the tab's icon by its address under static/ (served with enableStaticServing): given as a file, Streamlit
+# reads and re-serves it on every run, and loading the system's MIME types for it took 0.1 s on a cold start
+ICON = "/app/static/favicon.png"
 
-st.set_page_config(page_title="Conflict Map · Sahel", page_icon=str(ICON), layout="wide")
+st.set_page_config(page_title="Conflict Map · Sahel", page_icon=ICON, layout="wide")
 user = sidebar.resolve_user()
 if user is None:  # sign-in is on and nobody is signed in: the sign-in page, whatever the URL
     st.navigation([st.Page(sidebar.sign_in_page, title="Sign in", icon=":material/login:")]).run()

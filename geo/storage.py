@@ -1326,8 +1326,10 @@ def zones_frame(zones: Sequence[ControlZone]) -> pd.DataFrame:
     """
     from shapely.geometry import shape
 
-    records = [{k: v for k, v in asdict(z).items() if k != "geometry"} for z in zones]
-    frame = pd.DataFrame.from_records(records, columns=[f for f in ControlZone.__dataclass_fields__ if f != "geometry"])
+    columns = [f for f in ControlZone.__dataclass_fields__ if f != "geometry"]
+    # the fields by name, not asdict(), which would deep-copy every geometry's coordinates only to drop them
+    records = [{f: getattr(z, f) for f in columns} for z in zones]
+    frame = pd.DataFrame.from_records(records, columns=columns)
     frame["geometry"] = pd.Series([shape(z.geometry) for z in zones], index=frame.index, dtype=object)
     frame["valid_from"] = pd.to_datetime(frame["valid_from"])
     frame["valid_to"] = pd.to_datetime(frame["valid_to"])

@@ -75,6 +75,10 @@ def test_map_renders_offline_with_three_layers_and_timeline(page: Page, server: 
     expect(attacks).to_have_count(9)
     expect(frame.locator(".cm-abduction")).to_have_count(1)
     expect(frame.locator(".cm-legend")).to_be_visible()
+    # the tab's icon is served from static/, like the map's assets
+    icon = page.locator("link[rel*=icon]").first.get_attribute("href")
+    assert icon.endswith("/app/static/favicon.png"), icon
+    assert page.request.get(icon).headers["content-type"] == "image/png"
 
     # Move the window's end back before July: the July wave and the abduction leave the map.
     end_thumb = page.get_by_role("slider", name="Date window — end")
