@@ -7,7 +7,9 @@ the same way), and drives them from one headless Chromium with every non-localho
 request blocked. A map is ready when its iframe has drawn every marker (9 for the
 demo data, 1 for the baseline).
 
-- cold: the first page load after each server starts;
+- cold: the first page load after each server starts, the median of ``--cold`` restarts of
+  both servers; which of the two is loaded first alternates (the first page a browser
+  opens is slower, whatever it is);
 - warm: the median of ``--warm`` loads, each in a new browser context, baseline and app
   taking turns;
 - N sessions: ``--sessions`` new contexts opening the page at the same moment, the
@@ -22,7 +24,7 @@ arrived, each file was asked for and received, the map's iframe was attached and
 markers were drawn. That is how the chain of files the map waited for was found
 (docs/benchmarks.md, issue 11).
 
-    python -m bench.concurrency [--sessions 8] [--warm 3] [--rounds 2] [--fresh-db] [--trace]
+    python -m bench.concurrency [--sessions 8] [--cold 3] [--warm 3] [--rounds 2] [--fresh-db] [--trace]
 """
 from __future__ import annotations
 
@@ -56,12 +58,13 @@ class Served:
     proc: subprocess.Popen | None = None
     url: str = ""
     peak_rss: int = 0
-    cold: float = 0.0
+    cold: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
     crowd: list[float] = field(default_factory=list)
     crowd_worst: list[float] = field(default_factory=list)
 
     def start(self, db: Path) -> None:
+        self.stop()
         port = free_port()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless", "true",
@@ -83,16 +86,21 @@ class Served:
         if self.proc is not None:
             self.proc.terminate()
             self.proc.wait(timeout=20)
+            self.proc = None
 
 
 def sample_rss(servers: list[Served], stop: threading.Event) -> None:
-    procs = {s.name: psutil.Process(s.proc.pid) for s in servers}
+    procs: dict[int, psutil.Process] = {}
     while not stop.is_set():
         for s in servers:
+            proc = s.proc
+            if proc is None:  # between two cold starts
+                continue
             try:
-                s.peak_rss = max(s.peak_rss, procs[s.name].memory_info().rss)
+                rss = procs.setdefault(proc.pid, psutil.Process(proc.pid)).memory_info().rss
             except psutil.Error:
-                pass
+                continue
+            s.peak_rss = max(s.peak_rss, rss)
         stop.wait(0.02)
 
 
@@ -149,11 +157,14 @@ async def crowd(browser: Browser, served: Served, sessions: int, trace: list | N
                                        for i in range(sessions))))
 
 
-async def run(args: argparse.Namespace, servers: list[Served]) -> None:
+async def run(args: argparse.Namespace, servers: list[Served], db: Path) -> None:
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-        for s in servers:
-            s.cold = await first_map(browser, s)
+        for restart in range(args.cold):
+            for s in servers:
+                s.start(db)
+            for s in servers if restart % 2 == 0 else servers[::-1]:
+                s.cold.append(await first_map(browser, s))
         for _ in range(args.warm):
             for s in servers:
                 s.warm.append(await first_map(browser, s))
@@ -171,9 +182,11 @@ async def run(args: argparse.Namespace, servers: list[Served]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=8)
+    ap.add_argument("--cold", type=int, default=3, help="restarts of both servers for the cold first map")
     ap.add_argument("--warm", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--fresh-db", action="store_true", help="let the app's first session create and seed the database")
+    ap.add_argument("--fresh-db", action="store_true",
+                    help="let the app's first session create and seed the database (the first cold start only)")
     ap.add_argument("--trace", action="store_true",
                     help="print what one session of the first crowd received and asked for, and when")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
@@ -189,11 +202,9 @@ def main() -> None:
             open_store(str(db)).engine.dispose()
         stop = threading.Event()
         try:
-            for s in servers:
-                s.start(db)
             sampler = threading.Thread(target=sample_rss, args=(servers, stop), daemon=True)
             sampler.start()
-            asyncio.run(run(args, servers))
+            asyncio.run(run(args, servers, db))
         finally:
             stop.set()
             for s in servers:
@@ -204,12 +215,14 @@ def main() -> None:
     print(f"{'':22}{'cold s':>8}{'warm med s':>12}{f'{args.sessions} at once med s':>20}{'worst s':>9}"
           f"{'peak RSS MiB':>14}")
     for s in servers:
-        print(f"{s.name:22}{s.cold:8.2f}{statistics.median(s.warm):12.2f}{statistics.median(s.crowd):20.2f}"
+        print(f"{s.name:22}{statistics.median(s.cold):8.2f}{statistics.median(s.warm):12.2f}{statistics.median(s.crowd):20.2f}"
               f"{max(s.crowd):9.2f}{s.peak_rss / 2**20:14.0f}")
-    ratios = {"cold": app.cold / base.cold, "warm": statistics.median(app.warm) / statistics.median(base.warm),
+    ratios = {"cold": statistics.median(app.cold) / statistics.median(base.cold),
+              "warm": statistics.median(app.warm) / statistics.median(base.warm),
               f"{args.sessions} sessions": statistics.median(app.crowd) / statistics.median(base.crowd)}
     print("ratio to the bare map: " + ", ".join(
         f"{k} {v:.2f}x ({'meets' if v <= TARGET_RATIO else 'MISSES'} {TARGET_RATIO}x)" for k, v in ratios.items()))
+    print(f"raw: baseline cold {[round(t, 2) for t in base.cold]} app cold {[round(t, 2) for t in app.cold]}")
     print(f"raw: baseline warm {[round(t, 2) for t in base.warm]} app warm {[round(t, 2) for t in app.warm]}")
 
 

@@ -36,6 +36,7 @@ class Keys:
     """The sidebar's widget and state keys (the view itself is ``pages.common.VIEW``)."""
 
     TIME_WINDOW = "time_window"
+    WINDOW_PICKER = "time_window_picker"
     BOUNDS = "timeline_bounds"
     PENDING_WINDOW = "pending_time_window"
     LAST_STEP = "last_play_step"
@@ -126,6 +127,11 @@ def sign_in_page() -> None:
     st.title("Conflict Map · Sahel")
     st.write("Sign in to see the map. Your role (viewer, analyst or editor) decides what you can change.")
     st.button("Sign in", key="sign_in", type="primary", on_click=st.login)
+
+
+def window_label(start: date, end: date) -> str:
+    """The date window as the sidebar's picker shows it, e.g. "01 Jun 2025 – 30 Jun 2025"."""
+    return f"{start:%d %b %Y} – {end:%d %b %Y}"
 
 
 def padded_bounds(bounds: tuple[date, date] | None) -> tuple[date, date]:
@@ -316,8 +322,13 @@ def prepare(choices: Choices) -> View:
 def draw(choices: Choices) -> None:
     """The timeline, play/step, filters and saved views, where the caller is, for the window :func:`prepare` set."""
     lo, hi = st.session_state[Keys.BOUNDS]
-    st.slider("Date window", min_value=lo, max_value=hi, step=timedelta(days=1), format="YYYY-MM-DD",
-              key=Keys.TIME_WINDOW, help="Every layer shows what falls in this window.")
+    # The slider sits in a popover labelled with the window (a dashboard's time picker): a slider drawn with the
+    # page held the map back by 0.25-0.35 s per load, while the browser fetched and ran its dozen script files
+    # (docs/benchmarks.md, issue 11). The key keeps the popover open while its label follows the slider.
+    with st.popover(window_label(*st.session_state[Keys.TIME_WINDOW]), key=Keys.WINDOW_PICKER, width="stretch",
+                    icon=":material/date_range:", help="The date window: every layer shows what falls in it."):
+        st.slider("Date window", min_value=lo, max_value=hi, step=timedelta(days=1), format="YYYY-MM-DD",
+                  key=Keys.TIME_WINDOW, help="Every layer shows what falls in this window.")
     left, right = st.columns(2)
     left.button("Step ▶", key=Keys.STEP, on_click=_step, args=(lo, hi), width="stretch",
                 help="Move the window forward")

@@ -13,14 +13,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pages.sidebar import Keys
 from tests.conftest import ROOT, free_port, require_browser
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Locator, Page, Route
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+WINDOW_PICKER = f".st-key-{Keys.WINDOW_PICKER}"  # the sidebar's date window: a popover holding the slider
 LOCAL_PREFIXES = ("http://localhost:", "http://127.0.0.1:", "ws://localhost:", "ws://127.0.0.1:", "data:", "blob:")
 
 
@@ -117,3 +119,14 @@ def call_failed(node: object) -> bool:
     """Whether the test of this pytest item failed in its call phase (conftest keeps the report on the item)."""
     report = getattr(node, "rep_call", None)
     return report is not None and report.failed
+
+
+def window_end(page: Page) -> Locator:
+    """The date window's end thumb, with the sidebar's window picker opened if it is closed."""
+    from playwright.sync_api import expect
+
+    thumb = page.get_by_role("slider", name="Date window — end")
+    if not thumb.count():
+        page.locator(WINDOW_PICKER).get_by_role("button").click()  # (a hidden copy sizes the button)
+    expect(thumb).to_be_visible()
+    return thumb

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.schema import ACLED_COLUMNS
-from tests.browser import MAP_IFRAME, Server, call_failed, offline_tab
+from tests.browser import MAP_IFRAME, WINDOW_PICKER, Server, call_failed, offline_tab, window_end
 from tests.conftest import ROOT, require_browser
 
 pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -81,7 +81,7 @@ def test_map_renders_offline_with_three_layers_and_timeline(page: Page, server: 
     assert page.request.get(icon).headers["content-type"] == "image/png"
 
     # Move the window's end back before July: the July wave and the abduction leave the map.
-    end_thumb = page.get_by_role("slider", name="Date window — end")
+    end_thumb = window_end(page)
     end_thumb.focus()
     for _ in range(8):
         end_thumb.press("ArrowLeft")
@@ -126,20 +126,20 @@ def test_events_page_downloads_acled_csv(page: Page, server: Server) -> None:
 
 def test_play_steps_the_timeline_by_itself(page: Page, server: Server) -> None:
     open_map(page, server.url)
-    window_end = page.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]').nth(1)
-    expect(window_end).to_have_text("2025-07-08")
+    picker = page.locator(WINDOW_PICKER)  # labelled with the window
+    expect(picker).to_contain_text("25 May 2025 – 08 Jul 2025")
     page.get_by_role("button", name="Play", exact=True).click()
     # the window narrows and then keeps moving forward without further input
-    expect(window_end).not_to_have_text("2025-07-08", timeout=10_000)
-    first = window_end.inner_text()
-    expect(window_end).not_to_have_text(first, timeout=10_000)
+    expect(picker).not_to_contain_text("08 Jul 2025", timeout=10_000)
+    first = picker.inner_text()
+    expect(picker).not_to_have_text(first, timeout=10_000)
     page.get_by_role("button", name="Pause", exact=True).click()
     expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()  # paused
 
 
 def test_filters_set_on_the_map_still_hold_on_events_after_switching_pages(page: Page, server: Server) -> None:
     open_map(page, server.url)
-    end_thumb = page.get_by_role("slider", name="Date window — end")
+    end_thumb = window_end(page)
     end_thumb.focus()
     for _ in range(8):
         end_thumb.press("ArrowLeft")  # 8 July -> 30 June
@@ -148,7 +148,7 @@ def test_filters_set_on_the_map_still_hold_on_events_after_switching_pages(page:
     page.locator('[data-testid="stSidebarNav"] a', has_text="Events").click()
     expect(page.get_by_role("heading", name="Events", exact=True)).to_be_visible()
     expect(page.get_by_text("2 of 10 events match")).to_be_visible()
-    expect(page.locator('[data-testid="stSlider"]')).to_contain_text("2025-06-30")
+    expect(page.locator(WINDOW_PICKER)).to_contain_text("30 Jun 2025")  # the picker shows the Map's window
     assert "end=2025-06-30" in page.url
     # through a page without the sidebar and back: the view is still the one set on the map
     page.locator('[data-testid="stSidebarNav"] a', has_text="Control").click()
@@ -158,7 +158,7 @@ def test_filters_set_on_the_map_still_hold_on_events_after_switching_pages(page:
     expect(page.get_by_role("heading", name="Conflict Map · Sahel")).to_be_visible()
     expect(page.locator(MAP_IFRAME)).to_have_count(1)  # the Control page's maps have gone
     frame = page.locator(MAP_IFRAME).element_handle().content_frame()
-    expect(page.locator('[data-testid="stSlider"]')).to_contain_text("2025-06-30")
+    expect(page.locator(WINDOW_PICKER)).to_contain_text("30 Jun 2025")
     expect(frame.locator("path.cm-attack")).to_have_count(2)
 
 
@@ -208,8 +208,7 @@ def test_a_first_deep_link_on_a_fresh_server_opens_the_page_inside_the_app(tmp_p
             expect(links).to_have_count(len(NAV))  # the app's navigation, not one entry per file in pages/
             assert [t.strip().splitlines()[-1] for t in links.all_inner_texts()] == list(NAV)  # after the icon
         # the shared sidebar is the shell's, drawn for the pages it filters and only for them
-        slider = tab.get_by_role("slider", name="Date window — end")
-        expect(slider).to_have_count(1 if path in ("", "events") else 0)
+        expect(tab.locator(WINDOW_PICKER)).to_have_count(1 if path in ("", "events") else 0)
         assert tab.title() == "Conflict Map · Sahel"
         if path == "reports":  # and the page answers
             tab.get_by_role("button", name="Extract events").click()
@@ -229,7 +228,7 @@ def test_ten_thousand_events_render_as_a_grid_and_the_slider_still_works(tmp_pat
         expect(frame.locator("path.cm-cell").first).to_be_visible()
         assert frame.locator("path.cm-cell").count() <= 1500
         expect(tab.get_by_text("are drawn as grid cells")).to_be_visible()
-        end_thumb = tab.get_by_role("slider", name="Date window — end")
+        end_thumb = window_end(tab)
         end_thumb.focus()
         end_thumb.press("Home")  # the window shrinks to its first day
         frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
@@ -252,9 +251,7 @@ def test_shared_url_slides_by_keyboard_and_the_standalone_html(tmp_path: Path) -
         store.save_view(View(name=name, title=title, start=start, end=end, position=position))
     with own_app(tmp_path, 1920, 1080) as (srv, browser, tab):
         frame = open_map(tab, f"{srv.url}/?start=2025-06-01&end=2025-06-30&layers=attacks,control")
-        thumbs = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]')
-        expect(thumbs.nth(0)).to_have_text("2025-06-01")
-        expect(thumbs.nth(1)).to_have_text("2025-06-30")
+        expect(tab.locator(WINDOW_PICKER)).to_contain_text("01 Jun 2025 – 30 Jun 2025")
         overlays = frame.locator(".leaflet-control-layers-overlays")
         expect(overlays).to_contain_text("Attacks")
         expect(overlays).not_to_contain_text("Abductions")
@@ -296,12 +293,11 @@ def test_control_zone_changes_colour_across_its_date_and_lists_its_evidence(tmp_
         kayes = frame.locator("path.cm-area-kayes-region")
         expect(kayes).to_have_attribute("fill", government)
 
-        end_value = tab.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]').nth(1)
-        expect(end_value).to_have_text("2025-06-30")
-        end_thumb = tab.get_by_role("slider", name="Date window — end")
+        expect(tab.locator(WINDOW_PICKER)).to_contain_text("20 Jun 2025 – 30 Jun 2025")
+        end_thumb = window_end(tab)
         end_thumb.focus()
         end_thumb.press("ArrowRight")  # 30 June -> 1 July: the day the assessment changes
-        expect(end_value).to_have_text("2025-07-01")
+        expect(tab.locator(WINDOW_PICKER)).to_contain_text("20 Jun 2025 – 01 Jul 2025")
         frame = tab.locator(MAP_IFRAME).element_handle().content_frame()
         kayes = frame.locator("path.cm-area-kayes-region")
         expect(kayes).to_have_attribute("fill", influence)
