@@ -47,7 +47,8 @@ pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
 # file before the map, and every element is work for the browser of each person opening the page.
 st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · "
             f"{headline_text(figures.events, figures.fatalities, figures.abducted, len(valid_zones))}  \n"
-            "Move the date window in the sidebar; the address bar keeps this view, so the URL can be shared.")
+            "Change the date window with its button in the sidebar; the address bar keeps this view, so the URL "
+            "can be shared.")
 
 # The regions layer's measure and scale: asked for only while the layer is on
 regions_on = "regions" in view.layers
