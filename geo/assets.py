@@ -84,8 +84,9 @@ def _elements(element: branca.element.Element) -> Iterator[branca.element.Elemen
         yield from _elements(child)
 
 
-# Links folium adds that our maps do not use.  jQuery stays: folium's popups need it.
-UNUSED = {"bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+# Links folium adds that our maps do not use. jQuery included: only folium.Popup needs it, and our markers'
+# popups are geo.layers.HtmlPopup (Leaflet's own bindPopup).
+UNUSED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
           "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
 
 

@@ -77,8 +77,25 @@ def marker_radius(fatalities: float) -> float:
     return 6.0 + 2.5 * math.sqrt(f)
 
 
-def _popup(html: str) -> folium.Popup:
-    return folium.Popup(html, max_width=480)
+class HtmlPopup(MacroElement):
+    """A popup that Leaflet binds to its parent marker from an HTML string.
+
+    ``folium.Popup`` builds its content with jQuery (``$(html)[0]``), the only reason the
+    map's frame would load jQuery: one more script file in the chain the map waits for
+    (docs/benchmarks.md, issue 11). The HTML comes escaped from :mod:`geo.popups`, and
+    ``tojson`` keeps it inert inside the script.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindPopup({{ this.html|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}""")
+
+    def __init__(self, html: str, max_width: int = 480) -> None:
+        super().__init__()
+        self._name = "HtmlPopup"
+        self.html = html
+        self.options = {"maxWidth": max_width}
 
 
 def _points_layer(features: list[dict], name: str, class_name: str) -> folium.FeatureGroup:
@@ -200,9 +217,8 @@ def abductions_layer(events: pd.DataFrame, name: str = ABDUCTIONS, cases: Mappin
             location=(float(row["latitude"]), float(row["longitude"])),
             icon=folium.DivIcon(html=icon, icon_size=(26, 26), icon_anchor=(13, 13),
                                 class_name=f"cm-abduction cm-case-{status}" + (" cm-draft" if _draft(row) else "")),
-            popup=_popup(event_popup(row)),
             tooltip=tooltip(f"{DRAFT_LABEL if _draft(row) else ''}{row['location']}: {label} abducted{words}"),
-        ).add_to(group)
+        ).add_child(HtmlPopup(event_popup(row))).add_to(group)
     return group
 
 

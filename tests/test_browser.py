@@ -93,6 +93,7 @@ def test_map_renders_offline_with_three_layers_and_timeline(page: Page, server: 
 
 def test_clicking_a_marker_opens_popup_with_claims(page: Page, server: Server) -> None:
     frame = open_map(page, server.url)
+    expect(frame.locator('script[src*="jquery"]')).to_have_count(0)  # popups are Leaflet's own, no jQuery
     frame.locator(".cm-abduction").first.click()
     popup = frame.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("3 India, 1 China")

@@ -77,6 +77,8 @@ def test_abductions_layer_shows_nationalities_and_status(frame: pd.DataFrame) ->
     assert html.count("L.marker(") == 1
     assert "cm-abduction" in html
     assert "3 India, 1 China" in html and "held" in html
+    # Leaflet binds the popup from its HTML, with no jQuery ($(...)), which the map's frame no longer loads
+    assert html.count(".bindPopup(") == 1 and "$(`" not in html
 
 
 def test_control_layer_colours_by_status(zones: pd.DataFrame) -> None:
