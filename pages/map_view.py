@@ -21,7 +21,7 @@ from pages.common import (
     weekly_chart,
     window_events,
 )
-from pages.sidebar import Keys
+from pages.sidebar import Keys, window_label
 
 require_app_navigation()
 
@@ -45,7 +45,7 @@ st.title("Conflict Map · Sahel")
 pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
 # The window and the headline figures in one block of text: metric elements would each wait for a script
 # file before the map, and every element is work for the browser of each person opening the page.
-st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · "
+st.markdown(f"**{window_label(view.start, view.end)}**{pinned} · "
             f"{headline_text(figures.events, figures.fatalities, figures.abducted, len(valid_zones))}  \n"
             "Change the date window with its button in the sidebar; the address bar keeps this view, so the URL "
             "can be shared.")

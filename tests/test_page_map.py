@@ -38,6 +38,28 @@ def test_timeline_window_filters_every_layer(app: AppTest) -> None:
     assert metrics(app)["Fatalities (conservative)"] == "30"
 
 
+def popover_labels(node: object) -> list[str]:
+    """The labels of the popovers under an AppTest node (the sidebar), in page order."""
+    labels = []
+    for child in getattr(node, "children", {}).values():
+        proto = getattr(child, "proto", None)
+        if proto is not None and proto.DESCRIPTOR.name == "Block" and proto.WhichOneof("type") == "popover":
+            labels.append(proto.popover.label)
+        labels += popover_labels(child)
+    return labels
+
+
+def test_the_date_window_is_a_picker_labelled_with_the_window(app: AppTest) -> None:
+    """The slider is in a popover whose label is the window, and follows it (Step moves both)."""
+    assert "25 May 2025 – 08 Jul 2025" in popover_labels(app.sidebar)
+    app.slider(key=Keys.TIME_WINDOW).set_value((date(2025, 6, 1), date(2025, 6, 30))).run()
+    assert "01 Jun 2025 – 30 Jun 2025" in popover_labels(app.sidebar)
+    app.button(key=Keys.STEP).click().run()
+    start, end = app.slider(key=Keys.TIME_WINDOW).value
+    assert f"{start:%d %b %Y} – {end:%d %b %Y}" in popover_labels(app.sidebar)
+    assert start > date(2025, 6, 1)
+
+
 def test_step_moves_the_window(app: AppTest) -> None:
     before = app.slider(key=Keys.TIME_WINDOW).value
     app.button(key=Keys.STEP).click().run()
