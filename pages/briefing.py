@@ -28,7 +28,7 @@ from pages.common import (
     weekly_chart,
     window_events,
 )
-from pages.sidebar import padded_bounds
+from pages.sidebar import padded_bounds, window_label
 
 require_app_navigation()
 
@@ -101,7 +101,7 @@ if forward.button("Next ▶", key="briefing_next", disabled=index >= len(slides)
     st.rerun()
 st.iframe(KEYS_JS, height=1)  # our own script, no user content: arrow keys click Previous/Next
 pinned = f" · data as of {view.as_of:%d %b %Y}" if view.as_of else ""
-st.markdown(f"**{view.start:%d %b %Y} – {view.end:%d %b %Y}**{pinned} · changes compare with the "
+st.markdown(f"**{window_label(view.start, view.end)}**{pinned} · changes compare with the "
             f"{(view.end - view.start).days + 1} days before ({before_start:%d %b} – {before_end:%d %b %Y}) · "
             f"slide {index + 1} of {len(slides)}; the arrow keys step through the saved views")
 
