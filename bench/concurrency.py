@@ -1,7 +1,8 @@
 """First map cold, warm and with N people opening it at once, against the bare map, with peak server RSS.
 
 Starts two Streamlit servers, the app (app.py, on a database created and seeded
-before the server starts, as a restarted server finds it) and the baseline
+before the server starts, and with its modules byte-compiled, as a restarted server finds
+them) and the baseline
 (bench/baseline_app.py: a bare streamlit-folium map with one marker, served offline
 the same way), and drives them from one headless Chromium with every non-localhost
 request blocked. A map is ready when its iframe has drawn every marker (9 for the
@@ -11,10 +12,10 @@ demo data, 1 for the baseline).
   both servers; which of the two is loaded first alternates (the first page a browser
   opens is slower, whatever it is);
 - warm: the median of ``--warm`` loads, each in a new browser context, baseline and app
-  taking turns;
+  taking turns (which goes first alternates);
 - N sessions: ``--sessions`` new contexts opening the page at the same moment, the
-  median and worst of their times; ``--rounds`` rounds, baseline and app taking turns,
-  so both see the same background load.
+  median and worst of their times; ``--rounds`` rounds, baseline and app taking turns
+  (which goes first alternates), so both see the same background load.
 
 Peak RSS is the largest resident set of each server process seen by a 20 ms sampler
 during the whole run. The machine's load average is printed with the results.
@@ -24,12 +25,13 @@ arrived, each file was asked for and received, the map's iframe was attached and
 markers were drawn. That is how the chain of files the map waited for was found
 (docs/benchmarks.md, issue 11).
 
-    python -m bench.concurrency [--sessions 8] [--cold 3] [--warm 3] [--rounds 2] [--fresh-db] [--trace]
+    python -m bench.concurrency [--sessions 8] [--cold 5] [--warm 5] [--rounds 4] [--fresh-db] [--trace]
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import os
 import statistics
 import subprocess
@@ -165,11 +167,11 @@ async def run(args: argparse.Namespace, servers: list[Served], db: Path) -> None
                 s.start(db)
             for s in servers if restart % 2 == 0 else servers[::-1]:
                 s.cold.append(await first_map(browser, s))
-        for _ in range(args.warm):
-            for s in servers:
+        for turn in range(args.warm):
+            for s in servers if turn % 2 == 0 else servers[::-1]:
                 s.warm.append(await first_map(browser, s))
         for round_ in range(args.rounds):
-            for s in servers:
+            for s in servers if round_ % 2 == 0 else servers[::-1]:
                 trace = [] if args.trace and round_ == 0 else None
                 times = await crowd(browser, s, args.sessions, trace)
                 if trace is not None:
@@ -179,18 +181,28 @@ async def run(args: argparse.Namespace, servers: list[Served], db: Path) -> None
         await browser.close()
 
 
+def compile_tree() -> None:
+    for path in (ROOT / "app.py", ROOT / "geo", ROOT / "pages", ROOT / "bench"):
+        ok = compileall.compile_file(path, quiet=1) if path.is_file() else compileall.compile_dir(path, quiet=1)
+        if not ok:
+            raise RuntimeError(f"{path} does not compile")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sessions", type=int, default=8)
-    ap.add_argument("--cold", type=int, default=3, help="restarts of both servers for the cold first map")
-    ap.add_argument("--warm", type=int, default=3)
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--cold", type=int, default=5, help="restarts of both servers for the cold first map")
+    ap.add_argument("--warm", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--fresh-db", action="store_true",
                     help="let the app's first session create and seed the database (the first cold start only)")
     ap.add_argument("--trace", action="store_true",
                     help="print what one session of the first crowd received and asked for, and when")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
+    # bytecode for the app's own modules, as a restarted server finds it (installed packages have theirs from pip;
+    # Python writes the rest on first import unless PYTHONDONTWRITEBYTECODE is set, as it is on some machines)
+    compile_tree()
     load_before = os.getloadavg()
     servers = [Served("baseline (bare map)", ROOT / "bench" / "baseline_app.py", 1),
                Served("conflict map", ROOT / "app.py", 9)]

@@ -73,6 +73,10 @@ if store.count() == 0:
 ")
 fi
 
+# bytecode for the app's modules before the replicas start, so no replica's first page compiles them (Python
+# would write it on first import, but not where PYTHONDONTWRITEBYTECODE is set or the tree is read-only)
+(cd "$root" && "$PYTHON" -m compileall -q app.py geo pages >/dev/null)
+
 upstreams=""
 for i in $(seq "$replicas"); do
     p=$((port + i))

@@ -16,7 +16,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from geo import vocab
-from geo.io.export import neutralise_cell
 from geo.place import haversine_km
 from geo.schema import Event
 from geo.vocab import STATUS_LABELS
@@ -206,6 +205,8 @@ CSV_COLUMNS = ("case_id", "status", "taken", "days_held", "location", "country",
 
 def cases_csv(cases: Sequence[Case], today: date) -> str:
     """One row per case, its history in one cell; cells a spreadsheet would run as formulas are neutralised."""
+    from geo.io.export import neutralise_cell  # the export module is not needed to colour the map's abductions
+
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)

@@ -20,17 +20,16 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from geo import access
 from geo.access import User
-from geo.io.acled import CHUNK_ROWS
-from geo.io.load import ImportSummary, Progress, load_export
 from geo.schema import ControlZone, Event, ValidationError, validate_zone
 from geo.storage import AuditEntry, ReviewState, Store
-from geo.tools.dedup import Match, deduplicate
 from geo.views import View
 from geo.vocab import DEDUP_WINDOW_DAYS
 
-if TYPE_CHECKING:  # the extraction package loads slowly; the map page never needs it
-    from geo.extract.pipeline import Extraction
+if TYPE_CHECKING:  # imported where used: the map's first run (via the sidebar's saved views) needs none of them
+    from geo.extract.pipeline import Extraction  # the extraction package loads slowly
     from geo.extract.text import Report
+    from geo.io.load import ImportSummary, Progress
+    from geo.tools.dedup import Match
 
 # Two reports of one incident are at most this far apart in time (the vaguest date precision's window),
 # so only stored events this close to a new event's date are compared with it, on the page and in the CLI.
@@ -86,6 +85,8 @@ def plan_ingest(store: Store, events: Iterable[Event], zones: Iterable[ControlZo
 
     Events without a date cannot be placed in time or matched: they are set aside in ``undated``.
     """
+    from geo.tools.dedup import deduplicate
+
     events = list(events)
     dated = [e for e in events if e.event_date is not None]
     to_save, matches = deduplicate(dated, stored_neighbours(store, dated))
@@ -127,22 +128,27 @@ def ingest_reports(store: Store, reports: Sequence[tuple[str, Report]], *, user:
 # -- imports -------------------------------------------------------------------------------------------------
 def import_file(store: Store, data: bytes | BinaryIO, fmt: str = "auto",
                 progress: Callable[[Progress], None] | None = None, *, name: str = "upload.csv",
-                rejects: TextIO | None = None, chunk_rows: int = CHUNK_ROWS, user: User | None = None) -> ImportSummary:
+                rejects: TextIO | None = None, chunk_rows: int | None = None,
+                user: User | None = None) -> ImportSummary:
     """Read an ACLED or UCDP export and save its valid rows (replacing events with the same ids), all or nothing.
 
-    ``data`` is the file's bytes or a binary stream (read in chunks of ``chunk_rows`` rows, so a
-    million-row file needs no more memory than a small one); ``name`` is the file's name as the user
-    knows it.  Every rejected row (line, reason) is written to ``rejects`` as a CSV as the file is
-    read; the summary keeps the first ones.  ``progress`` gets rows done, rows/s and time left after
-    each chunk.  The import is recorded in the ``imports`` table (file name, SHA-256, counts, ``user``).
+    ``data`` is the file's bytes or a binary stream (read in chunks of ``chunk_rows`` rows, by default
+    :data:`geo.io.acled.CHUNK_ROWS`, so a million-row file needs no more memory than a small one);
+    ``name`` is the file's name as the user knows it.  Every rejected row (line, reason) is written to
+    ``rejects`` as a CSV as the file is read; the summary keeps the first ones.  ``progress`` gets rows
+    done, rows/s and time left after each chunk.  The import is recorded in the ``imports`` table (file
+    name, SHA-256, counts, ``user``).
 
     Raises :class:`~geo.io.acled.ImportFormatError` for a file that is not an export (nothing read),
     :class:`~geo.errors.ImportFailed` when reading or saving fails part-way: nothing is saved.
     """
+    from geo.io.acled import CHUNK_ROWS
+    from geo.io.load import load_export
+
     user = access.require(user if user is not None else access.local_user(), "import")  # issue 13: role check
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     summary = load_export(store, stream, file_name=name, fmt=fmt, progress=progress, rejects=rejects,
-                          chunk_rows=chunk_rows, user=user.who)
+                          chunk_rows=CHUNK_ROWS if chunk_rows is None else chunk_rows, user=user.who)
     store.analyze()  # the planner's statistics, for the map's reads of what was imported (geo.query)
     return summary
 

