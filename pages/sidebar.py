@@ -265,7 +265,7 @@ def _delete_view() -> None:
         try:
             services.delete_view(get_store(current_url()), name, user=current_user())
         except (ValidationError, sqlalchemy.exc.SQLAlchemyError) as exc:
-            st.session_state[Keys.VIEW_ERROR] = f"The view was not deleted: {exc}"
+            st.session_state[Keys.VIEW_ERROR] = f"The view was not deleted: {readable(exc)}"
             return
         st.toast(f"Deleted the view “{name}”.", icon=":material/delete:")
 

@@ -145,6 +145,39 @@ def test_save_and_reopen_a_named_view(app: AppTest, db_url: str) -> None:
     assert fresh.slider(key=Keys.TIME_WINDOW).value == (date(2025, 6, 1), date(2025, 6, 30))
 
 
+@pytest.mark.parametrize("action", ["save", "delete"])
+def test_a_view_that_cannot_be_saved_or_deleted_says_why_without_sql(app: AppTest, db_url: str,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    action: str) -> None:
+    import sqlalchemy.exc
+
+    from geo import services
+    from geo.storage import open_store
+    from geo.views import View
+
+    open_store(db_url).save_view(View(name="kept"))
+    app.run()
+    locked = sqlalchemy.exc.OperationalError("DELETE FROM views WHERE name = ?", ("kept",),
+                                             Exception("database is locked"))
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise locked
+
+    monkeypatch.setattr(services, f"{action}_view", fail)
+    if action == "save":
+        app.toggle(key=Keys.VIEW_DIALOG).set_value(True).run()
+        app.text_input(key=Keys.VIEW_NAME).input("june").run()
+        app.button(key=Keys.VIEW_SAVE).click().run()
+    else:
+        app.selectbox(key=Keys.VIEW_PICK).set_value("kept").run()
+        app.button(key=Keys.VIEW_DELETE).click().run()
+    [error] = [e.value for e in app.sidebar.error]
+    verb = "saved" if action == "save" else "deleted"
+    assert error == (f"The view was not {verb}: database is locked (another save is in progress; try again in a "
+                     "moment)")
+    assert [v.name for v in open_store(db_url).views()] == ["kept"]
+
+
 def test_a_saved_view_keeps_where_the_map_looked_while_the_form_was_open(app: AppTest, db_url: str) -> None:
     from geo.storage import open_store
     from pages.common import MAP_POSITION
