@@ -1,21 +1,24 @@
 """First map cold, warm and with N people opening it at once, against the bare map, with peak server RSS.
 
-Starts two Streamlit servers, the app (app.py, on a database created and seeded
-before the server starts, and with its modules byte-compiled, as a restarted server finds
-them) and the baseline
-(bench/baseline_app.py: a bare streamlit-folium map with one marker, served offline
-the same way), and drives them from one headless Chromium with every non-localhost
-request blocked. A map is ready when its iframe has drawn every marker (9 for the
-demo data, 1 for the baseline).
+Starts two Streamlit servers, the app (``streamlit run serve.py``, as the README runs it: its
+modules loaded before the server answers; on a database created and seeded before the server
+starts, and with its modules byte-compiled, as a restarted server finds them) and the baseline
+(bench/baseline_app.py: a bare streamlit-folium map with one marker, served offline the same
+way, through bench/baseline_serve.py), and drives them from one headless Chromium with every
+non-localhost request blocked. A map is ready when its iframe has drawn every marker (9 for
+the demo data, 1 for the baseline).
 
-- cold: the first page load after each server starts, the median of ``--cold`` restarts of
-  both servers; which of the two is loaded first alternates (the first page a browser
-  opens is slower, whatever it is);
+- cold: the first page load after each server is ready (answers its health check), the median
+  of ``--cold`` restarts of both servers; which of the two is loaded first alternates (the
+  first page a browser opens is slower, whatever it is);
 - warm: the median of ``--warm`` loads, each in a new browser context, baseline and app
   taking turns (which goes first alternates);
 - N sessions: ``--sessions`` new contexts opening the page at the same moment, the
   median and worst of their times; ``--rounds`` rounds, baseline and app taking turns
   (which goes first alternates), so both see the same background load.
+
+How long each server took from its start to its health check is printed too: loading modules
+before answering moves that time from the first visitor to the start.
 
 Peak RSS is the largest resident set of each server process seen by a 20 ms sampler
 during the whole run. The machine's load average is printed with the results.
@@ -64,10 +67,12 @@ class Served:
     warm: list[float] = field(default_factory=list)
     crowd: list[float] = field(default_factory=list)
     crowd_worst: list[float] = field(default_factory=list)
+    ready: list[float] = field(default_factory=list)  # seconds from starting the process to its health check
 
     def start(self, db: Path) -> None:
         self.stop()
         port = free_port()
+        started = time.perf_counter()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "localhost", "--server.enableStaticServing", "true",
@@ -79,6 +84,7 @@ class Served:
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=1):
+                    self.ready.append(time.perf_counter() - started)
                     return
             except OSError:
                 time.sleep(0.1)  # the server is still starting
@@ -182,7 +188,7 @@ async def run(args: argparse.Namespace, servers: list[Served], db: Path) -> None
 
 
 def compile_tree() -> None:
-    for path in (ROOT / "app.py", ROOT / "geo", ROOT / "pages", ROOT / "bench"):
+    for path in (ROOT / "app.py", ROOT / "serve.py", ROOT / "geo", ROOT / "pages", ROOT / "bench"):
         ok = compileall.compile_file(path, quiet=1) if path.is_file() else compileall.compile_dir(path, quiet=1)
         if not ok:
             raise RuntimeError(f"{path} does not compile")
@@ -204,8 +210,10 @@ def main() -> None:
     # Python writes the rest on first import unless PYTHONDONTWRITEBYTECODE is set, as it is on some machines)
     compile_tree()
     load_before = os.getloadavg()
-    servers = [Served("baseline (bare map)", ROOT / "bench" / "baseline_app.py", 1),
-               Served("conflict map", ROOT / "app.py", 9)]
+    # each served as deployed: serve.py loads the app's modules before the server answers, and the bare map's
+    # launcher does the same for folium and streamlit-folium
+    servers = [Served("baseline (bare map)", ROOT / "bench" / "baseline_serve.py", 1),
+               Served("conflict map", ROOT / "serve.py", 9)]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite"
         if not args.fresh_db:
@@ -235,6 +243,9 @@ def main() -> None:
     print("ratio to the bare map: " + ", ".join(
         f"{k} {v:.2f}x ({'meets' if v <= TARGET_RATIO else 'MISSES'} {TARGET_RATIO}x)" for k, v in ratios.items()))
     print(f"raw: baseline cold {[round(t, 2) for t in base.cold]} app cold {[round(t, 2) for t in app.cold]}")
+    print(f"start to ready (health check), median: baseline {statistics.median(base.ready):.2f} s, "
+          f"app {statistics.median(app.ready):.2f} s; raw {[round(t, 2) for t in base.ready]} "
+          f"{[round(t, 2) for t in app.ready]}")
     print(f"raw: baseline warm {[round(t, 2) for t in base.warm]} app warm {[round(t, 2) for t in app.warm]}")
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The team server on this machine: PostgreSQL + PostGIS, N `streamlit run app.py` replicas, nginx in front.
+# The team server on this machine: PostgreSQL + PostGIS, N `streamlit run serve.py` replicas, nginx in front.
 #
 #   deploy/stack.sh start RUN [--replicas N] [--port PORT] [--db URL] [--demo]
 #   deploy/stack.sh stop RUN
@@ -75,12 +75,12 @@ fi
 
 # bytecode for the app's modules before the replicas start, so no replica's first page compiles them (Python
 # would write it on first import, but not where PYTHONDONTWRITEBYTECODE is set or the tree is read-only)
-(cd "$root" && "$PYTHON" -m compileall -q app.py geo pages >/dev/null)
+(cd "$root" && "$PYTHON" -m compileall -q app.py serve.py geo pages >/dev/null)
 
 upstreams=""
 for i in $(seq "$replicas"); do
     p=$((port + i))
-    (cd "$root" && exec "$PYTHON" -m streamlit run app.py --server.port "$p" --server.address 127.0.0.1 \
+    (cd "$root" && exec "$PYTHON" -m streamlit run serve.py --server.port "$p" --server.address 127.0.0.1 \
         --server.headless true --browser.gatherUsageStats false) >"$run/replica-$i.log" 2>&1 &
     echo $! >"$run/replica-$i.pid"
     upstreams="$upstreams server 127.0.0.1:$p max_fails=1 fail_timeout=5s;"

@@ -44,8 +44,10 @@ class Process:
                 with urllib.request.urlopen(self.health, timeout=1) as resp:
                     if resp.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)  # polling the health URL while the server boots
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                # polling the health URL while the server boots (serve.py's server takes connections while it
+                # loads the map's modules, and answers them after)
+                time.sleep(0.1)
         raise RuntimeError(f"{self.log_path.name}: not healthy after {timeout} s:\n{self.output()}")
 
     def output(self) -> str:
@@ -62,13 +64,14 @@ class Process:
 
 
 class Server(Process):
-    """``streamlit run app.py`` on a free port with a database of its own (``tmp/browser.sqlite``)."""
+    """``streamlit run serve.py`` (the app as the README runs it) on a free port, with a database of its own
+    (``tmp/browser.sqlite``)."""
 
     def __init__(self, tmp: Path, args: list[str] = (), env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.db = tmp / "browser.sqlite"
-        super().__init__([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        super().__init__([sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless", "true",
                           "--server.port", str(self.port), "--server.address", "localhost",
                           "--browser.gatherUsageStats", "false", *args],
                          tmp / "streamlit.log", f"{self.url}/_stcore/health", {"CONFLICTMAP_DB": str(self.db),

@@ -79,7 +79,7 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     port = free_port()
     url = f"http://localhost:{port}"
     processes: list[Process] = []
-    args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+    args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.headless", "true",
             "--server.port", str(port), "--server.address", "localhost", "--browser.gatherUsageStats", "false"]
     env = {"CONFLICTMAP_DB": db}
     try:
