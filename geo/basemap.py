@@ -104,13 +104,16 @@ class Legend(MacroElement):
             }
             // The map follows the events until the user moves it: a resize (the frame getting its final
             // size) fits it again, and the legend keeps clear of the densest cell after every move.
-            var following = false, fitting = false, wanted = null;
-            function fit() {
+            var following = false, fitting = false, wanted = null, fitted = null;
+            function fit() {  // once per bounds and map size: the load calls it five or six times, each a layout
                 if (!wanted || !wanted.bounds) { return; }
-                fitting = true;
                 map.invalidateSize({pan: false});
+                var size = map.getSize(), key = JSON.stringify([wanted.bounds, wanted.maxZoom, size.x, size.y]);
+                if (key === fitted) { return; }
+                fitting = true;
                 map.fitBounds(wanted.bounds, {maxZoom: wanted.maxZoom, padding: [40, 40], animate: false});
                 fitting = false;
+                fitted = key;
             }
             // While the map follows the events it may fold the legend; once the user unfolds it, it stays open.
             var userOpened = false, folding = false;
@@ -118,7 +121,7 @@ class Legend(MacroElement):
                 if (following) { fit(); }
                 place(following && !userOpened);
             }
-            function stop() { following = false; }
+            function stop() { following = false; fitted = null; }
             map.on('movestart', function () { if (!fitting) { stop(); } });
             map.on('popupopen', function () { stop(); place(false); });
             map.on('popupclose', function () { place(false); });
