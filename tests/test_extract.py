@@ -61,6 +61,15 @@ def test_no_number(text: str) -> None:
     ("The mayor said five villagers were wounded.", "Officials", "officials", "civilians wounded", 5),
     ("Incidents claimed the lives of at least 30 soldiers.", "the report", "media", "soldiers killed", 30),
     ("France 24 reports that four foreign nationals were abducted.", "France 24", "media", "people abducted", 4),
+    # French speech verbs in the plural and the present: the speaker follows the verb, or is its subject
+    ("Trois civils ont été enlevés mardi, ont indiqué des sources locales.", "Local sources", "local sources",
+     "people abducted", 3),
+    ("Des habitants affirment que six villageois ont été tués.", "Local sources", "local sources",
+     "civilians killed", 6),
+    ("Deux soldats ont été blessés, ont précisé des sources sécuritaires.", "Security sources", "security sources",
+     "soldiers wounded", 2),
+    ("Des témoins racontent que cinq personnes ont été tuées au marché.", "Local sources", "local sources",
+     "civilians killed", 5),
 ])
 def test_claim_attribution(sentence: str, claimant: str, kind: str, metric: str, value: int) -> None:
     [figure] = find_figures(sentence, default_claimant="the report")

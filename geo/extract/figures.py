@@ -101,9 +101,12 @@ def _victims(noun: str, sentence: str) -> str:
 
 SPEECH = re.compile(r"\b(said|says|say|reported|reports|claimed(?! the lives?)|claims?(?! the lives?)|confirmed|"
                     r"stated|announced|asserted|"
-                    r"insisted|according to|told|selon|a indiqué|a affirmé|affirme|revendiqu\w*|a annoncé|"
-                    r"a reconnu|ont reconnu|reconnaît|acknowledged|admitted|a admis|a déclaré|ont déclaré|"
-                    r"a rapporté|ont rapporté|fait état)\b",
+                    r"insisted|according to|told|acknowledged|admitted|selon|revendiqu\w*|"
+                    # French, in the past of one speaker or several ("ont indiqué des sources locales") and the present
+                    r"(?:a|ont) (?:indiqué|affirmé|annoncé|reconnu|admis|déclaré|rapporté|précisé|confirmé|"
+                    r"expliqué|raconté|assuré|signalé|témoigné)|"
+                    r"indiquent|indique|affirment|affirme|déclarent|déclare|rapportent|confirment|confirme|"
+                    r"racontent|raconte|expliquent|assurent|reconnaissent|reconnaît|font état|fait état)\b",
                     re.IGNORECASE)
 
 
