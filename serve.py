@@ -13,12 +13,12 @@ Only modules are loaded: the first visitor still opens the database and reads th
 from __future__ import annotations
 
 import importlib
-import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from streamlit.logger import get_logger  # Streamlit's own log format and level (its demo app does the same)
 
 # What the Map (the page at /) imports on its first run; tests/test_serve.py checks that nothing of the app's
 # is left for that run to import. Not streamlit_folium itself: a component is registered with the server only
@@ -27,7 +27,7 @@ FIRST_MAP_MODULES = ("folium.plugins", "pages.common", "pages.sidebar", "geo.ass
                      "geo.tools.area_summary", "geo.tools.filters", "geo.tools.zones", "geo.query", "geo.basemap",
                      "geo.cases", "geo.io.boundaries", "sqlalchemy.dialects.sqlite")
 
-log = logging.getLogger("conflictmap.serve")
+log = get_logger("conflictmap.serve")
 
 
 def warm_up() -> float:
@@ -40,8 +40,8 @@ def warm_up() -> float:
 
 @asynccontextmanager
 async def lifespan(_app: st.App) -> AsyncIterator[None]:
-    """Streamlit's startup hook: the modules are loaded before the server accepts a connection."""
-    log.warning("Loaded the map's modules in %.2f s", warm_up())
+    """Streamlit's startup hook: the modules are loaded before the server answers any request."""
+    log.info("Loaded the map's modules in %.2f s", warm_up())
     yield
 
 
