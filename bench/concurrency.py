@@ -28,7 +28,8 @@ arrived, each file was asked for and received, the map's iframe was attached and
 markers were drawn. That is how the chain of files the map waited for was found
 (docs/benchmarks.md, issue 11).
 
-    python -m bench.concurrency [--sessions 8] [--cold 5] [--warm 5] [--rounds 4] [--fresh-db] [--trace]
+    python -m bench.concurrency [--sessions 8] [--cold 5] [--warm 5] [--rounds 4] [--no-warm-up] [--fresh-db]
+                                [--trace]
 """
 from __future__ import annotations
 
@@ -204,6 +205,9 @@ def main() -> None:
                     help="let the app's first session create and seed the database (the first cold start only)")
     ap.add_argument("--trace", action="store_true",
                     help="print what one session of the first crowd received and asked for, and when")
+    ap.add_argument("--no-warm-up", action="store_true",
+                    help="serve app.py and bench/baseline_app.py themselves, without the launchers that load modules "
+                         "before the servers answer")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
     # bytecode for the app's own modules, as a restarted server finds it (installed packages have theirs from pip;
@@ -211,9 +215,11 @@ def main() -> None:
     compile_tree()
     load_before = os.getloadavg()
     # each served as deployed: serve.py loads the app's modules before the server answers, and the bare map's
-    # launcher does the same for folium and streamlit-folium
-    servers = [Served("baseline (bare map)", ROOT / "bench" / "baseline_serve.py", 1),
-               Served("conflict map", ROOT / "serve.py", 9)]
+    # launcher does the same for folium; --no-warm-up serves the scripts themselves (as before the sixth session)
+    servers = ([Served("baseline (bare map)", ROOT / "bench" / "baseline_app.py", 1),
+                Served("conflict map", ROOT / "app.py", 9)] if args.no_warm_up else
+               [Served("baseline (bare map)", ROOT / "bench" / "baseline_serve.py", 1),
+                Served("conflict map", ROOT / "serve.py", 9)])
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite"
         if not args.fresh_db:
