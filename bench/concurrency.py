@@ -4,7 +4,8 @@ Starts two Streamlit servers, the app (``streamlit run serve.py``, as the README
 modules loaded before the server answers; on a database created and seeded before the server
 starts, and with its modules byte-compiled, as a restarted server finds them) and the baseline
 (bench/baseline_app.py: a bare streamlit-folium map with one marker, served offline the same
-way, through bench/baseline_serve.py), and drives them from one headless Chromium with every
+way, through bench/baseline_serve.py). With ``--no-warm-up`` both scripts are served
+themselves, as before the sixth session. One headless Chromium drives both, with every
 non-localhost request blocked. A map is ready when its iframe has drawn every marker (9 for
 the demo data, 1 for the baseline).
 
