@@ -7,11 +7,17 @@ Here they are imported by the server's startup hook (``st.App``'s lifespan, Stre
 entry point), before the server answers its health check or any page; it starts that much later.
 Only modules are loaded: the first visitor still opens the database and reads the events.
 
+Then everything loaded so far is moved out of the garbage collector's reach (``gc.freeze()``, as servers
+that load before they fork do): those modules, classes and functions live as long as the server, and a
+full collection no longer walks them. With them, each full collection during a page's run took 50-60 ms;
+without, about 5 ms.
+
 ``streamlit run app.py`` serves the same app without this (as while editing, with
 ``--server.fileWatcherType auto``).
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import time
 from collections.abc import AsyncIterator
@@ -31,10 +37,12 @@ log = get_logger("conflictmap.serve")
 
 
 def warm_up() -> float:
-    """Import :data:`FIRST_MAP_MODULES`; returns the seconds it took."""
+    """Import :data:`FIRST_MAP_MODULES`, then freeze what is loaded out of the collector's way; returns the seconds
+    it took."""
     start = time.perf_counter()
     for name in FIRST_MAP_MODULES:
         importlib.import_module(name)
+    gc.freeze()
     return time.perf_counter() - start
 
 

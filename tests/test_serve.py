@@ -10,9 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # a restarted server: the database and the borders file exist; the hook has run; then the first visitor's map
 FIRST_VISIT = """
-import sys
+import gc, sys
 import serve
 serve.warm_up()
+assert gc.get_freeze_count() > 10_000, gc.get_freeze_count()  # the loaded modules are out of the collector's way
 before = set(sys.modules)
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file('app.py', default_timeout=60).run()
