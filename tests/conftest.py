@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,6 +83,29 @@ def open_page(page: str | None = None, query: dict[str, str] | None = None) -> A
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+# -- a server's first map in a fresh interpreter (what a restarted server imports and does) ---------------------
+FIRST_MAP = ("from streamlit.testing.v1 import AppTest\n"
+             "at = AppTest.from_file('app.py', default_timeout=60).run()\n"
+             "assert not at.exception, at.exception\n")
+
+
+def run_python(code: str, env: dict[str, str]) -> str:
+    """Run ``code`` in a fresh interpreter in the repo with ``env`` added; the last line it printed."""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env}, capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def restarted_server(tmp_path: Path) -> dict[str, str]:
+    """The environment of a server restarted on a database of its own: a first interpreter has drawn the map once
+    (creating and seeding the database, writing the borders file), as the server did before it stopped."""
+    env = {"CONFLICTMAP_DB": str(tmp_path / "restarted.sqlite")}
+    run_python(FIRST_MAP, env)
+    return env
 
 
 def require_browser() -> str:

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages.sidebar import Keys
-from tests.conftest import map_figures, open_page
+from tests.conftest import FIRST_MAP, map_figures, open_page, restarted_server, run_python
 
 LABELS = {"events": "Events", "fatalities": "Fatalities (conservative)", "abducted": "People abducted",
           "zones": "Control zones shown"}
@@ -285,23 +285,8 @@ def test_first_map_imports_neither_geopandas_nor_pyproj(tmp_path: Path) -> None:
     deduplication modules, naming the borders file not the reverse geocoder, and the drawing tools are off until
     asked for. A first interpreter creates and seeds the database and writes the borders file; a second, like a
     restarted server, draws the map."""
-    import os
-    import subprocess
-    import sys
-
-    first_run = ("import sys; from streamlit.testing.v1 import AppTest\n"
-                 "at = AppTest.from_file('app.py', default_timeout=60).run()\n"
-                 "assert not at.exception, at.exception\n"
-                 f"print(sorted(m for m in {FIRST_MAP_NEVER_IMPORTS!r} if m in sys.modules))\n")
-    env = {**os.environ, "CONFLICTMAP_DB": str(tmp_path / "cold.sqlite")}
-    root = Path(__file__).resolve().parent.parent
-    outputs = []
-    for _ in range(2):
-        done = subprocess.run([sys.executable, "-c", first_run], cwd=root, env=env, capture_output=True, text=True,
-                              timeout=180)
-        assert done.returncode == 0, done.stderr[-2000:]
-        outputs.append(done.stdout.strip().splitlines()[-1])
-    assert outputs[1] == "[]"
+    code = FIRST_MAP + f"import sys\nprint(sorted(m for m in {FIRST_MAP_NEVER_IMPORTS!r} if m in sys.modules))\n"
+    assert run_python(code, restarted_server(tmp_path)) == "[]"
 
 
 def test_the_drawing_tools_come_when_asked_for(app: AppTest) -> None:
