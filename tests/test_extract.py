@@ -70,6 +70,10 @@ def test_no_number(text: str) -> None:
      "soldiers wounded", 2),
     ("Des témoins racontent que cinq personnes ont été tuées au marché.", "Local sources", "local sources",
      "civilians killed", 5),
+    ("Huit soldats ont été tués, a annoncé le ministère de la Défense.", UNNAMED_STATE, "state",
+     "soldiers killed", 8),
+    ("Le ministre a déclaré que quinze assaillants avaient été neutralisés.", UNNAMED_STATE, "state",
+     "attackers killed", 15),
 ])
 def test_claim_attribution(sentence: str, claimant: str, kind: str, metric: str, value: int) -> None:
     [figure] = find_figures(sentence, default_claimant="the report")

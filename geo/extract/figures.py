@@ -52,7 +52,8 @@ LISTED_COUNT = re.compile(rf"(?:,\s*(?:and\s+|et\s+)?|\s+(?:and|et)\s+)(?P<qty>{
 CLAIMANTS = [
     ("state", re.compile(r"\b(army|armed forces|military spokesperson|military said|FAMa|"
                          r"(?<!rebel )(?<!rebels' )(?<!group's )(?:spokesperson|spokesman)|"
-                         r"government|ministry|gendarmerie|armée|état-major|gouvernement|authorities|autorités)\b",
+                         r"government|ministry|minister|gendarmerie|armée|état-major|gouvernement|ministère|ministre|"
+                         r"authorities|autorités)\b",
                          re.IGNORECASE)),
     ("armed group", re.compile(r"\b(group's statement|the group|JNIM|GSIM|ISSP|ISGS|terrorists|jihadists|"
                                r"militants|insurgents|propaganda|djihadistes|terroristes|communiqué du groupe|"
