@@ -1,13 +1,13 @@
 """First map cold, warm and with N people opening it at once, against the bare map, with peak server RSS.
 
-Starts two Streamlit servers, the app (``streamlit run serve.py``, as the README runs it: its
-modules loaded before the server answers; on a database created and seeded before the server
+Starts two Streamlit servers, the app (``streamlit run serve.py``, as the README runs it: the
+server runs the app once before it answers; on a database created and seeded before the server
 starts, and with its modules byte-compiled, as a restarted server finds them) and the baseline
 (bench/baseline_app.py: a bare streamlit-folium map with one marker, served offline the same
-way, through bench/baseline_serve.py). With ``--no-warm-up`` both scripts are served
-themselves, as before the sixth session. One headless Chromium drives both, with every
-non-localhost request blocked. A map is ready when its iframe has drawn every marker (9 for
-the demo data, 1 for the baseline).
+way, through bench/baseline_serve.py, which runs it once before answering). With
+``--no-warm-up`` both scripts are served themselves, as before the sixth session. One headless
+Chromium drives both, with every non-localhost request blocked. A map is ready when its iframe
+has drawn every marker (9 for the demo data, 1 for the baseline).
 
 - cold: the first page load after each server is ready (answers its health check), the median
   of ``--cold`` restarts of both servers; which of the two is loaded first alternates (the
@@ -18,8 +18,8 @@ the demo data, 1 for the baseline).
   median and worst of their times; ``--rounds`` rounds, baseline and app taking turns
   (which goes first alternates), so both see the same background load.
 
-How long each server took from its start to its health check is printed too: loading modules
-before answering moves that time from the first visitor to the start.
+How long each server took from its start to its health check is printed too: running the
+script before answering moves that time from the first visitor to the start.
 
 Peak RSS is the largest resident set of each server process seen by a 20 ms sampler
 during the whole run. The machine's load average is printed with the results.
@@ -207,7 +207,7 @@ def main() -> None:
     ap.add_argument("--trace", action="store_true",
                     help="print what one session of the first crowd received and asked for, and when")
     ap.add_argument("--no-warm-up", action="store_true",
-                    help="serve app.py and bench/baseline_app.py themselves, without the launchers that load modules "
+                    help="serve app.py and bench/baseline_app.py themselves, without the launchers that run them once "
                          "before the servers answer")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
@@ -215,8 +215,8 @@ def main() -> None:
     # Python writes the rest on first import unless PYTHONDONTWRITEBYTECODE is set, as it is on some machines)
     compile_tree()
     load_before = os.getloadavg()
-    # each served as deployed: serve.py loads the app's modules before the server answers, and the bare map's
-    # launcher does the same for folium; --no-warm-up serves the scripts themselves (as before the sixth session)
+    # each served as deployed: serve.py runs the app once before the server answers, and the bare map's launcher
+    # does the same for it; --no-warm-up serves the scripts themselves (as before the sixth session)
     servers = ([Served("baseline (bare map)", ROOT / "bench" / "baseline_app.py", 1),
                 Served("conflict map", ROOT / "app.py", 9)] if args.no_warm_up else
                [Served("baseline (bare map)", ROOT / "bench" / "baseline_serve.py", 1),

@@ -46,7 +46,7 @@ class Process:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 # polling the health URL while the server boots (serve.py's server takes connections while it
-                # loads the map's modules, and answers them after)
+                # runs the app once, and answers them after)
                 time.sleep(0.1)
         raise RuntimeError(f"{self.log_path.name}: not healthy after {timeout} s:\n{self.output()}")
 
