@@ -58,6 +58,28 @@ def test_an_unnamed_perpetrator_is_an_unidentified_armed_group(text: str, actor1
     assert (event.actor1, event.country) == (actor1, country)
 
 
+ISSP_NAME = "Islamic State (Sahel)"
+
+
+@pytest.mark.parametrize(("text", "location", "actor1"), [
+    # a group named for one incident is not the unnamed gunmen's of another, elsewhere, in the same paragraph
+    ("Islamic State Sahel fighters attacked the army post at Téra in Niger on Thursday, killing 12 soldiers. "
+     "Two days later, gunmen abducted five traders near Djibo in Burkina Faso.",
+     "Djibo", unidentified("Burkina Faso").name),
+    ("Des combattants de l'État islamique au Sahel ont attaqué jeudi le poste de l'armée à Téra, au Niger, tuant "
+     "douze soldats. Deux jours plus tard, des hommes armés ont enlevé cinq commerçants près de Djibo, au Burkina "
+     "Faso.", "Djibo", unidentified("Burkina Faso").name),
+    # the same incident: the group that claims it is its actor
+    ("Gunmen attacked the army post at Téra in Niger on Thursday, killing 12 soldiers. Islamic State Sahel later "
+     "claimed the attack.", "Téra", ISSP_NAME),
+    ("Islamic State Sahel fighters attacked the army post at Téra in Niger on Thursday, killing 12 soldiers. "
+     "Two days later, gunmen abducted five traders near Djibo in Burkina Faso.", "Téra", ISSP_NAME),
+])
+def test_a_paragraph_s_group_is_given_only_to_its_own_incidents(text: str, location: str, actor1: str) -> None:
+    [event] = [e for e in events(text) if e.location == location]
+    assert event.actor1 == actor1
+
+
 def test_a_niger_report_never_mentions_mali() -> None:
     text = ("Niger: attack on an army post near Ayorou\n\n"
             "Unidentified gunmen on motorcycles attacked an army post near Ayorou, in Niger's Tillabéri region, "

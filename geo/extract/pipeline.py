@@ -435,13 +435,14 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
             area = next((p for p in gazetteer.lookup(country_name(code)) if p.feature == "country"), None)
             if area is not None:
                 country_areas[code] = area
-    paragraphs = _paragraph_groups(text, all_actors)
-    lead = _lead_actor(text, all_actors, paragraphs)
+    paragraphs = _paragraphs(text)
+    lead = _lead_span(text, paragraphs)
     events, evidence = [], []
     for draft in merged:
         built = build_event(draft, published=published, source=source, report=report,
-                            group=(_group_for(draft, paragraphs) or _group_of_the_attack(draft, merged)
-                                   or _lead_group(draft, lead)),
+                            group=(_group_for(draft, paragraphs, merged, all_actors)
+                                   or _group_of_the_attack(draft, merged)
+                                   or _lead_group(draft, lead, merged, all_actors)),
                             home=home, country_areas=country_areas,
                             countries=countries)
         if built is not None:
@@ -570,14 +571,14 @@ def _same_paragraph(text: str, a: Draft, b: Draft) -> bool:
     return "\n" not in text[a.sentences[-1].end:b.sentences[0].start]
 
 
-def _paragraph_groups(text: str, actors: Sequence[ActorMention]) -> list[tuple[int, int, Actor | None]]:
-    """Each paragraph's span and the one armed group it names (None for none or several)."""
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Each paragraph's span."""
     out = []
     start = 0
     for block in re.split(r"(\n\s*\n|\n)", text):
         end = start + len(block)
         if block.strip():
-            out.append((start, end, named_group([a for a in actors if start <= a.start < end])))
+            out.append((start, end))
         start = end
     return out
 
@@ -598,26 +599,54 @@ def _group_of_the_attack(draft: Draft, drafts: Sequence[Draft]) -> Actor | None:
     return None
 
 
-def _lead_actor(text: str, actors: Sequence[ActorMention],
-                paragraphs: Sequence[tuple[int, int, Actor | None]]) -> Actor | None:
-    """The one armed group the headline and the lead paragraph name: the story's perpetrator."""
-    lead_end = next((end for start, end, _ in paragraphs if start >= _title_end(text)), len(text))
-    return named_group([a for a in actors if a.start < lead_end])
+def _lead_span(text: str, paragraphs: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """Where the headline and the lead paragraph are."""
+    return 0, next((end for start, end in paragraphs if start >= _title_end(text)), len(text))
 
 
 SEPARATE = re.compile(r"\b(?:separate|another|distinct|other|unrelated|autres?|distincte?s?|séparée?s?)\b",
                       re.IGNORECASE)
 
 
-def _lead_group(draft: Draft, lead: Actor | None) -> Actor | None:
-    """The lead's group for the story's own incidents; never for one the text sets apart ("in a separate
-    attack", "une attaque distincte")."""
-    if lead is None or any(SEPARATE.search(s.text) for s in draft.sentences):
+def _lead_group(draft: Draft, lead: tuple[int, int], drafts: Sequence[Draft],
+                actors: Sequence[ActorMention]) -> Actor | None:
+    """The one armed group the headline and the lead paragraph (``lead``) name, the story's perpetrator, for the
+    story's own incidents; never for one the text sets apart ("in a separate attack", "une attaque distincte"),
+    nor for one elsewhere when the lead names the group only for another incident (:func:`_group_in`)."""
+    if any(SEPARATE.search(s.text) for s in draft.sentences):
         return None
-    return lead
+    return _group_in(lead, draft, drafts, actors)
 
 
-def _group_for(draft: Draft, paragraphs: Sequence[tuple[int, int, Actor | None]]) -> Actor | None:
-    """The armed group named in the paragraph of the draft's first sentence, if exactly one is."""
+def _group_for(draft: Draft, paragraphs: Sequence[tuple[int, int]], drafts: Sequence[Draft],
+               actors: Sequence[ActorMention]) -> Actor | None:
+    """The armed group named in the paragraph of the draft's first sentence, if exactly one is (:func:`_group_in`)."""
     first = draft.sentences[0].start
-    return next((group for start, end, group in paragraphs if start <= first < end), None)
+    span = next(((start, end) for start, end in paragraphs if start <= first < end), None)
+    return None if span is None else _group_in(span, draft, drafts, actors)
+
+
+def _group_in(span: tuple[int, int], draft: Draft, drafts: Sequence[Draft],
+              actors: Sequence[ActorMention]) -> Actor | None:
+    """The one armed group named in ``span`` of the text, for ``draft``: not when every mention of it there is
+    in the sentences of another incident, in another country or region. "IS Sahel attacked Téra (Niger) ... Two
+    days later, gunmen abducted five traders near Djibo (Burkina Faso)" leaves Djibo's gunmen unnamed."""
+    start, end = span
+    named = [m for m in actors if start <= m.start < end]
+    group = named_group(named)
+    if group is None:
+        return None
+    own = {s.start for s in draft.sentences}
+    elsewhere = [s for other in drafts if other is not draft and _elsewhere(other, draft) for s in other.sentences
+                 if s.start not in own]
+    if all(any(s.start <= m.start < s.end for s in elsewhere) for m in named if m.actor == group):
+        return None
+    return group
+
+
+def _elsewhere(one: Draft, other: Draft) -> bool:
+    """Whether two drafts happened in different countries or first-level regions (both placed there)."""
+    a, b = (d.place.place if d.place is not None else None for d in (one, other))
+    if a is None or b is None:
+        return False
+    return a.country != b.country or bool(a.admin1 and b.admin1 and a.admin1 != b.admin1)
