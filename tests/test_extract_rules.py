@@ -467,10 +467,30 @@ def test_a_word_of_an_organisation_s_name_is_not_a_place() -> None:
     assert [p.text for p in result.places if p.place is not None and p.text == "SITE"] == []
 
 
-def test_whoever_attacked_is_actor1_even_when_the_army_repelled_it() -> None:
-    [event] = events("Mali's army said on Saturday it had repelled an attack by jihadists on its camp in Boni, "
-                     "killing 14 assailants.")
+@pytest.mark.parametrize("text", [
+    "Mali's army said on Saturday it had repelled an attack by jihadists on its camp in Boni, killing 14 assailants.",
+    # the state's "neutralised" after an attack on it is its riposte, not an operation of its own
+    "Au moins dix soldats ont été tués jeudi lors d'une attaque contre leur position à Boni, au Mali, a annoncé le "
+    "ministère de la Défense, qui affirme avoir neutralisé quinze assaillants.",
+    "Eight soldiers died in an attack on their base near Boni in Mali on Thursday, the army said, adding that it had "
+    "neutralised 20 assailants.",
+])
+def test_whoever_attacked_is_actor1_even_when_the_army_repelled_it(text: str) -> None:
+    [event] = events(text)
     assert event.actor1 == unidentified("Mali").name and event.actor2 == STATE_ACTORS["ML"].name
+
+
+@pytest.mark.parametrize("text", [
+    "L'armée malienne a neutralisé jeudi une vingtaine de terroristes lors d'une opération de ratissage près de Boni.",
+    # an operation that follows an attack is the state's own
+    "Après l'attaque contre le poste de Boni, au Mali, l'armée a neutralisé jeudi vingt terroristes lors d'une "
+    "opération de ratissage.",
+    "Following the raid on the Boni post in Mali, troops pursued the attackers on Thursday and neutralised fifteen "
+    "of them.",
+])
+def test_the_state_s_own_operation_has_the_state_as_actor1(text: str) -> None:
+    [event] = events(text)
+    assert event.actor1 == STATE_ACTORS["ML"].name and event.actor2 == unidentified("Mali").name
 
 
 @pytest.mark.parametrize(("sentence", "claimant"), [

@@ -256,12 +256,24 @@ STATE_OPERATION = re.compile(r"\b(?:neutrali[sz]\w*|opérations?|operations?|rat
                              r"contre-offensive|pursu\w+|poursuivi\w*)\b", re.IGNORECASE)
 
 
+# an attack on someone ("une attaque contre leur position", "an assault on the base"), and what makes the state's
+# action that follows one a new operation rather than its riposte ("après l'attaque contre…", "following the raid on…")
+ATTACK_ON = re.compile(r"\b(?:attaques?|attacks?|assauts?|assaults?|raids?|embuscades?|ambush(?:es)?)\s+"
+                       r"(?:\w+\s+)?(?:contre|sur|visant|on|against|targeting)\b", re.IGNORECASE)
+AFTER = re.compile(r"\b(?:après|after|suite à|following|in response to|en réponse à|en représailles?)\b", re.IGNORECASE)
+
+
 def _state_operation(draft: Draft) -> bool:
     """True when the first sentence has state forces doing an operation ("l'armée a neutralisé..."):
-    a state actor before an operation word, with no armed group named in between."""
+    a state actor before an operation word, with no armed group named in between. Not when the sentence tells of
+    an attack on someone before it ("soldiers were killed in an attack on their position, the ministry said, which
+    says it neutralised twenty assailants"): that is the state repelling an attack, whose authors are actor1."""
     sentence = draft.sentences[0]
     verb = STATE_OPERATION.search(sentence.text)
     if verb is None:
+        return False
+    attack = ATTACK_ON.search(sentence.text[:verb.start()])
+    if attack is not None and not AFTER.search(sentence.text[:attack.start()]):
         return False
     at = sentence.start + verb.start()
     before = [a for a in draft.actors if sentence.start <= a.start < at]
