@@ -260,7 +260,8 @@ STATE_OPERATION = re.compile(r"\b(?:neutrali[sz]\w*|opérations?|operations?|rat
 # action that follows one a new operation rather than its riposte ("après l'attaque contre…", "following the raid on…")
 ATTACK_ON = re.compile(r"\b(?:attaques?|attacks?|assauts?|assaults?|raids?|embuscades?|ambush(?:es)?)\s+"
                        r"(?:\w+\s+)?(?:contre|sur|visant|on|against|targeting)\b", re.IGNORECASE)
-AFTER = re.compile(r"\b(?:après|after|suite à|following|in response to|en réponse à|en représailles?)\b", re.IGNORECASE)
+AFTER = re.compile(r"\b(?:après|after|suite à|following|in response to|responding to|en réponse à|en représailles?)\b",
+                   re.IGNORECASE)
 
 
 def _state_operation(draft: Draft) -> bool:
@@ -651,7 +652,7 @@ def _group_in(span: tuple[int, int], draft: Draft, drafts: Sequence[Draft],
     own = {s.start for s in draft.sentences}
     elsewhere = [s for other in drafts if other is not draft and _elsewhere(other, draft) for s in other.sentences
                  if s.start not in own]
-    if all(any(s.start <= m.start < s.end for s in elsewhere) for m in named if m.actor == group):
+    if all(any(s.start <= m.start < s.end for s in elsewhere) for m in named if m.actor == group and not m.generic):
         return None
     return group
 
