@@ -74,6 +74,9 @@ def test_no_number(text: str) -> None:
      "soldiers killed", 8),
     ("Le ministre a déclaré que quinze assaillants avaient été neutralisés.", UNNAMED_STATE, "state",
      "attackers killed", 15),
+    # the passengers of a bus are civilians
+    ("Residents said four passengers were killed.", "Local sources", "local sources", "civilians killed", 4),
+    ("Sept voyageurs ont été tués, selon des habitants.", "Local sources", "local sources", "civilians killed", 7),
 ])
 def test_claim_attribution(sentence: str, claimant: str, kind: str, metric: str, value: int) -> None:
     [figure] = find_figures(sentence, default_claimant="the report")

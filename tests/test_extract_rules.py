@@ -175,6 +175,9 @@ def test_captured_soldiers_are_an_abduction_beside_the_attack() -> None:
     ("La ville de Djibo a été reprise par l'armée burkinabè dimanche.", "Government regains territory"),
     ("A fierce battle between two armed groups raged near Ménaka on Sunday.", "Armed clash"),
     ("Une bataille entre l'armée et les rebelles a eu lieu dimanche à Anéfis.", "Armed clash"),
+    # a bus and its passengers are civilians: an attack on them is no clash
+    ("Gunmen ambushed a bus near Ayorou in Niger on Sunday, killing four passengers.", "Attack"),
+    ("Des hommes armés ont attaqué dimanche un autobus près de Kaya, au Burkina Faso, tuant six voyageurs.", "Attack"),
 ])
 def test_kinds_of_violence(text: str, sub: str) -> None:
     assert sub in {e.sub_event_type for e in events(text)}

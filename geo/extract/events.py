@@ -71,7 +71,8 @@ SUB_EVENTS = {
 MILITARY_TARGET = re.compile(r"\b(military|army|soldiers|troops|camps?|bases?|posts?|barracks|garrisons?|"
                              r"checkpoints?|FAMa|militaires|armée|soldats|casernes?|gendarmerie)\b", IC)
 CIVILIAN_TARGET = re.compile(r"\b(civilians|villagers|market|mosque|church|worshippers|wedding|civils|villageois|"
-                             r"marché)\b", IC)
+                             r"marché|passengers|travell?ers|commuters|bus(?:es)?|minibus(?:es)?|passagers|voyageurs|"
+                             r"autobus)\b", IC)
 BACKGROUND = re.compile(r"\b(decade|decades|since (?:19|20)\d\d|for years|originated|history|historically|"
                         r"depuis (?:19|20)\d\d|décennies?|depuis (?:\w+ )?(?:ans|années|mois)|"
                         r"for (?:the past |the last )?(?:\w+ )?(?:years|months)|à plusieurs reprises|repeatedly|"

@@ -28,7 +28,7 @@ VICTIMS = {
     "soldiers": r"soldiers?|troops|servicem[ae]n|military personnel|gendarmes?|policem[ae]n|policiers?|militaires?|"
                 r"soldats?|army personnel",
     "civilians": r"civilians?|villagers?|people|residents?|workers?|civils?|personnes|habitants?|villageois|"
-                 r"children|enfants?|women|femmes?",
+                 r"children|enfants?|women|femmes?|passengers?|travell?ers?|passagers?|voyageurs?",
 }
 AGE = r"(?:days?|weeks?|months?|years?|jours|semaines|mois|ans)\b"  # "babies under 30 days old": an age
 FIGURE = re.compile(
