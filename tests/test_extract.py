@@ -74,6 +74,10 @@ def test_no_number(text: str) -> None:
      "soldiers killed", 8),
     ("Le ministre a déclaré que quinze assaillants avaient été neutralisés.", UNNAMED_STATE, "state",
      "attackers killed", 15),
+    # a short parenthesis and the long form of a force's name stand between a count and its verb
+    ("Une dizaine de volontaires pour la défense de la patrie (VDP) ont été tués, selon des sources sécuritaires.",
+     "Security sources", "security sources", "militia killed", 10),
+    ("Twelve soldiers (FAMa) were killed, residents said.", "Local sources", "local sources", "soldiers killed", 12),
     # the passengers of a bus are civilians
     ("Residents said four passengers were killed.", "Local sources", "local sources", "civilians killed", 4),
     ("Sept voyageurs ont été tués, selon des habitants.", "Local sources", "local sources", "civilians killed", 7),

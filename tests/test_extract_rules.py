@@ -483,6 +483,17 @@ def test_whoever_attacked_is_actor1_even_when_the_army_repelled_it(text: str) ->
     assert event.actor1 == unidentified("Mali").name and event.actor2 == STATE_ACTORS["ML"].name
 
 
+@pytest.mark.parametrize(("text", "actor1"), [
+    ("Dix volontaires pour la défense de la patrie (VDP) ont été tués dimanche dans une embuscade près de Titao, "
+     "au Burkina Faso. L'attaque n'a pas été revendiquée.", unidentified("Burkina Faso").name),
+    ("JNIM fighters killed twelve VDP near Titao in Burkina Faso on Sunday.",
+     "JNIM: Group for Support of Islam and Muslims"),
+])
+def test_a_militia_counted_among_the_dead_is_the_target(text: str, actor1: str) -> None:
+    [event] = events(text)
+    assert (event.actor1, event.actor2) == (actor1, "VDP: Volunteers for the Defense of the Homeland")
+
+
 @pytest.mark.parametrize("text", [
     "L'armée malienne a neutralisé jeudi une vingtaine de terroristes lors d'une opération de ratissage près de Boni.",
     # an operation that follows an attack is the state's own

@@ -165,6 +165,17 @@ def claimant_for(sentence: str, default: str, group: str = UNNAMED_GROUP) -> tup
     return kind.capitalize(), kind
 
 
+# what may stand between a count and its verb without being a word of the noun: a short parenthesis ("12 soldats
+# (FAMa) ont été tués") and the long form of a force's name ("volontaires pour la défense de la patrie")
+ASIDE = re.compile(r"\s*\([^()]{1,20}\)|(?<=volontaires) pour la défense de la patrie|"
+                   r"(?<=volunteers) for the defen[cs]e of the homeland", re.IGNORECASE)
+
+
+def _masked(sentence: str) -> str:
+    """``sentence`` with its :data:`ASIDE` parts blanked (same length, so offsets hold)."""
+    return ASIDE.sub(lambda m: " " * len(m.group()), sentence)
+
+
 def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the report") -> list[Figure]:
     """Every figure in ``sentence`` (offsets shifted by ``offset``)."""
     out = []
@@ -182,7 +193,7 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
                 quoted[first] = claimant_for(sentence, default_claimant)  # nobody quoted in the clause
         return quoted[first]
 
-    for match in FIGURE.finditer(sentence):
+    for match in FIGURE.finditer(_masked(sentence)):
         if match.group("qty3"):
             quantity = parse_quantity(match.group("qty3"))
             noun = re.sub(r"^military\s+", "", match.group("noun3").lower())

@@ -204,8 +204,9 @@ def _located_in(draft: Draft, mention: PlaceMention) -> bool:
 def _actors(draft: Draft, code: str, group: Actor | None) -> tuple[Actor, Actor | None, str]:
     """(actor1, actor2, assoc_actor_2) for a draft in country ``code``, from what the text names only."""
     name = country_name(code)
-    named = _perpetrators(draft)
-    perpetrator = named[0] if named else (group or unidentified(name))
+    struck = _militias_struck(draft)
+    named = [a for a in _perpetrators(draft) if a not in struck]
+    perpetrator = named[0] if named else (group if group not in struck else None) or unidentified(name)
     army = _state(draft.actors, code)
     text = " ".join(s.text for s in draft.sentences)
     targets_army = bool(MILITARY_TARGET.search(text)) or any(a.actor.inter == "State forces" for a in draft.actors)
@@ -220,6 +221,8 @@ def _actors(draft: Draft, code: str, group: Actor | None) -> tuple[Actor, Actor 
         unknown = FOREIGNERS.search(text) and not draft.nationalities  # "four foreigners": nationality not said
         actor2 = Actor(f"Civilians ({'International' if unknown else country_name(codes[0])})", "Civilians")
         assoc2 = "; ".join(f"Civilians ({country_name(c)})" for c in sorted({c for c in codes[1:] if c != codes[0]}))
+    if actor2 is None and struck and draft.category == "clash":
+        actor2 = struck[0]  # "ten VDP were killed in an ambush": the militia is the target
     if draft.category == "clash" and army is not None and _state_operation(draft):
         # "the army neutralised twenty terrorists in a sweep": the state acted, the group is its target
         actor1, actor2 = army, perpetrator
@@ -280,6 +283,14 @@ def _state_operation(draft: Draft) -> bool:
     before = [a for a in draft.actors if sentence.start <= a.start < at]
     return bool(before) and before[-1].actor.inter == "State forces" and not any(
         a.actor.inter in ("Rebel group",) for a in before)
+
+
+def _militias_struck(draft: Draft) -> list[Actor]:
+    """The militias a draft names when its figures count militiamen among the dead, wounded or taken: the targets."""
+    if not any(f.metric.startswith("militia ") for f in draft.figures):
+        return []
+    return list(dict.fromkeys(a.actor for a in draft.actors if a.actor.inter in ("Political militia",
+                                                                               "Identity militia")))
 
 
 def _perpetrators(draft: Draft) -> list[Actor]:
