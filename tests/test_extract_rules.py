@@ -507,6 +507,21 @@ def test_the_state_s_own_operation_has_the_state_as_actor1(text: str) -> None:
     assert event.actor1 == STATE_ACTORS["ML"].name and event.actor2 == unidentified("Mali").name
 
 
+@pytest.mark.parametrize(("text", "actor1", "actor2"), [
+    # the group named as those the state killed is the target of the state's operation
+    ("Mali's army said on Thursday its troops had killed 45 JNIM fighters during an operation near Boni.",
+     STATE_ACTORS["ML"].name, "JNIM: Group for Support of Islam and Muslims"),
+    ("L'armée malienne affirme avoir neutralisé une trentaine de terroristes du JNIM lors d'une opération près de "
+     "Boni dimanche.", STATE_ACTORS["ML"].name, "JNIM: Group for Support of Islam and Muslims"),
+    # the group attacking the state's operation is the attacker
+    ("Soldiers of the Malian army were attacked by JNIM fighters during an operation near Boni on Sunday.",
+     "JNIM: Group for Support of Islam and Muslims", STATE_ACTORS["ML"].name),
+])
+def test_a_group_in_a_state_operation(text: str, actor1: str, actor2: str) -> None:
+    [event] = events(text)
+    assert (event.actor1, event.actor2) == (actor1, actor2)
+
+
 @pytest.mark.parametrize(("sentence", "claimant"), [
     ("The CSP-DPA said 47 soldiers were killed in the fighting.", "FLA: Azawad Liberation Front"),
     ("Selon l'armée burkinabè, 20 terroristes ont été neutralisés.", STATE_ACTORS["BF"].name),

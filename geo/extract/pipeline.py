@@ -38,7 +38,7 @@ from geo.extract.hostages import HostageUpdate, hostage_updates
 from geo.extract.numbers import parse_quantity
 from geo.extract.placement import placed_near
 from geo.extract.places import PlaceMention, find_places, unresolved_names
-from geo.extract.text import published_in_text, sentences
+from geo.extract.text import Sentence, published_in_text, sentences
 from geo.gazetteer import Gazetteer, Place, default_gazetteer, is_world_place
 from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
 from geo.vocab import country_name
@@ -281,8 +281,22 @@ def _state_operation(draft: Draft) -> bool:
         return False
     at = sentence.start + verb.start()
     before = [a for a in draft.actors if sentence.start <= a.start < at]
-    return bool(before) and before[-1].actor.inter == "State forces" and not any(
-        a.actor.inter in ("Rebel group",) for a in before)
+    states = [a for a in before if a.actor.inter == "State forces"]
+    if not states or before[-1].actor.inter not in ("State forces", "Rebel group"):
+        return False
+    # a group named before the operation word only as those the state killed: "the army said its troops killed 45
+    # fighters of IS Sahel during an operation"
+    return all(group.start > states[0].end and KILLED_BY.search(_between(sentence, states[0].end, group.start))
+               for group in before if group.actor.inter == "Rebel group")
+
+
+KILLED_BY = re.compile(r"\b(?:killed|killing|neutrali[sz]\w*|eliminated|eliminating|tué|tuant|abattu|éliminé)",
+                       re.IGNORECASE)
+
+
+def _between(sentence: Sentence, start: int, end: int) -> str:
+    """The part of ``sentence`` between two offsets in the report."""
+    return sentence.text[start - sentence.start:end - sentence.start]
 
 
 def _militias_struck(draft: Draft) -> list[Actor]:
