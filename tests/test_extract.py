@@ -74,6 +74,13 @@ def test_no_number(text: str) -> None:
      "soldiers killed", 8),
     ("Le ministre a déclaré que quinze assaillants avaient été neutralisés.", UNNAMED_STATE, "state",
      "attackers killed", 15),
+    # the French press's formulas; a news outlet relays whoever else the sentence quotes
+    ("Quinze civils ont été tués lundi, a-t-on appris auprès d'élus locaux.", "Officials", "officials",
+     "civilians killed", 15),
+    ("Au moins huit soldats ont été tués, a appris l'AFP de sources sécuritaires.", "Security sources",
+     "security sources", "soldiers killed", 8),
+    ("A security source told Reuters that six soldiers were killed.", "Security sources", "security sources",
+     "soldiers killed", 6),
     # a short parenthesis and the long form of a force's name stand between a count and its verb
     ("Une dizaine de volontaires pour la défense de la patrie (VDP) ont été tués, selon des sources sécuritaires.",
      "Security sources", "security sources", "militia killed", 10),

@@ -107,12 +107,17 @@ SPEECH = re.compile(r"\b(said|says|say|reported|reports|claimed(?! the lives?)|c
                     r"(?:a|ont) (?:indiqué|affirmé|annoncé|reconnu|admis|déclaré|rapporté|précisé|confirmé|"
                     r"expliqué|raconté|assuré|signalé|témoigné)|"
                     r"indiquent|indique|affirment|affirme|déclarent|déclare|rapportent|confirment|confirme|"
-                    r"racontent|raconte|expliquent|assurent|reconnaissent|reconnaît|font état|fait état)\b",
+                    r"racontent|raconte|expliquent|assurent|reconnaissent|reconnaît|font état|fait état|"
+                    # the press's "a-t-on appris auprès d'élus locaux", "a appris l'AFP de sources sécuritaires"
+                    r"a-t-on appris|apprend-on|a appris|auprès d(?:e|es|u|['’]))\b",
                     re.IGNORECASE)
 
 
 UNNAMED_STATE = "State forces"
 UNNAMED_GROUP = "Unnamed armed group"
+
+
+MEDIA_RELAYS = 1000  # added to a news outlet's distance from the speech verb: any other source quoted comes first
 
 
 def claimant_for(sentence: str, default: str, group: str = UNNAMED_GROUP) -> tuple[str, str]:
@@ -130,7 +135,8 @@ def claimant_for(sentence: str, default: str, group: str = UNNAMED_GROUP) -> tup
     best: tuple[float, str, str] | None = None
     for kind, pattern in CLAIMANTS:
         for match in pattern.finditer(sentence):
-            distance = min(abs(match.start() - v) for v in verbs)
+            # a news outlet relays whoever else the sentence quotes ("a appris l'AFP de sources sécuritaires")
+            distance = min(abs(match.start() - v) for v in verbs) + (MEDIA_RELAYS if kind == "media" else 0)
             if best is None or distance < best[0]:
                 best = (distance, kind, match.group(0))
     actors = find_actors(sentence)
