@@ -74,6 +74,11 @@ def test_no_number(text: str) -> None:
      "soldiers killed", 8),
     ("Le ministre a déclaré que quinze assaillants avaient été neutralisés.", UNNAMED_STATE, "state",
      "attackers killed", 15),
+    # the year of a dateline is no count
+    ("Niamey, 22 avril 2025 - Un soldat a été tué, selon des habitants.", "Local sources", "local sources",
+     "soldiers killed", 1),
+    ("Bamako, April 22, 2025 - One soldier was killed, residents said.", "Local sources", "local sources",
+     "soldiers killed", 1),
     # the French press's formulas; a news outlet relays whoever else the sentence quotes
     ("Quinze civils ont été tués lundi, a-t-on appris auprès d'élus locaux.", "Officials", "officials",
      "civilians killed", 15),

@@ -183,6 +183,13 @@ def test_kinds_of_violence(text: str, sub: str) -> None:
     assert sub in {e.sub_event_type for e in events(text)}
 
 
+@pytest.mark.parametrize("text", ["Un soldat a été tué dimanche par des hommes armés près de Boni, au Mali.",
+                                  "A gendarme was killed by gunmen near Boni in Mali on Sunday."])
+def test_one_soldier_killed_is_an_attack_on_the_army(text: str) -> None:
+    [event] = events(text)
+    assert (event.sub_event_type, event.actor2) == ("Armed clash", STATE_ACTORS["ML"].name)
+
+
 def test_a_drone_strike_is_the_state_s_and_its_victims_civilians() -> None:
     [event] = events("A drone strike by the Burkinabe army killed eight people at a market in Djibo on Sunday.")
     assert event.actor1 == STATE_ACTORS["BF"].name and event.actor2 == "Civilians (Burkina Faso)"

@@ -68,8 +68,8 @@ SUB_EVENTS = {
     "clash": ("Battles", "Armed clash"),
     "civilians": ("Violence against civilians", "Attack"),
 }
-MILITARY_TARGET = re.compile(r"\b(military|army|soldiers|troops|camps?|bases?|posts?|barracks|garrisons?|"
-                             r"checkpoints?|FAMa|militaires|armée|soldats|casernes?|gendarmerie)\b", IC)
+MILITARY_TARGET = re.compile(r"\b(military|army|soldiers?|troops|camps?|bases?|posts?|barracks|garrisons?|"
+                             r"checkpoints?|FAMa|militaires?|armée|soldats?|casernes?|gendarmerie|gendarmes?)\b", IC)
 CIVILIAN_TARGET = re.compile(r"\b(civilians|villagers|market|mosque|church|worshippers|wedding|civils|villageois|"
                              r"marché|passengers|travell?ers|commuters|bus(?:es)?|minibus(?:es)?|passagers|voyageurs|"
                              r"autobus)\b", IC)

@@ -175,11 +175,15 @@ def claimant_for(sentence: str, default: str, group: str = UNNAMED_GROUP) -> tup
 # (FAMa) ont été tués") and the long form of a force's name ("volontaires pour la défense de la patrie")
 ASIDE = re.compile(r"\s*\([^()]{1,20}\)|(?<=volontaires) pour la défense de la patrie|"
                    r"(?<=volunteers) for the defen[cs]e of the homeland", re.IGNORECASE)
+# the year of a date is never a count: "Niamey, 22 avril 2025 - Un soldat a été tué" is one soldier, not 2,025
+DATE_YEAR = re.compile(rf"\b(?:{MONTH})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)\b",
+                       re.IGNORECASE)
 
 
 def _masked(sentence: str) -> str:
-    """``sentence`` with its :data:`ASIDE` parts blanked (same length, so offsets hold)."""
-    return ASIDE.sub(lambda m: " " * len(m.group()), sentence)
+    """``sentence`` with its :data:`ASIDE` parts and the years of its dates blanked (same length, so offsets hold)."""
+    sentence = ASIDE.sub(lambda m: " " * len(m.group()), sentence)
+    return DATE_YEAR.sub(lambda m: m.group()[:m.start("year") - m.start()] + " " * 4, sentence)
 
 
 def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the report") -> list[Figure]:
@@ -199,7 +203,8 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
                 quoted[first] = claimant_for(sentence, default_claimant)  # nobody quoted in the clause
         return quoted[first]
 
-    for match in FIGURE.finditer(_masked(sentence)):
+    masked = _masked(sentence)
+    for match in FIGURE.finditer(masked):
         if match.group("qty3"):
             quantity = parse_quantity(match.group("qty3"))
             noun = re.sub(r"^military\s+", "", match.group("noun3").lower())
@@ -218,8 +223,8 @@ def find_figures(sentence: str, offset: int = 0, default_claimant: str = "the re
         if quantity is None or quantity.value == 0:
             continue
         if kind == "abducted":
-            quantity = max([quantity, *_people_counts(sentence[:match.end()])], key=lambda q: q.value)
-        head = HEAD_COUNT.search(sentence[:match.start()]) if match.group("qty") else None
+            quantity = max([quantity, *_people_counts(masked[:match.end()])], key=lambda q: q.value)
+        head = HEAD_COUNT.search(masked[:match.start()]) if match.group("qty") else None
         if head:
             # "136 civilians, including 50 women and 21 children, killed": the head count, not the last part
             quantity = parse_quantity(head.group("qty")) or quantity
