@@ -74,6 +74,11 @@ def test_no_number(text: str) -> None:
      "soldiers killed", 8),
     ("Le ministre a déclaré que quinze assaillants avaient été neutralisés.", UNNAMED_STATE, "state",
      "attackers killed", 15),
+    # the day may stand between the verb and its count; "jihadistes" without a d are attackers too
+    ("Des frappes ont tué dimanche dix civils, selon des habitants.", "Local sources", "local sources",
+     "civilians killed", 10),
+    ("Selon l'armée malienne, les VDP ont tué lundi soir cinq jihadistes.", FAMA.name, "state",
+     "attackers killed", 5),
     # the year of a dateline is no count
     ("Niamey, 22 avril 2025 - Un soldat a été tué, selon des habitants.", "Local sources", "local sources",
      "soldiers killed", 1),

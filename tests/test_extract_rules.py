@@ -539,6 +539,16 @@ def test_a_figure_is_tied_to_who_claimed_it(sentence: str, claimant: str) -> Non
     assert find_figures(sentence)[0].claimant == claimant
 
 
+@pytest.mark.parametrize("text", [
+    "Malian troops and Wagner carried out drone strikes near Léré on Sunday, killing eight civilians, residents said.",
+    "Des frappes aériennes de l'armée malienne et de ses partenaires d'Africa Corps ont tué dimanche dix civils près "
+    "de Léré.",
+])
+def test_the_state_s_partners_strike_beside_it(text: str) -> None:
+    [event] = events(text)
+    assert (event.actor1, event.actor2) == (STATE_ACTORS["ML"].name, "Civilians (Mali)")
+
+
 def test_a_strike_nobody_is_named_for_is_not_given_to_the_army() -> None:
     [event] = events("On Sunday, a drone strike on a market near Boni, in Mali, killed about 20 civilians, "
                      "residents said.")

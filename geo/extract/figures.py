@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from geo.extract.actors import find_actors
-from geo.extract.dates import MONTH
+from geo.extract.dates import MONTH, WEEKDAY
 from geo.extract.numbers import HEDGE, NUMBER, Quantity, parse_quantity
 
 KILLED = r"(?:trouvée?s? la mort|perdu la vie|lost their lives|killed|dead|deaths?|died|neutrali[sz](?:ed|ing)|" \
@@ -24,7 +24,7 @@ VICTIMS = {
     "militia": r"auxiliaries|auxiliaires|VDP|volunteers|volontaires|militiamen|miliciens|dozos?|donzos?|"
                r"koglweogo|supplétifs|self-defen[cs]e",
     "attackers": r"attackers|militants|jihadists?|terrorists?|assailants|insurgents|fighters|enemy|gunmen|"
-                 r"djihadistes|terroristes|assaillants|islamists?",
+                 r"d?jihadistes?|terroristes|assaillants|islamists?|islamistes?|combattants",
     "soldiers": r"soldiers?|troops|servicem[ae]n|military personnel|gendarmes?|policem[ae]n|policiers?|militaires?|"
                 r"soldats?|army personnel",
     "civilians": r"civilians?|villagers?|people|residents?|workers?|civils?|personnes|habitants?|villageois|"
@@ -39,6 +39,8 @@ FIGURE = re.compile(
     rf"co[uû]t[ée] la vie [àa]|cost the lives of|claimed the lives of|took the lives of|bodies of|"
     rf"la mort d[e'’]|the deaths? of|le décès d[e'’]|(?:la |les )?pertes? de|the loss of|"
     rf"corps(?: sans vie)? d['’]?)(?:\s*[»\"”'])?"
+    # "ont tué dimanche dix civils", "killed on Sunday night ten": the day between the verb and its count
+    rf"(?:\s+(?:on\s+)?(?:{WEEKDAY})(?:\s+(?:soir|matin|night|morning|evening))?,?)?"
     rf"(?:\s+|(?<=['’]))(?:of\s+)?(?P<qty2>{QTY})\s+(?P<noun2>(?:(?:de|des|d['’]|of)\s*)?{NOUN}\w+)"
     rf"|(?P<qty4>{QTY})\s+(?:lifeless\s+)?(?P<verb4>bodies|corpses|cadavres|corps sans vie)\b"
     rf"|\b(?:perdu|lost)\s+(?P<qty5>{QTY})\s+(?P<noun5>(?:de leurs|of (?:their|its))\s+(?:camarades|comrades|men|"

@@ -235,10 +235,12 @@ def _actors(draft: Draft, code: str, group: Actor | None) -> tuple[Actor, Actor 
             actor1 = named[0] if named else unidentified(name)  # never the story's group by default
         if striker is not None:
             actor1 = striker
+            # the state's foreign partners (Wagner, Africa Corps) strike beside it, never its target
+            targets = [a for a in named if a.inter != "External/Other forces"]
             victims = {f.metric.split()[0] for f in draft.figures if f.kind == "killed"}
-            civilians = draft.category == "air_strike" and not named and bool(victims) \
+            civilians = draft.category == "air_strike" and not targets and bool(victims) \
                 and victims <= {"civilians", "people"}
-            actor2 = Actor(f"Civilians ({name})", "Civilians") if civilians else (named[0] if named else None)
+            actor2 = Actor(f"Civilians ({name})", "Civilians") if civilians else (targets[0] if targets else None)
     return actor1, actor2, assoc2
 
 
