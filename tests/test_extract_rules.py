@@ -80,6 +80,16 @@ def test_a_paragraph_s_group_is_given_only_to_its_own_incidents(text: str, locat
     assert event.actor1 == actor1
 
 
+@pytest.mark.parametrize("text", [
+    "Suspected jihadists killed 11 soldiers at an army post near Boni in Mali on Friday. Islamic State Sahel did not "
+    "claim the attack.",
+    "Des hommes armés ont tué douze soldats dimanche à Boni, au Mali. Le JNIM a démenti toute implication.",
+])
+def test_a_group_the_text_says_did_not_do_it_is_not_the_perpetrator(text: str) -> None:
+    [event] = events(text)
+    assert event.actor1 == unidentified("Mali").name
+
+
 def test_a_niger_report_never_mentions_mali() -> None:
     text = ("Niger: attack on an army post near Ayorou\n\n"
             "Unidentified gunmen on motorcycles attacked an army post near Ayorou, in Niger's Tillabéri region, "

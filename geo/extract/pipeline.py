@@ -309,6 +309,21 @@ def _militias_struck(draft: Draft) -> list[Actor]:
                                                                                "Identity militia")))
 
 
+# a group the text says did not do it: "IS Sahel did not claim the attack", "le JNIM a démenti toute implication"
+DISOWNED = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}?(?:did not|didn't|has not|hasn't|have not|had not|never|"
+                      r"n['’]a pas|n['’]ont pas|n['’]avait pas|ne s['’]est pas)\s+(?:\w+\s+)?"
+                      r"(?:claim|claimed|revendiqué|attribué)|^\W*(?:[\w'’-]+\s+){0,3}?(?:denied|denies|"
+                      r"a démenti|dément|démentent|nie|a nié|rejected responsibility|a rejeté)", re.IGNORECASE)
+
+
+def _disowns(text: str, mention: ActorMention) -> bool:
+    """Whether the words after a group's ``mention`` say it did not do it ("did not claim", "a démenti")."""
+    if mention.actor.inter == "State forces":  # "the army denied": a denial of something else, the army still fought
+        return False
+    after = re.split(r"[.;\n]", text[mention.end:mention.end + 120], maxsplit=1)[0]
+    return bool(DISOWNED.search(after))
+
+
 def _perpetrators(draft: Draft) -> list[Actor]:
     """The armed groups a draft names, rebels first; a pro-government militia (VDP, Dozo) only when the
     text does not also speak of unnamed jihadists or gunmen, who are then the likelier perpetrators."""
@@ -462,7 +477,9 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     resolved = [p for p in local if p.place is not None and not p.nested]
     site_mentions = [p for p in local if not p.nested]  # with the listed villages the gazetteer lacks
     all_dates = find_dates(text, published, year=year)
-    drafts = _read_drafts(text, site_mentions, published, source, lines, year, all_actors, all_dates)
+    # a group the text says did not do it is no actor of the incidents ("IS Sahel did not claim the attack")
+    owned = [a for a in all_actors if not _disowns(text, a)]
+    drafts = _read_drafts(text, site_mentions, published, source, lines, year, owned, all_dates)
     merged = merge_drafts(drafts, published)
     _share_main_date(merged, published)
     _place_abductions_at_their_attack(text, merged, published)
@@ -480,9 +497,9 @@ def extract(text: str, *, published: date | None = None, source: str = "unknown 
     events, evidence = [], []
     for draft in merged:
         built = build_event(draft, published=published, source=source, report=report,
-                            group=(_group_for(draft, paragraphs, merged, all_actors)
+                            group=(_group_for(draft, paragraphs, merged, owned)
                                    or _group_of_the_attack(draft, merged)
-                                   or _lead_group(draft, lead, merged, all_actors)),
+                                   or _lead_group(draft, lead, merged, owned)),
                             home=home, country_areas=country_areas,
                             countries=countries)
         if built is not None:
