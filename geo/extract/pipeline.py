@@ -312,8 +312,8 @@ def _militias_struck(draft: Draft) -> list[Actor]:
 # a group the text says did not do it: "IS Sahel did not claim the attack", "le JNIM a démenti toute implication"
 DISOWNED = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}?(?:did not|didn't|has not|hasn't|have not|had not|never|"
                       r"n['’]a pas|n['’]ont pas|n['’]avait pas|ne s['’]est pas)\s+(?:\w+\s+)?"
-                      r"(?:claim|claimed|revendiqué|attribué)|^\W*(?:[\w'’-]+\s+){0,3}?(?:denied|denies|"
-                      r"a démenti|dément|démentent|nie|a nié|rejected responsibility|a rejeté)", re.IGNORECASE)
+                      r"(?:claim|claimed|revendiqué|attribué)\b|^\W*(?:[\w'’-]+\s+){0,3}?(?:denied|denies|"
+                      r"a démenti|dément|démentent|nie|a nié|rejected responsibility|a rejeté)\b", re.IGNORECASE)
 
 
 def _disowns(text: str, mention: ActorMention) -> bool:
