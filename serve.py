@@ -40,7 +40,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime import Runtime
 from streamlit.runtime.session_manager import SessionClient
 
-FIRST_RUN_TIMEOUT_S = 60.0  # a first run that takes longer is left to finish (or not) for the first visitor
+FIRST_RUN_TIMEOUT_S = 60.0  # a startup run that takes longer is stopped, and the first visitor's run does the work
 
 log = get_logger("conflictmap.serve")
 
