@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from geo.extract.actors import STATE_ACTORS, find_actors, unidentified
+from geo.extract.actors import ISSP, STATE_ACTORS, find_actors, unidentified
 from geo.extract.countries import detect_countries
 from geo.extract.figures import find_figures
 from geo.extract.pipeline import extract
@@ -58,9 +58,6 @@ def test_an_unnamed_perpetrator_is_an_unidentified_armed_group(text: str, actor1
     assert (event.actor1, event.country) == (actor1, country)
 
 
-ISSP_NAME = "Islamic State (Sahel)"
-
-
 @pytest.mark.parametrize(("text", "location", "actor1"), [
     # a group named for one incident is not the unnamed gunmen's of another, elsewhere, in the same paragraph
     ("Islamic State Sahel fighters attacked the army post at Téra in Niger on Thursday, killing 12 soldiers. "
@@ -71,9 +68,9 @@ ISSP_NAME = "Islamic State (Sahel)"
      "Faso.", "Djibo", unidentified("Burkina Faso").name),
     # the same incident: the group that claims it is its actor
     ("Gunmen attacked the army post at Téra in Niger on Thursday, killing 12 soldiers. Islamic State Sahel later "
-     "claimed the attack.", "Téra", ISSP_NAME),
+     "claimed the attack.", "Téra", ISSP.name),
     ("Islamic State Sahel fighters attacked the army post at Téra in Niger on Thursday, killing 12 soldiers. "
-     "Two days later, gunmen abducted five traders near Djibo in Burkina Faso.", "Téra", ISSP_NAME),
+     "Two days later, gunmen abducted five traders near Djibo in Burkina Faso.", "Téra", ISSP.name),
 ])
 def test_a_paragraph_s_group_is_given_only_to_its_own_incidents(text: str, location: str, actor1: str) -> None:
     [event] = [e for e in events(text) if e.location == location]
