@@ -114,6 +114,9 @@ JNIM, IS_SAHEL, OTHER_ARMED, STATE = "JNIM", "IS Sahel", "Other armed groups", "
 FAMILIES: tuple[str, ...] = (JNIM, IS_SAHEL, OTHER_ARMED, STATE)
 # ACLED ``inter`` codes of an army or a foreign force.
 STATE_INTERS: tuple[str, ...] = ("State forces", "External/Other forces")
+# ACLED ``inter`` codes of a militia (VDP, Dozo, Koglweogo), and of any armed group that is not a state's.
+MILITIA_INTERS: tuple[str, ...] = ("Political militia", "Identity militia")
+ARMED_GROUP_INTERS: tuple[str, ...] = ("Rebel group", *MILITIA_INTERS)
 # What names a family in an actor's name, case-insensitive: ACLED's names and the aliases reports and
 # assessments use ("JNIM: Group for Support of Islam and Muslims", "GSIM", "Katiba Macina"; "Islamic State
 # (Sahel)", "ISGS", "EIGS").  Any other Islamic State is IS Sahel, except the West Africa Province (ISWAP).

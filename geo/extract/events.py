@@ -14,7 +14,7 @@ from geo.extract.figures import Figure, find_figures, nationalities
 from geo.extract.places import PlaceMention
 from geo.extract.text import Sentence
 from geo.gazetteer import haversine_km
-from geo.vocab import same_incident_window
+from geo.vocab import ARMED_GROUP_INTERS, same_incident_window
 
 IC = re.IGNORECASE
 # (category, pattern) in priority order: the first that fires names the sentence's event.
@@ -537,7 +537,7 @@ def merge_drafts(drafts: Sequence[Draft], published: date | None) -> list[Draft]
     return merged
 
 
-ARMED_GROUPS = ("Rebel group", "Political militia", "Identity militia")
+ARMED_GROUPS = ARMED_GROUP_INTERS
 
 
 def named_group(actors: Sequence[ActorMention]) -> Actor | None:

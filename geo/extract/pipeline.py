@@ -38,7 +38,7 @@ from geo.extract.hostages import HostageUpdate, hostage_updates
 from geo.extract.numbers import parse_quantity
 from geo.extract.placement import placed_near
 from geo.extract.places import PlaceMention, find_places, unresolved_names
-from geo.extract.text import Sentence, published_in_text, sentences
+from geo.extract.text import published_in_text, sentences
 from geo.gazetteer import Gazetteer, Place, default_gazetteer, is_world_place
 from geo.schema import ControlZone, Event, conservative_fatalities, validate_event
 from geo.vocab import country_name
@@ -288,7 +288,8 @@ def _state_operation(draft: Draft) -> bool:
         return False
     # a group named before the operation word only as those the state killed: "the army said its troops killed 45
     # fighters of IS Sahel during an operation"
-    return all(group.start > states[0].end and KILLED_BY.search(_between(sentence, states[0].end, group.start))
+    return all(group.start > states[0].end
+               and KILLED_BY.search(sentence.text[states[0].end - sentence.start:group.start - sentence.start])
                for group in before if group.actor.inter == "Rebel group")
 
 
@@ -296,17 +297,11 @@ KILLED_BY = re.compile(r"\b(?:killed|killing|neutrali[sz]\w*|eliminated|eliminat
                        re.IGNORECASE)
 
 
-def _between(sentence: Sentence, start: int, end: int) -> str:
-    """The part of ``sentence`` between two offsets in the report."""
-    return sentence.text[start - sentence.start:end - sentence.start]
-
-
 def _militias_struck(draft: Draft) -> list[Actor]:
     """The militias a draft names when its figures count militiamen among the dead, wounded or taken: the targets."""
     if not any(f.metric.startswith("militia ") for f in draft.figures):
         return []
-    return list(dict.fromkeys(a.actor for a in draft.actors if a.actor.inter in ("Political militia",
-                                                                               "Identity militia")))
+    return list(dict.fromkeys(a.actor for a in draft.actors if a.actor.inter in vocab.MILITIA_INTERS))
 
 
 # a group the text says did not do it: "IS Sahel did not claim the attack", "le JNIM a démenti toute implication"

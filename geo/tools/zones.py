@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import box
 
 from geo.tools.filters import zones_at
-from geo.vocab import FAMILY_PATTERNS, IS_SAHEL, JNIM, OTHER_ARMED, STATE, STATE_INTERS
+from geo.vocab import ARMED_GROUP_INTERS, FAMILY_PATTERNS, IS_SAHEL, JNIM, OTHER_ARMED, STATE, STATE_INTERS
 
 if TYPE_CHECKING:  # the map's first run draws zones and their evidence without importing geopandas (and pyproj)
     import geopandas as gpd
@@ -68,7 +68,7 @@ def actor_families(actor: pd.Series, inter: pd.Series) -> pd.Series:
 def infer_zones(events: pd.DataFrame, cell_deg: float = 0.5) -> gpd.GeoDataFrame:
     """Grid cells with the dominant armed actor family and the weight of events behind it (vectorised)."""
     columns = ["row", "col", "family", "weight", "share", "events", "geometry"]
-    armed = events[events["inter1"].isin([*STATE_INTERS, "Rebel group", "Political militia", "Identity militia"])]
+    armed = events[events["inter1"].isin([*STATE_INTERS, *ARMED_GROUP_INTERS])]
     import geopandas as gpd
 
     if armed.empty:
