@@ -383,6 +383,9 @@ def test_a_well_is_a_place_only_when_the_text_says_so(text: str, name: str, expe
     ("Des soldats ont tué des civils dans le village de Moura, dans le cercle de Djenné.", "Moura", "ML"),
     # an English transcription ("y" for "i") of a village a place noun leads to, although it is an English word
     ("Air strikes hit the villages of Bounty and Douentza on Sunday, residents said.", "Bounty", "ML"),
+    # but a region's seat in a neighbouring country is that seat, in a report mostly about Burkina Faso
+    ("Des hommes armés ont attaqué samedi un autobus près de Tillabéri, tuant sept passagers. Le même jour, l'armée "
+     "burkinabè a neutralisé trente terroristes près de Djibo, au Burkina Faso.", "Tillabéri", "NE"),
 ])
 def test_a_near_spelling_at_home_is_likelier_than_a_word_or_a_homonym_abroad(text: str, name: str,
                                                                            country: str) -> None:

@@ -110,6 +110,11 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+def _major(place: Place) -> bool:
+    """A capital, a region's seat or a town of 50,000 or more: named abroad, it is the place, not a homonym."""
+    return place.admin_seat in ("capital", "admin1") or place.population >= 50_000
+
+
 def find_places(text: str, gazetteer: Gazetteer, *, country_codes: Sequence[str] = (),
                 mentioned: Sequence[str] = (), skip: Sequence[tuple[int, int]] = ()) -> list[PlaceMention]:
     """Place mentions in ``text``, resolved with ``gazetteer``, in text order.
@@ -401,7 +406,7 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
         # "Bourem" is the town before the cercle named after it
         candidates = [c for c in candidates if c.place.feature not in AREA_FEATURES]
     if hints and candidates and all(c.place.country not in hints for c in candidates) \
-            and not any(c.place.population >= 50_000 or c.place.feature == "country" for c in candidates) \
+            and not any(_major(c.place) or c.place.feature == "country" for c in candidates) \
             and evidence and not common_word(name, language):
         candidates = []  # only homonyms abroad: a spelling of a place at home is likelier
     candidates = _wells_last(candidates, whole, own_evidence)
@@ -425,9 +430,9 @@ def _candidates(name: str, start: int, end: int, text: str, gazetteer: Gazetteer
         return _Pending(name, start, end, candidates, True, evidence)
     # A homonym abroad is more likely a word or a person than a place the report is about.
     abroad = bool(hints) and best.country not in hints
-    if abroad and best.population < 50_000 and not (evidence and best.country in elsewhere):
+    major = _major(best)
+    if abroad and not major and not (evidence and best.country in elsewhere):
         return None
-    major = best.admin_seat in ("capital", "admin1") or best.population >= 50_000
     if evidence == 0 and (abroad or not major or len(key) <= 3) and common_word(name, language) \
             and not (abroad and best.population >= 1_000_000 and len(key) > 3):  # "Moscow" is frequent as a city
         return None  # "No group claimed", "Say", "Karma": a word unless a place word leads to it
